@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what lineup needs to build and test, from Debian's packages.
+# Idempotent: packages already present are skipped, and apt is only touched
+# when something is missing, so `make test` on a ready machine costs nothing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config clang-format
+  libboost1.81-dev        # header-only Asio + Beast (never libboost-dev 1.74: conflicts)
+  libyaml-cpp-dev         # YAML with line/column marks
+  libcli11-dev            # command-line parsing
+  nlohmann-json3-dev      # JSON output and input
+  libfmt-dev              # formatting
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libpq-dev libhiredis-dev  # probes: real PostgreSQL and Redis protocols
+  postgresql redis-server   # real servers for the integration tests
+  python3 procps iproute2
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO=sudo
+else
+  SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

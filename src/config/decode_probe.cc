@@ -1,0 +1,339 @@
+// Decoding of one readiness / liveness probe.
+//
+// A probe is a mapping with exactly one kind key (exec, tcp, http, postgres,
+// redis, log, notify, notify_fd, file) and optional timing keys. Timing may
+// sit beside the kind key or inside the kind's own mapping, as the SPEC's
+// examples write it; Kubernetes / process-compose spellings are accepted.
+#include <fmt/format.h>
+
+#include <array>
+#include <regex>
+
+#include "config/decode.h"
+#include "config/keys.h"
+#include "config/scalars.h"
+
+namespace lineup::config {
+
+namespace {
+
+constexpr std::array<std::string_view, 9> kKinds = {"exec", "tcp", "http", "postgres", "redis",
+                                                    "log", "notify", "notify_fd", "file"};
+constexpr std::array<std::string_view, 12> kTimingKeys = {
+    "initial_delay", "interval",        "start_interval",    "timeout",
+    "success_threshold", "failure_threshold", "initial_delay_seconds", "period_seconds",
+    "timeout_seconds", "grace",         "start_period",      "retries"};
+
+bool is_timing_key(std::string_view k) {
+  for (auto t : kTimingKeys)
+    if (t == k) return true;
+  return false;
+}
+
+void read_timing_key(const Node::Entry& e, ProbeTiming& t, Reader& r) {
+  const Node& v = e.value;
+  const std::string& k = e.key;
+  auto set_ms = [&](Millis& field, std::optional<Millis> d) {
+    if (d) field = *d;
+  };
+  if (k == "initial_delay") set_ms(t.initial_delay, r.duration(v, k));
+  else if (k == "initial_delay_seconds") set_ms(t.initial_delay, r.seconds(v, k));
+  else if (k == "interval") {
+    set_ms(t.interval, r.duration(v, k));
+    t.interval_given = true;
+  } else if (k == "period_seconds") {
+    set_ms(t.interval, r.seconds(v, k));
+    t.interval_given = true;
+  } else if (k == "start_interval") set_ms(t.start_interval, r.duration(v, k));
+  else if (k == "timeout") set_ms(t.timeout, r.duration(v, k));
+  else if (k == "timeout_seconds") set_ms(t.timeout, r.seconds(v, k));
+  else if (k == "grace" || k == "start_period") set_ms(t.grace, r.duration(v, k));
+  else if (k == "success_threshold") {
+    if (auto n = r.integer(v, k, 1, 1000)) t.success_threshold = static_cast<int>(*n);
+  } else if (k == "failure_threshold" || k == "retries") {
+    if (auto n = r.integer(v, k, 1, 1000)) t.failure_threshold = static_cast<int>(*n);
+  }
+}
+
+// `host:port`, `[::1]:port`, `tcp://host:port`, or a bare port (loopback).
+std::optional<TcpProbe> parse_tcp(std::string_view s) {
+  if (s.starts_with("tcp://")) s.remove_prefix(6);
+  std::string host = "127.0.0.1";
+  std::string_view port = s;
+  if (auto colon = s.rfind(':'); colon != std::string_view::npos) {
+    host = std::string(s.substr(0, colon));
+    port = s.substr(colon + 1);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.empty()) host = "127.0.0.1";
+  }
+  int p = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9') return std::nullopt;
+    p = p * 10 + (c - '0');
+    if (p > 65535) return std::nullopt;
+  }
+  if (port.empty() || p == 0) return std::nullopt;
+  return TcpProbe{host, p};
+}
+
+void read_status(const Node& n, HttpProbe& h, Reader& r) {
+  auto one = [&](const Node& item) {
+    if (item.is_scalar() && item.text.size() == 3 && item.text[1] == 'x' && item.text[2] == 'x' &&
+        item.text[0] >= '1' && item.text[0] <= '5') {
+      h.status_class = item.text[0] - '0';
+      return;
+    }
+    if (auto code = r.integer(item, "status", 100, 599)) {
+      h.status.push_back(static_cast<int>(*code));
+      h.status_class = 0;
+    }
+  };
+  if (n.is_sequence()) {
+    for (const auto& item : n.items) one(item);
+  } else {
+    one(n);
+  }
+}
+
+bool valid_regex(const Node& n, std::string_view what, Reader& r) {
+  try {
+    std::regex re(n.text);
+    return true;
+  } catch (const std::regex_error& e) {
+    r.diags().error(n.where, fmt::format("{}: invalid regular expression \"{}\": {}", what, n.text, e.what()));
+    return false;
+  }
+}
+
+// Reads the kind's value; a mapping may also carry timing keys.
+std::optional<ProbeKind> read_kind(std::string_view kind, const Node& v, ProbeTiming& t, Reader& r,
+                                   bool strict) {
+  std::string what = fmt::format("{} probe", kind);
+  auto timing_in_map = [&](const Node& m) {
+    for (const auto& e : m.entries)
+      if (is_timing_key(e.key)) read_timing_key(e, t, r);
+  };
+  auto keys = [&](const Node& m, std::initializer_list<std::string_view> known) {
+    std::vector<std::string_view> all(known);
+    all.insert(all.end(), kTimingKeys.begin(), kTimingKeys.end());
+    check_keys(m, all, {}, fmt::format("in {}", what), strict, r.diags());
+    timing_in_map(m);
+  };
+
+  if (kind == "exec") {
+    if (v.is_map()) {
+      keys(v, {"command"});
+      const Node* c = v.find("command");
+      if (!c) {
+        r.diags().error(v.where, "exec probe: missing \"command\"");
+        return std::nullopt;
+      }
+      auto cmd = r.command(*c, what);
+      if (!cmd) return std::nullopt;
+      return ExecProbe{std::move(*cmd)};
+    }
+    auto cmd = r.command(v, what);
+    if (!cmd) return std::nullopt;
+    return ExecProbe{std::move(*cmd)};
+  }
+  if (kind == "tcp") {
+    if (v.is_map()) {
+      keys(v, {"host", "port"});
+      TcpProbe p;
+      if (const Node* h = v.find("host"))
+        if (auto s = r.string(*h, "tcp probe host")) p.host = *s;
+      const Node* port = v.find("port");
+      if (!port) {
+        r.diags().error(v.where, "tcp probe: missing \"port\"");
+        return std::nullopt;
+      }
+      auto n = r.integer(*port, "tcp probe port", 1, 65535);
+      if (!n) return std::nullopt;
+      p.port = static_cast<int>(*n);
+      return p;
+    }
+    auto s = r.string(v, what);
+    if (!s) return std::nullopt;
+    auto p = parse_tcp(*s);
+    if (!p) {
+      r.diags().error(v.where, fmt::format("tcp probe: \"{}\" is not host:port", *s));
+      return std::nullopt;
+    }
+    return *p;
+  }
+  if (kind == "http") {
+    HttpProbe h;
+    const Node* url = &v;
+    if (v.is_map()) {
+      keys(v, {"url", "method", "headers", "status", "body_contains", "body_regex", "json"});
+      url = v.find("url");
+      if (!url) {
+        r.diags().error(v.where, "http probe: missing \"url\"");
+        return std::nullopt;
+      }
+      if (const Node* m = v.find("method"))
+        if (auto s = r.string(*m, "http probe method")) h.method = *s;
+      if (const Node* hs = v.find("headers"); hs && r.expect_map(*hs, "http probe headers"))
+        for (const auto& e : hs->entries)
+          if (auto s = r.string(e.value, "http header")) h.headers.emplace_back(e.key, *s);
+      if (const Node* s = v.find("status")) read_status(*s, h, r);
+      if (const Node* b = v.find("body_contains"))
+        if (auto s = r.string(*b, "body_contains")) h.body_contains = *s;
+      if (const Node* b = v.find("body_regex"))
+        if (auto s = r.string(*b, "body_regex"); s && valid_regex(*b, "body_regex", r)) h.body_regex = *s;
+      if (const Node* j = v.find("json"); j && r.expect_map(*j, "http probe json"))
+        for (const auto& e : j->entries) {
+          if (!e.value.is_scalar() && !e.value.is_null()) {
+            r.mismatch(e.value, "json value", "a scalar");
+            continue;
+          }
+          h.json.emplace_back(e.key, e.value.is_null() ? "null" : e.value.text);
+        }
+    }
+    auto s = r.string(*url, "http probe url");
+    if (!s) return std::nullopt;
+    if (!s->starts_with("http://") && !s->starts_with("https://")) {
+      r.diags().error(url->where, fmt::format("http probe: \"{}\" is not an http:// or https:// URL", *s));
+      return std::nullopt;
+    }
+    h.url = *s;
+    return h;
+  }
+  if (kind == "postgres") {
+    PostgresProbe p;
+    const Node* url = &v;
+    if (v.is_map()) {
+      keys(v, {"url", "query", "expect"});
+      url = v.find("url");
+      if (!url) {
+        r.diags().error(v.where, "postgres probe: missing \"url\"");
+        return std::nullopt;
+      }
+      if (const Node* q = v.find("query"))
+        if (auto s = r.string(*q, "postgres probe query")) p.query = *s;
+      if (const Node* e = v.find("expect")) {
+        if (e->is_scalar() && e->text == "rows") {
+          p.expect_rows = true;
+        } else {
+          r.mismatch(*e, "postgres probe expect", "\"rows\"");
+        }
+      }
+    }
+    auto s = r.string(*url, "postgres probe url");
+    if (!s) return std::nullopt;
+    if (!s->starts_with("postgres://") && !s->starts_with("postgresql://")) {
+      r.diags().error(url->where, "postgres probe: the url must start with postgres:// or postgresql://");
+      return std::nullopt;
+    }
+    p.url = *s;
+    return p;
+  }
+  if (kind == "redis") {
+    RedisProbe p;
+    const Node* url = &v;
+    if (v.is_map()) {
+      keys(v, {"url", "checks"});
+      url = v.find("url");
+      if (!url) {
+        r.diags().error(v.where, "redis probe: missing \"url\"");
+        return std::nullopt;
+      }
+      if (const Node* c = v.find("checks")) {
+        if (auto list = r.string_list(*c, "redis probe checks")) {
+          for (const auto& check : *list) {
+            if (check == "roundtrip") p.roundtrip = true;
+            else if (check == "loaded") p.loaded = true;
+            else if (check != "ping")
+              r.diags().error(c->where, fmt::format("redis probe: unknown check \"{}\" (known: ping, roundtrip, loaded)", check));
+          }
+        }
+      }
+    }
+    auto s = r.string(*url, "redis probe url");
+    if (!s) return std::nullopt;
+    if (!s->starts_with("redis://") && !s->starts_with("rediss://")) {
+      r.diags().error(url->where, "redis probe: the url must start with redis://");
+      return std::nullopt;
+    }
+    p.url = *s;
+    return p;
+  }
+  if (kind == "log") {
+    const Node* re = &v;
+    if (v.is_map()) {
+      keys(v, {"regex"});
+      re = v.find("regex");
+      if (!re) {
+        r.diags().error(v.where, "log probe: missing \"regex\"");
+        return std::nullopt;
+      }
+    }
+    auto s = r.string(*re, what);
+    if (!s || !valid_regex(*re, what, r)) return std::nullopt;
+    return LogProbe{*s};
+  }
+  if (kind == "notify") {
+    auto b = r.boolean(v, what);
+    if (!b) return std::nullopt;
+    if (!*b) return std::nullopt;  // `notify: false` = no probe
+    return NotifyProbe{};
+  }
+  if (kind == "notify_fd") {
+    auto n = r.integer(v, "notify_fd", 3, 1023);
+    if (!n) return std::nullopt;
+    return NotifyFdProbe{static_cast<int>(*n)};
+  }
+  if (kind == "file") {
+    auto s = r.string(v, what);
+    if (!s) return std::nullopt;
+    return FileProbe{*s};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Probe> decode_probe(const Node& n, Diagnostics& diags, bool strict) {
+  Reader r(diags);
+  if (!n.is_map()) {
+    r.mismatch(n, "probe", "a mapping such as {tcp: 127.0.0.1:5432}");
+    return std::nullopt;
+  }
+  std::vector<std::string_view> known(kKinds.begin(), kKinds.end());
+  known.insert(known.end(), kTimingKeys.begin(), kTimingKeys.end());
+  check_keys(n, known, {}, "in probe", strict, diags);
+
+  const Node::Entry* kind_entry = nullptr;
+  for (const auto& e : n.entries) {
+    bool is_kind = false;
+    for (auto k : kKinds) is_kind = is_kind || k == e.key;
+    if (!is_kind) continue;
+    if (kind_entry) {
+      diags.error(e.key_at, fmt::format("a probe has one kind, but this one has both \"{}\" and \"{}\": "
+                                        "write them as two list items",
+                                        kind_entry->key, e.key));
+      return std::nullopt;
+    }
+    kind_entry = &e;
+  }
+  if (!kind_entry) {
+    diags.error(n.where, "probe has no kind: use one of exec, tcp, http, postgres, redis, log, notify, notify_fd, file");
+    return std::nullopt;
+  }
+  Probe p;
+  p.where = kind_entry->key_at;
+  for (const auto& e : n.entries)
+    if (is_timing_key(e.key)) read_timing_key(e, p.timing, r);
+  auto kind = read_kind(kind_entry->key, kind_entry->value, p.timing, r, strict);
+  if (!kind) return std::nullopt;
+  p.kind = std::move(*kind);
+  if (p.timing.timeout.count() <= 0)
+    diags.error(p.where, "probe timeout must be greater than zero");
+  if (p.timing.interval.count() <= 0)
+    diags.error(p.where, "probe interval must be greater than zero");
+  if (p.timing.start_interval.count() <= 0)
+    diags.error(p.where, "probe start_interval must be greater than zero");
+  return p;
+}
+
+}  // namespace lineup::config

@@ -1,0 +1,35 @@
+// Secrets never reach output. Values of variables whose names contain
+// PASSWORD, SECRET, TOKEN or KEY, and every password inside a URL, are
+// replaced by *** wherever lineup prints: config, ps, the API, its own log
+// lines and error messages. Redaction is by value, so a secret that was
+// interpolated into a command line is caught as well.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/spec.h"
+#include "config/variables.h"
+
+namespace lineup::config {
+
+bool is_secret_name(std::string_view name);
+
+class Redactor {
+ public:
+  Redactor() = default;
+  // Collects the secret values of the variables and of every environment in the config.
+  Redactor(const Config& cfg, const Variables& vars);
+
+  void add_secret(std::string value);
+  std::string operator()(std::string_view text) const;
+
+ private:
+  std::vector<std::string> secrets_;  // longest first, so a secret containing another is masked whole
+};
+
+// "postgresql://app:pw@host/db" -> "postgresql://app:***@host/db"
+std::string redact_url_passwords(std::string_view text);
+
+}  // namespace lineup::config

@@ -1,0 +1,171 @@
+// The resolved config as plain data: what the rest of lineup runs on.
+//
+// Everything here is already normalised: durations are std::chrono, the
+// compose spellings are mapped to one form, defaults and the active profile
+// are applied, and every field that came from a file remembers where, so
+// later layers (graph, validation, runtime errors) can still point at it.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "config/diagnostic.h"
+#include "util/duration.h"
+
+namespace lineup::config {
+
+// A command is argv; a string in the file becomes {"/bin/sh", "-c", text}.
+struct Command {
+  std::vector<std::string> argv;
+  bool shell = false;  // came from a string: run through /bin/sh -c
+  std::string display() const;
+};
+
+enum class ServiceType { service, oneshot };
+enum class Priority { critical, high, medium, low };
+enum class Condition { started, ready, completed };
+enum class RestartPolicy { no, on_failure, always, unless_stopped };
+
+std::string_view name_of(ServiceType t);
+std::string_view name_of(Priority p);
+std::string_view name_of(Condition c);
+std::string_view name_of(RestartPolicy p);
+
+struct Dependency {
+  std::string name;
+  Condition condition = Condition::ready;
+  bool condition_given = false;  // short form: `ready`, or `started` if the dependency has no probe
+  bool required = true;
+  bool restart = false;          // cascade restart (compose depends_on.restart)
+  Location where;
+};
+
+// Shared timing of every probe kind; the runner owns it, the kinds do not.
+struct ProbeTiming {
+  Millis initial_delay{0};
+  Millis interval{10'000};
+  Millis start_interval{100};
+  Millis timeout{1'000};
+  Millis grace{0};  // failures this soon after spawn do not count (compose start_period)
+  int success_threshold = 1;
+  int failure_threshold = 3;
+  bool interval_given = false;  // the profile's probe_interval replaces only the default
+};
+
+struct ExecProbe { Command command; };
+struct TcpProbe { std::string host; int port = 0; };
+struct HttpProbe {
+  std::string url;
+  std::string method = "GET";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<int> status;       // exact codes; empty = see status_class
+  int status_class = 2;          // 2 = "2xx"; 0 = use `status`
+  std::string body_contains;
+  std::string body_regex;
+  std::vector<std::pair<std::string, std::string>> json;  // dotted path -> expected value (as JSON text)
+};
+struct PostgresProbe { std::string url; std::string query = "SELECT 1"; bool expect_rows = false; };
+struct RedisProbe { std::string url; bool roundtrip = false; bool loaded = false; };
+struct LogProbe { std::string regex; };
+struct NotifyProbe {};
+struct NotifyFdProbe { int fd = 3; };
+struct FileProbe { std::string path; };
+
+using ProbeKind = std::variant<ExecProbe, TcpProbe, HttpProbe, PostgresProbe, RedisProbe, LogProbe,
+                               NotifyProbe, NotifyFdProbe, FileProbe>;
+std::string_view kind_name(const ProbeKind& k);
+
+struct Probe {
+  ProbeKind kind;
+  ProbeTiming timing;
+  Location where;
+};
+
+struct Backoff {
+  Millis initial{1'000};
+  Millis max{30'000};
+  double multiplier = 2.0;
+  double jitter = 0.2;
+  Millis reset_after{60'000};
+};
+
+struct Restart {
+  RestartPolicy policy = RestartPolicy::on_failure;
+  Backoff backoff;
+  int max_attempts = 0;  // 0 = unlimited (the breaker still applies)
+};
+
+struct CircuitBreaker {
+  int threshold = 3;
+  Millis window{60'000};
+  Millis cooldown{300'000};
+};
+
+struct Port {
+  int port = 0;
+  std::string protocol = "tcp";
+  Location where;
+};
+
+struct Service {
+  std::string name;
+  Location where;
+  std::optional<Command> command;
+  std::string image;  // compose: set with no command = a container service
+  ServiceType type = ServiceType::service;
+  std::string working_dir;
+  std::vector<std::pair<std::string, std::string>> environment;  // service env files, then `environment`
+  std::vector<Dependency> depends_on;
+  Priority priority = Priority::critical;
+  std::vector<Probe> ready;
+  std::vector<Probe> live;
+  Millis startup_timeout{60'000};  // already multiplied by the profile's timeout_multiplier
+  Restart restart;
+  CircuitBreaker circuit_breaker;
+  int stop_signal = 15;
+  Millis stop_grace_period{10'000};
+  std::optional<Command> stop_command;
+  std::vector<Port> ports;
+  std::vector<std::string> profiles;
+  bool disabled = false;
+  std::optional<Millis> expected_startup;
+  std::string fail_on_log;
+  std::vector<int> success_exit_codes{0};
+
+  bool runnable() const { return command.has_value(); }
+  bool container_only() const { return !command && !image.empty(); }
+};
+
+struct ProfileSettings {
+  double timeout_multiplier = 1.0;
+  std::optional<Millis> probe_interval;
+  Location where;
+};
+
+struct Api {
+  std::string listen = "unix:.lineup/lineup.sock";
+  std::string token_env;
+};
+
+struct Config {
+  std::string name;
+  std::string project_dir;
+  std::vector<std::string> files;
+  std::vector<std::pair<std::string, std::string>> environment;  // global env files, then `environment`
+  std::vector<std::string> require_env;
+  std::string profile;  // the active one ("" = none)
+  std::map<std::string, ProfileSettings> profiles;
+  Api api;
+  int max_parallel_starts = 0;
+  std::vector<Service> services;               // active services, in file order
+  std::vector<std::string> inactive_services;  // left out by `profiles:` or `disabled:`
+
+  const Service* find(std::string_view name) const;
+};
+
+}  // namespace lineup::config

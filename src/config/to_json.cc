@@ -1,0 +1,164 @@
+#include "config/to_json.h"
+
+#include <type_traits>
+
+namespace lineup::config {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+json command_json(const Command& c, const Redactor& redact) {
+  if (c.shell && c.argv.size() == 3) return redact(c.argv[2]);
+  json a = json::array();
+  for (const auto& s : c.argv) a.push_back(redact(s));
+  return a;
+}
+
+json env_json(const std::vector<std::pair<std::string, std::string>>& env, const Redactor& redact) {
+  json o = json::object();
+  for (const auto& [k, v] : env) o[k] = is_secret_name(k) ? std::string("***") : redact(v);
+  return o;
+}
+
+std::string dur(Millis d) { return format_duration(d); }
+
+}  // namespace
+
+json to_json(const Probe& p, const Redactor& redact) {
+  json o = json::object();
+  std::visit(
+      [&](const auto& k) {
+        using K = std::decay_t<decltype(k)>;
+        if constexpr (std::is_same_v<K, ExecProbe>) {
+          o["exec"] = command_json(k.command, redact);
+        } else if constexpr (std::is_same_v<K, TcpProbe>) {
+          o["tcp"] = (k.host.find(':') != std::string::npos ? "[" + k.host + "]" : k.host) + ":" +
+                     std::to_string(k.port);
+        } else if constexpr (std::is_same_v<K, HttpProbe>) {
+          json h = {{"url", redact(k.url)}, {"method", k.method}};
+          if (!k.headers.empty()) {
+            json hs = json::object();
+            for (const auto& [n, v] : k.headers) hs[n] = is_secret_name(n) || n == "Authorization" ? "***" : redact(v);
+            h["headers"] = hs;
+          }
+          if (k.status_class) {
+            h["status"] = std::to_string(k.status_class) + "xx";
+          } else {
+            h["status"] = k.status;
+          }
+          if (!k.body_contains.empty()) h["body_contains"] = redact(k.body_contains);
+          if (!k.body_regex.empty()) h["body_regex"] = redact(k.body_regex);
+          if (!k.json.empty()) {
+            json j = json::object();
+            for (const auto& [path, v] : k.json) j[path] = redact(v);
+            h["json"] = j;
+          }
+          o["http"] = h;
+        } else if constexpr (std::is_same_v<K, PostgresProbe>) {
+          json pg = {{"url", redact(k.url)}, {"query", redact(k.query)}};
+          if (k.expect_rows) pg["expect"] = "rows";
+          o["postgres"] = pg;
+        } else if constexpr (std::is_same_v<K, RedisProbe>) {
+          json checks = json::array({"ping"});
+          if (k.roundtrip) checks.push_back("roundtrip");
+          if (k.loaded) checks.push_back("loaded");
+          o["redis"] = {{"url", redact(k.url)}, {"checks", checks}};
+        } else if constexpr (std::is_same_v<K, LogProbe>) {
+          o["log"] = redact(k.regex);
+        } else if constexpr (std::is_same_v<K, NotifyProbe>) {
+          o["notify"] = true;
+        } else if constexpr (std::is_same_v<K, NotifyFdProbe>) {
+          o["notify_fd"] = k.fd;
+        } else if constexpr (std::is_same_v<K, FileProbe>) {
+          o["file"] = redact(k.path);
+        }
+      },
+      p.kind);
+  const auto& t = p.timing;
+  o["initial_delay"] = dur(t.initial_delay);
+  o["interval"] = dur(t.interval);
+  o["start_interval"] = dur(t.start_interval);
+  o["timeout"] = dur(t.timeout);
+  if (t.grace.count()) o["grace"] = dur(t.grace);
+  o["success_threshold"] = t.success_threshold;
+  o["failure_threshold"] = t.failure_threshold;
+  return o;
+}
+
+json to_json(const Config& cfg, const Redactor& redact) {
+  json o = json::object();
+  o["name"] = cfg.name;
+  o["project_dir"] = cfg.project_dir;
+  o["files"] = cfg.files;
+  o["profile"] = cfg.profile;
+  if (!cfg.environment.empty()) o["environment"] = env_json(cfg.environment, redact);
+  if (!cfg.require_env.empty()) o["require_env"] = cfg.require_env;
+  if (!cfg.profiles.empty()) {
+    json ps = json::object();
+    for (const auto& [name, p] : cfg.profiles) {
+      json j = {{"timeout_multiplier", p.timeout_multiplier}};
+      if (p.probe_interval) j["probe_interval"] = dur(*p.probe_interval);
+      ps[name] = j;
+    }
+    o["profiles"] = ps;
+  }
+  o["api"] = {{"listen", cfg.api.listen}};
+  if (!cfg.api.token_env.empty()) o["api"]["token_env"] = cfg.api.token_env;
+  o["max_parallel_starts"] = cfg.max_parallel_starts;
+
+  json services = json::object();
+  for (const auto& s : cfg.services) {
+    json j = json::object();
+    if (s.command) j["command"] = command_json(*s.command, redact);
+    if (!s.image.empty()) j["image"] = s.image;
+    j["type"] = std::string(name_of(s.type));
+    if (!s.working_dir.empty()) j["working_dir"] = s.working_dir;
+    if (!s.environment.empty()) j["environment"] = env_json(s.environment, redact);
+    if (!s.depends_on.empty()) {
+      json deps = json::object();
+      for (const auto& d : s.depends_on)
+        deps[d.name] = {{"condition", std::string(name_of(d.condition))}, {"required", d.required},
+                        {"restart", d.restart}};
+      j["depends_on"] = deps;
+    }
+    j["priority"] = std::string(name_of(s.priority));
+    if (!s.ready.empty()) {
+      j["ready"] = json::array();
+      for (const auto& p : s.ready) j["ready"].push_back(to_json(p, redact));
+    }
+    if (!s.live.empty()) {
+      j["live"] = json::array();
+      for (const auto& p : s.live) j["live"].push_back(to_json(p, redact));
+    }
+    j["startup_timeout"] = dur(s.startup_timeout);
+    const auto& b = s.restart.backoff;
+    j["restart"] = {{"policy", std::string(name_of(s.restart.policy))},
+                    {"backoff",
+                     {{"initial", dur(b.initial)}, {"max", dur(b.max)}, {"multiplier", b.multiplier},
+                      {"jitter", b.jitter}, {"reset_after", dur(b.reset_after)}}},
+                    {"max_attempts", s.restart.max_attempts}};
+    j["circuit_breaker"] = {{"threshold", s.circuit_breaker.threshold},
+                            {"window", dur(s.circuit_breaker.window)},
+                            {"cooldown", dur(s.circuit_breaker.cooldown)}};
+    j["stop_signal"] = s.stop_signal;
+    j["stop_grace_period"] = dur(s.stop_grace_period);
+    if (s.stop_command) j["stop_command"] = command_json(*s.stop_command, redact);
+    if (!s.ports.empty()) {
+      json ports = json::array();
+      for (const auto& p : s.ports)
+        ports.push_back(p.protocol == "tcp" ? std::to_string(p.port) : std::to_string(p.port) + "/" + p.protocol);
+      j["ports"] = ports;
+    }
+    if (!s.profiles.empty()) j["profiles"] = s.profiles;
+    if (s.expected_startup) j["expected_startup"] = dur(*s.expected_startup);
+    if (!s.fail_on_log.empty()) j["fail_on_log"] = redact(s.fail_on_log);
+    if (s.success_exit_codes != std::vector<int>{0}) j["success_exit_codes"] = s.success_exit_codes;
+    services[s.name] = j;
+  }
+  o["services"] = services;
+  if (!cfg.inactive_services.empty()) o["inactive_services"] = cfg.inactive_services;
+  return o;
+}
+
+}  // namespace lineup::config

@@ -1,0 +1,55 @@
+// The config document as a plain tree that remembers where every node came from.
+//
+// yaml-cpp parses; this tree is what the rest of the config layer works on.
+// Owning our own tree (instead of passing YAML::Node around) lets the passes
+// that compose needs happen on values: merge keys (`<<`) resolved, duplicate
+// keys reported, several `-f` files merged, variables interpolated, all
+// without losing file:line:column for the diagnostics that follow.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/diagnostic.h"
+
+namespace lineup::config {
+
+struct Node {
+  enum class Kind { null, scalar, sequence, map };
+  struct Entry;
+
+  Kind kind = Kind::null;
+  std::string text;           // scalar: its text
+  bool quoted = false;        // scalar: written in quotes ("no" is a string, no is a bool)
+  std::vector<Node> items;    // sequence
+  std::vector<Entry> entries; // map, in document order
+  Location where;
+
+  bool is_null() const { return kind == Kind::null; }
+  bool is_scalar() const { return kind == Kind::scalar; }
+  bool is_sequence() const { return kind == Kind::sequence; }
+  bool is_map() const { return kind == Kind::map; }
+
+  const Node* find(std::string_view key) const;
+  Node* find(std::string_view key);
+};
+
+struct Node::Entry {
+  std::string key;
+  Location key_at;
+  Node value;
+};
+
+std::string_view kind_name(Node::Kind k);
+
+// Parses one YAML document. Syntax errors, duplicate keys and oversized
+// documents become diagnostics; nullopt only when nothing usable was read.
+std::optional<Node> parse_yaml(std::string_view text, uint32_t file, Diagnostics& diags);
+
+// Later wins: maps merge key by key, everything else (lists too) is replaced,
+// as docker compose merges override files.
+void merge_into(Node& base, Node overlay);
+
+}  // namespace lineup::config

@@ -1,0 +1,132 @@
+#include "config/validate.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "util/strings.h"
+
+namespace lineup::config {
+
+namespace {
+
+void check_dependencies(const Config& cfg, Diagnostics& diags) {
+  std::unordered_map<std::string_view, const Service*> by_name;
+  by_name.reserve(cfg.services.size());
+  for (const auto& s : cfg.services) by_name.emplace(s.name, &s);
+  std::vector<std::string> names;  // built only when a suggestion is needed
+  for (const auto& s : cfg.services) {
+    std::set<std::string_view> seen;
+    for (const auto& d : s.depends_on) {
+      if (!seen.insert(d.name).second) {
+        diags.warning(d.where, fmt::format("service \"{}\" lists \"{}\" twice in depends_on", s.name, d.name));
+        continue;
+      }
+      if (d.name == s.name) {
+        diags.error(d.where, fmt::format("service \"{}\" depends on itself", s.name));
+        continue;
+      }
+      auto it = by_name.find(d.name);
+      if (it == by_name.end()) {
+        if (std::find(cfg.inactive_services.begin(), cfg.inactive_services.end(), d.name) !=
+            cfg.inactive_services.end()) {
+          if (d.required)
+            diags.error(d.where, fmt::format("service \"{}\" depends on \"{}\", which is not active (its "
+                                             "`profiles:` or `disabled:` leave it out); name it on the "
+                                             "command line or use another profile",
+                                             s.name, d.name));
+          continue;
+        }
+        if (names.empty()) {
+          for (const auto& o : cfg.services) names.push_back(o.name);
+          names.insert(names.end(), cfg.inactive_services.begin(), cfg.inactive_services.end());
+        }
+        std::string msg = fmt::format("service \"{}\" depends on \"{}\", which does not exist", s.name, d.name);
+        if (auto near = nearest(d.name, names)) msg += fmt::format(" (did you mean \"{}\"?)", *near);
+        diags.error(d.where, msg);
+        continue;
+      }
+      const Service& dep = *it->second;
+      if (d.condition == Condition::completed && dep.type != ServiceType::oneshot)
+        diags.warning(d.where, fmt::format("\"{}\" waits for \"{}\" to complete, but \"{}\" is a long-running "
+                                           "service: it completes only when it exits successfully "
+                                           "(did you mean `type: oneshot` on it, or condition: ready?)",
+                                           s.name, d.name, d.name));
+      if (d.condition == Condition::ready && d.condition_given && dep.ready.empty() && dep.runnable())
+        diags.note(d.where, fmt::format("\"{}\" has no readiness probe: it counts as ready once started", d.name));
+    }
+  }
+}
+
+void check_probes(const Config& cfg, Diagnostics& diags) {
+  for (const auto& s : cfg.services) {
+    for (const auto& p : s.live) {
+      // These watch the start-up itself; after READY there is nothing left for them to see.
+      if (std::holds_alternative<NotifyProbe>(p.kind) || std::holds_alternative<NotifyFdProbe>(p.kind) ||
+          std::holds_alternative<LogProbe>(p.kind))
+        diags.error(p.where, fmt::format("service \"{}\": a {} probe proves readiness; it cannot be a `live:` probe",
+                                         s.name, kind_name(p.kind)));
+    }
+    int notify_fds = 0;
+    for (const auto& p : s.ready)
+      if (std::holds_alternative<NotifyFdProbe>(p.kind)) ++notify_fds;
+    if (notify_fds > 1)
+      diags.error(s.where, fmt::format("service \"{}\" has more than one notify_fd probe", s.name));
+    if (s.type == ServiceType::oneshot && !s.live.empty())
+      diags.warning(s.live.front().where, fmt::format("service \"{}\" is a oneshot: `live:` probes never run", s.name));
+  }
+}
+
+void check_ports(const Config& cfg, Diagnostics& diags) {
+  std::map<std::pair<int, std::string>, std::pair<const Service*, Location>> owner;
+  for (const auto& s : cfg.services) {
+    if (!s.runnable()) continue;  // container services bind inside their own network
+    for (const auto& p : s.ports) {
+      auto [it, inserted] = owner.emplace(std::pair(p.port, p.protocol), std::pair(&s, p.where));
+      if (inserted) continue;
+      if (it->second.first == &s)
+        diags.error(p.where, fmt::format("service \"{}\" declares port {}/{} twice", s.name, p.port, p.protocol));
+      else
+        diags.error(p.where, fmt::format("port {}/{} is declared by both \"{}\" (line {}) and \"{}\"", p.port,
+                                         p.protocol, it->second.first->name, it->second.second.line, s.name));
+    }
+  }
+}
+
+void check_required_env(const Config& cfg, const Variables& vars, uint32_t main_file, Diagnostics& diags) {
+  std::vector<std::string> missing;
+  for (const auto& name : cfg.require_env) {
+    const std::string* v = vars.get(name);
+    bool set = v && !v->empty();
+    if (!set)
+      for (const auto& [k, val] : cfg.environment) set = set || (k == name && !val.empty());
+    if (!set) missing.push_back(name);
+  }
+  if (!missing.empty())
+    diags.error({main_file, 0, 0}, fmt::format("missing required environment variables: {} (set them in the "
+                                               "environment or in an env file)",
+                                               join(missing, ", ")));
+}
+
+void report_container_services(const Config& cfg, Diagnostics& diags) {
+  for (const auto& s : cfg.services)
+    if (s.container_only())
+      diags.note(s.where, fmt::format("service \"{}\" is a container service (image: {}, no command): not "
+                                      "runnable by the process runtime",
+                                      s.name, s.image));
+}
+
+}  // namespace
+
+void validate(const Config& cfg, const Variables& vars, uint32_t main_file, Diagnostics& diags) {
+  check_dependencies(cfg, diags);
+  check_probes(cfg, diags);
+  check_ports(cfg, diags);
+  check_required_env(cfg, vars, main_file, diags);
+  report_container_services(cfg, diags);
+}
+
+}  // namespace lineup::config

@@ -1,0 +1,275 @@
+#include "project/load.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "config/decode.h"
+#include "config/envfile.h"
+#include "config/interpolate.h"
+#include "config/tree.h"
+#include "config/validate.h"
+
+namespace lineup::project {
+
+namespace fs = std::filesystem;
+using config::Diagnostics;
+using config::Location;
+using config::Node;
+using config::Variables;
+
+namespace {
+
+constexpr size_t kMaxFileSize = 64 << 20;
+
+bool read_file(const std::string& path, std::string& out, std::string& why) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    why = "is a directory";
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    why = std::strerror(errno);
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  if (out.size() > kMaxFileSize) {
+    why = "larger than 64 MiB";
+    return false;
+  }
+  return true;
+}
+
+// Pass 1: which files, and the project directory.
+bool locate(const LoadOptions& o, std::vector<std::string>& files, std::string& dir, Diagnostics& diags) {
+  files = o.files;
+  if (files.empty()) {
+    std::string base = o.project_dir.empty() ? "." : o.project_dir;
+    for (const char* name : kDefaultFileNames) {
+      fs::path p = fs::path(base) / name;
+      std::error_code ec;
+      if (fs::is_regular_file(p, ec)) {
+        files.push_back(o.project_dir.empty() ? std::string(name) : p.string());
+        break;
+      }
+    }
+    if (files.empty()) {
+      diags.error({}, fmt::format("no config file found in {} (looked for lineup.yaml, lineup.yml, compose.yaml, "
+                                  "compose.yml, docker-compose.yaml, docker-compose.yml); use -f FILE",
+                                  base == "." ? "the current directory" : base));
+      return false;
+    }
+  }
+  if (!o.project_dir.empty()) {
+    dir = o.project_dir;
+  } else {
+    fs::path parent = fs::path(files.front()).parent_path();
+    dir = parent.empty() ? "." : parent.string();
+  }
+  std::error_code ec;
+  fs::path abs = fs::absolute(dir, ec);
+  if (!ec) dir = abs.lexically_normal().string();
+  if (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return true;
+}
+
+// Pass 3: the variables interpolation sees. Env files first, then the process
+// environment on top; the env files named by the config (or .env) are also
+// returned, since their values are exported to every service.
+config::EnvList load_variables(const LoadOptions& o, const Node& raw, const std::string& dir,
+                               const Variables& env, Variables& vars, Diagnostics& diags) {
+  std::vector<std::pair<std::string, Location>> interp_files;  // --env-file: interpolation only
+  std::vector<std::pair<std::string, Location>> exported;      // env_file: / .env: both
+  std::vector<bool> exported_required;
+  if (const Node* ef = raw.find("env_file")) {
+    std::vector<const Node*> items;
+    if (ef->is_sequence()) {
+      for (const auto& i : ef->items) items.push_back(&i);
+    } else {
+      items.push_back(ef);
+    }
+    for (const Node* i : items) {
+      const Node* path = i->is_map() ? i->find("path") : i;
+      bool required = true;
+      if (i->is_map())
+        if (const Node* r = i->find("required"); r && r->is_scalar()) required = !(r->text == "false" || r->text == "no");
+      if (path && path->is_scalar()) {
+        exported.emplace_back(path->text, path->where);
+        exported_required.push_back(required);
+      }
+    }
+  } else {
+    exported.emplace_back(".env", Location{});
+    exported_required.push_back(false);
+  }
+  for (const auto& f : o.env_files) interp_files.emplace_back(f, Location{});
+
+  config::EnvList exported_values;
+  auto load_one = [&](const std::string& name, Location where, bool required, bool export_it) {
+    std::string full = (name.front() == '/' || (!export_it)) ? name : (fs::path(dir) / name).string();
+    std::string text, why;
+    if (!read_file(full, text, why)) {
+      if (required) diags.error(where, fmt::format("env file \"{}\": {}", name, why));
+      return;
+    }
+    auto list = config::parse_env_text(text, config::intern_file(full), env, diags);
+    for (auto& [k, v] : list) {
+      vars.set(k, v);
+      if (export_it) exported_values.emplace_back(k, v);
+    }
+  };
+  for (size_t i = 0; i < exported.size(); ++i)
+    if (!exported[i].first.empty()) load_one(exported[i].first, exported[i].second, exported_required[i], true);
+  for (const auto& [f, where] : interp_files) load_one(f, where, true, false);
+  for (const auto& [k, v] : env.all()) vars.set(k, v);
+  return exported_values;
+}
+
+// Pass 4: interpolate every scalar value (never keys), as compose does.
+class InterpolationPass {
+ public:
+  InterpolationPass(const Variables& vars, Diagnostics& diags) : vars_(vars), diags_(diags) {}
+
+  void run(Node& n) {
+    std::vector<Node*> stack{&n};
+    while (!stack.empty()) {
+      Node* cur = stack.back();
+      stack.pop_back();
+      switch (cur->kind) {
+        case Node::Kind::scalar: scalar(*cur); break;
+        case Node::Kind::sequence:
+          for (auto& i : cur->items) stack.push_back(&i);
+          break;
+        case Node::Kind::map:
+          for (auto& e : cur->entries) stack.push_back(&e.value);
+          break;
+        case Node::Kind::null: break;
+      }
+    }
+  }
+
+ private:
+  void scalar(Node& n) {
+    auto r = config::interpolate(n.text, vars_);
+    if (!r) {
+      diags_.error(n.where, r.error().message);
+      return;
+    }
+    for (const auto& name : r->unset)
+      if (warned_.insert(name).second)
+        diags_.warning(n.where, fmt::format("variable \"{}\" is not set: using an empty string "
+                                            "(write ${{{}:-default}} to give a default)",
+                                            name, name));
+    n.text = std::move(r->text);
+  }
+
+  const Variables& vars_;
+  Diagnostics& diags_;
+  std::set<std::string> warned_;
+};
+
+}  // namespace
+
+Project load(const LoadOptions& o) {
+  Project p;
+  Variables env_storage;
+  const Variables* env = o.environment;
+  if (!env) {
+    env_storage = Variables::from_environment();
+    env = &env_storage;
+  }
+
+  // 1. locate
+  std::vector<std::string> files;
+  std::string dir;
+  if (!locate(o, files, dir, p.diags)) {
+    p.unusable = true;
+    return p;
+  }
+
+  // 2. read + parse
+  std::vector<Node> trees;
+  for (const auto& f : files) {
+    uint32_t id = config::intern_file(f);
+    if (p.main_file == config::kNoFile) p.main_file = id;
+    std::string text, why;
+    if (!read_file(f, text, why)) {
+      p.diags.error({id, 0, 0}, fmt::format("cannot read the config file: {}", why));
+      p.unusable = true;
+      continue;
+    }
+    auto tree = config::parse_yaml(text, id, p.diags);
+    if (!tree) {
+      p.unusable = true;
+      continue;
+    }
+    if (!tree->is_map()) {
+      p.diags.error(tree->where, fmt::format("the config file must be a mapping with a `services:` key, not {}",
+                                             config::kind_name(tree->kind)));
+      p.unusable = true;
+      continue;
+    }
+    trees.push_back(std::move(*tree));
+  }
+  if (p.unusable) return p;
+
+  // 3. env files + environment -> variables (env_file is read before interpolation)
+  Node raw_top;
+  raw_top.kind = Node::Kind::map;
+  for (const auto& t : trees)
+    if (const Node* ef = t.find("env_file")) raw_top.entries.push_back({"env_file", ef->where, *ef});
+  config::EnvList exported = load_variables(o, raw_top, dir, *env, p.variables, p.diags);
+
+  // 4. interpolate each file, 5. merge them (later wins)
+  InterpolationPass interpolation(p.variables, p.diags);
+  for (auto& t : trees) interpolation.run(t);
+  Node root = std::move(trees.front());
+  for (size_t i = 1; i < trees.size(); ++i) config::merge_into(root, std::move(trees[i]));
+
+  // 6. decode: defaults, profile, compose spellings
+  config::DecodeContext ctx;
+  ctx.project_dir = dir;
+  ctx.requested_profile = o.profile;
+  if (ctx.requested_profile.empty())
+    if (const std::string* v = env->get("LINEUP_PROFILE")) ctx.requested_profile = *v;
+  ctx.named_services = o.named_services;
+  ctx.strict = o.strict;
+  ctx.variables = &p.variables;
+  config::decode(root, ctx, p.config, p.diags);
+  // The global env files' values come first; `environment:` entries override them.
+  if (!exported.empty()) {
+    auto own = std::move(p.config.environment);
+    p.config.environment.clear();
+    for (auto& kv : exported) {
+      auto it = std::find_if(own.begin(), own.end(), [&](const auto& o2) { return o2.first == kv.first; });
+      if (it == own.end()) p.config.environment.push_back(kv);
+    }
+    for (auto& kv : own) p.config.environment.push_back(std::move(kv));
+  }
+  p.config.files = files;
+
+  // 7. validate across services, 8. the graph and its cycles
+  config::validate(p.config, p.variables, p.main_file, p.diags);
+  p.graph = graph::Graph::build(p.config);
+  for (const auto& cycle : graph::find_cycles(p.graph)) {
+    std::string path;
+    for (size_t i = 0; i < cycle.size(); ++i) path += (i ? " -> " : "") + p.graph.name(cycle[i]);
+    // Point at the first service's dependency on the second.
+    const auto& first = p.config.services[static_cast<size_t>(cycle[0])];
+    Location where = first.where;
+    for (const auto& d : first.depends_on)
+      if (d.name == p.graph.name(cycle[1])) where = d.where;
+    p.diags.error(where, "dependency cycle: " + path);
+  }
+  return p;
+}
+
+}  // namespace lineup::project

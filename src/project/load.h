@@ -1,0 +1,45 @@
+// Loading a project: the config layer's passes, in order, each named.
+//
+//   locate files -> read + parse -> env files -> interpolate -> merge
+//   -> decode (defaults, profile) -> validate -> graph (cycles)
+//
+// Every pass appends to one Diagnostics list; the caller decides what the
+// diagnostics mean for its exit code (`check` reports, others refuse).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/diagnostic.h"
+#include "config/spec.h"
+#include "config/variables.h"
+#include "graph/graph.h"
+
+namespace lineup::project {
+
+struct LoadOptions {
+  std::vector<std::string> files;        // -f, in order; empty = look for the default names
+  std::string project_dir;               // --project-dir; empty = the first file's directory
+  std::string profile;                   // --profile; empty = LINEUP_PROFILE, then default_profile
+  std::vector<std::string> env_files;    // --env-file: replace the default .env for interpolation
+  std::vector<std::string> named_services;
+  bool strict = false;
+  const config::Variables* environment = nullptr;  // the process environment (null = read it)
+};
+
+struct Project {
+  config::Config config;
+  graph::Graph graph;
+  config::Variables variables;  // what interpolation used
+  config::Diagnostics diags;
+  uint32_t main_file = config::kNoFile;
+  bool unusable = false;  // no file, unreadable, or not YAML: nothing else could be checked
+};
+
+Project load(const LoadOptions& options);
+
+// The names `-f` defaults to, in the order they are tried.
+inline constexpr const char* kDefaultFileNames[] = {"lineup.yaml", "lineup.yml", "compose.yaml",
+                                                    "compose.yml", "docker-compose.yaml", "docker-compose.yml"};
+
+}  // namespace lineup::project
