@@ -1,6 +1,7 @@
 #include "config/tree.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <unordered_map>
@@ -147,6 +148,10 @@ std::optional<Node> parse_yaml(std::string_view text, uint32_t file, Diagnostics
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    Location where{file, e.mark.line + 1, e.mark.column + 1};
+    diags.error(where, "invalid YAML: nested too deeply (a config needs a handful of levels, not hundreds)");
+    return std::nullopt;
   } catch (const YAML::Exception& e) {
     Location where{file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1};
     diags.error(where, fmt::format("invalid YAML: {}", e.msg));
