@@ -7,7 +7,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config clang-format
   libboost1.81-dev        # header-only Asio + Beast (never libboost-dev 1.74: conflicts)
-  libyaml-cpp-dev         # YAML with line/column marks
+  libyaml-dev             # fast event-based YAML parser with line/column marks
+  libyaml-cpp-dev         # YAML emitter for `lineup config`
   libcli11-dev            # command-line parsing
   nlohmann-json3-dev      # JSON output and input
   libfmt-dev              # formatting

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "util/strings.h"
@@ -13,10 +14,10 @@ void check_keys(const Node& map, std::span<const std::string_view> known,
                 Diagnostics& diags) {
   for (const auto& e : map.entries) {
     if (e.key.starts_with("x-")) continue;
-    bool ok = false;
-    for (auto k : known) ok = ok || k == e.key;
-    for (auto k : ignored) ok = ok || k == e.key;
-    if (ok) continue;
+    auto listed = [&](std::span<const std::string_view> keys) {
+      return std::find(keys.begin(), keys.end(), e.key) != keys.end();
+    };
+    if (listed(known) || listed(ignored)) continue;
     std::vector<std::string> candidates(known.begin(), known.end());
     std::string msg = fmt::format("unknown key \"{}\" {}", e.key, context);
     if (auto near = nearest(e.key, candidates)) msg += fmt::format(" (did you mean \"{}\"?)", *near);

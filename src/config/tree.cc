@@ -1,9 +1,9 @@
 #include "config/tree.h"
 
 #include <fmt/format.h>
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml.h>
 
+#include <memory>
 #include <unordered_map>
 
 namespace lineup::config {
@@ -35,107 +35,222 @@ namespace {
 // Aliases are expanded into copies; a "billion laughs" document would make
 // that exponential, so the number of nodes built is capped.
 constexpr size_t kMaxNodes = 4'000'000;
+// A config needs a handful of levels; this bounds the builder's stack.
+constexpr size_t kMaxDepth = 256;
 
-class Converter {
+size_t count_nodes(const Node& root) {
+  size_t n = 0;
+  std::vector<const Node*> stack{&root};
+  while (!stack.empty()) {
+    const Node* cur = stack.back();
+    stack.pop_back();
+    ++n;
+    for (const auto& i : cur->items) stack.push_back(&i);
+    for (const auto& e : cur->entries) stack.push_back(&e.value);
+  }
+  return n;
+}
+
+bool is_null_scalar(const yaml_event_t& ev) {
+  if (!ev.data.scalar.plain_implicit || ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return false;
+  std::string_view v(reinterpret_cast<const char*>(ev.data.scalar.value), ev.data.scalar.length);
+  return v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL";
+}
+
+// Builds the tree from libyaml's event stream. libyaml is a state machine
+// with its own stacks, so no input can make it recurse; our own stack is
+// bounded by kMaxDepth.
+class Builder {
  public:
-  Converter(uint32_t file, Diagnostics& diags) : file_(file), diags_(diags) {}
+  Builder(uint32_t file, Diagnostics& diags) : file_(file), diags_(diags) {}
 
-  bool overflowed() const { return overflow_; }
-
-  Node convert(const YAML::Node& y) {
-    Node n;
-    n.where = at(y.Mark());
-    if (++built_ > kMaxNodes) {
-      if (!overflow_) diags_.error(n.where, "document too large (alias expansion exceeds 4 million nodes)");
-      overflow_ = true;
-      return n;
+  std::optional<Node> run(std::string_view text) {
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+      diags_.error({file_, 0, 0}, "out of memory while parsing YAML");
+      return std::nullopt;
     }
-    switch (y.Type()) {
-      case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null:
-        n.kind = Node::Kind::null;
+    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    bool ok = true, done = false;
+    while (ok && !done) {
+      yaml_event_t ev;
+      if (!yaml_parser_parse(&parser, &ev)) {
+        Location where{file_, static_cast<int>(parser.problem_mark.line) + 1,
+                       static_cast<int>(parser.problem_mark.column) + 1};
+        std::string msg = parser.problem ? parser.problem : "syntax error";
+        if (parser.context) msg += fmt::format(" ({})", parser.context);
+        diags_.error(where, fmt::format("invalid YAML: {}", msg));
+        ok = false;
         break;
-      case YAML::NodeType::Scalar:
-        n.kind = Node::Kind::scalar;
-        n.text = y.Scalar();
-        n.quoted = y.Tag() == "!";
-        break;
-      case YAML::NodeType::Sequence:
-        n.kind = Node::Kind::sequence;
-        n.items.reserve(y.size());
-        for (const auto& item : y) {
-          n.items.push_back(convert(item));
-          if (overflow_) break;
-        }
-        break;
-      case YAML::NodeType::Map:
-        n.kind = Node::Kind::map;
-        convert_map(y, n);
-        break;
+      }
+      done = ev.type == YAML_STREAM_END_EVENT;
+      ok = handle(ev);
+      yaml_event_delete(&ev);
     }
-    return n;
+    yaml_parser_delete(&parser);
+    if (!ok) return std::nullopt;
+    if (documents_ > 1)
+      diags_.warning({file_, 0, 0}, fmt::format("{} YAML documents in one file: only the first is used", documents_));
+    if (!root_ || root_->is_null()) return Node{Node::Kind::map, {}, false, {}, {}, {file_, 1, 1}};
+    return std::move(*root_);
   }
 
  private:
-  Location at(const YAML::Mark& m) const {
-    if (m.is_null()) return {file_, 0, 0};
-    return {file_, m.line + 1, m.column + 1};
+  struct Frame {
+    Node node;
+    std::string anchor;
+    // mappings: the key waiting for its value, `<<` sources, keys seen
+    std::optional<Node> key;
+    std::vector<Node> merges;
+    std::unique_ptr<std::unordered_map<std::string, size_t>> index;  // key -> entry, large mappings only
+  };
+
+  // Linear search: config mappings have a handful of keys. The one large
+  // mapping (`services:`) gets an index once it grows.
+  static const Node::Entry* find_entry(Frame& f, const std::string& key) {
+    auto& entries = f.node.entries;
+    if (entries.size() < 32) {
+      for (const auto& e : entries)
+        if (e.key == key) return &e;
+      return nullptr;
+    }
+    if (!f.index) f.index = std::make_unique<std::unordered_map<std::string, size_t>>();
+    for (size_t i = f.index->size(); i < entries.size(); ++i) f.index->emplace(entries[i].key, i);
+    auto it = f.index->find(key);
+    return it == f.index->end() ? nullptr : &entries[it->second];
   }
 
-  void convert_map(const YAML::Node& y, Node& out) {
-    std::vector<Node> merges;  // `<<` values, applied after the explicit keys
-    std::unordered_map<std::string, Location> seen;
-    seen.reserve(y.size());
-    for (const auto& kv : y) {
-      if (overflow_) return;
-      const YAML::Node& key = kv.first;
-      Location key_at = at(key.Mark());
-      if (!key.IsScalar()) {
-        diags_.error(key_at, "mapping keys must be plain strings");
-        continue;
+  Location at(const yaml_mark_t& m) const {
+    return {file_, static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1};
+  }
+
+  bool count(size_t n, Location where) {
+    built_ += n;
+    if (built_ <= kMaxNodes) return true;
+    diags_.error(where, "document too large (alias expansion exceeds 4 million nodes)");
+    return false;
+  }
+
+  bool handle(const yaml_event_t& ev) {
+    switch (ev.type) {
+      case YAML_DOCUMENT_START_EVENT:
+        ++documents_;
+        return true;
+      case YAML_SCALAR_EVENT: {
+        if (!count(1, at(ev.start_mark))) return false;
+        Node n;
+        n.where = at(ev.start_mark);
+        if (is_null_scalar(ev)) {
+          n.kind = Node::Kind::null;
+        } else {
+          n.kind = Node::Kind::scalar;
+          n.text.assign(reinterpret_cast<const char*>(ev.data.scalar.value), ev.data.scalar.length);
+          n.quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+        }
+        if (ev.data.scalar.anchor) anchors_[reinterpret_cast<const char*>(ev.data.scalar.anchor)] = n;
+        return add(std::move(n));
       }
-      const std::string& name = key.Scalar();
-      if (name == "<<" && key.Tag() != "!") {
-        merges.push_back(convert(kv.second));
-        continue;
+      case YAML_SEQUENCE_START_EVENT:
+      case YAML_MAPPING_START_EVENT: {
+        if (stack_.size() >= kMaxDepth) {
+          diags_.error(at(ev.start_mark), fmt::format("invalid YAML: nested more than {} levels deep", kMaxDepth));
+          return false;
+        }
+        if (!count(1, at(ev.start_mark))) return false;
+        Frame f;
+        bool seq = ev.type == YAML_SEQUENCE_START_EVENT;
+        f.node.kind = seq ? Node::Kind::sequence : Node::Kind::map;
+        f.node.where = at(ev.start_mark);
+        const yaml_char_t* anchor = seq ? ev.data.sequence_start.anchor : ev.data.mapping_start.anchor;
+        if (anchor) f.anchor = reinterpret_cast<const char*>(anchor);
+        stack_.push_back(std::move(f));
+        return true;
       }
-      auto [it, inserted] = seen.emplace(name, key_at);
-      if (!inserted) {
-        diags_.error(key_at, fmt::format("duplicate key \"{}\" (first defined at line {})", name,
-                                         it->second.line));
-        continue;
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT: {
+        Frame f = std::move(stack_.back());
+        stack_.pop_back();
+        if (f.node.is_map()) apply_merges(f);
+        if (!f.anchor.empty()) anchors_[f.anchor] = f.node;
+        return add(std::move(f.node));
       }
-      out.entries.push_back({name, key_at, convert(kv.second)});
+      case YAML_ALIAS_EVENT: {
+        std::string name = reinterpret_cast<const char*>(ev.data.alias.anchor);
+        auto it = anchors_.find(name);
+        if (it == anchors_.end()) {
+          diags_.error(at(ev.start_mark), fmt::format("invalid YAML: unknown anchor \"{}\"", name));
+          return false;
+        }
+        if (!count(count_nodes(it->second), at(ev.start_mark))) return false;
+        return add(Node(it->second));
+      }
+      default:
+        return true;
     }
-    // YAML merge keys: `<<: *base` or `<<: [*a, *b]`; explicit keys win, and
-    // among several sources the first one listed wins.
-    for (auto& m : merges) {
+  }
+
+  bool add(Node n) {
+    if (stack_.empty()) {
+      if (documents_ == 1) root_ = std::move(n);
+      return true;
+    }
+    Frame& top = stack_.back();
+    if (top.node.is_sequence()) {
+      top.node.items.push_back(std::move(n));
+      return true;
+    }
+    if (!top.key) {
+      if (!n.is_scalar() && !n.is_null()) {
+        diags_.error(n.where, "mapping keys must be plain strings");
+        return false;
+      }
+      top.key = std::move(n);
+      return true;
+    }
+    Node key = std::move(*top.key);
+    top.key.reset();
+    if (key.text == "<<" && !key.quoted) {
+      top.merges.push_back(std::move(n));
+      return true;
+    }
+    if (const Node::Entry* first = find_entry(top, key.text)) {
+      diags_.error(key.where, fmt::format("duplicate key \"{}\" (first defined at line {})", key.text, first->key_at.line));
+      return true;
+    }
+    top.node.entries.push_back({std::move(key.text), key.where, std::move(n)});
+    return true;
+  }
+
+  // YAML merge keys: `<<: *base` or `<<: [*a, *b]`; explicit keys win, and
+  // among several sources the first one listed wins.
+  void apply_merges(Frame& f) {
+    for (auto& m : f.merges) {
       std::vector<Node*> sources;
       if (m.is_map()) {
         sources.push_back(&m);
       } else if (m.is_sequence()) {
         for (auto& s : m.items) sources.push_back(&s);
       }
-      if (sources.empty()) {
+      if (sources.empty())
         diags_.error(m.where, "the value of a merge key `<<` must be a mapping or a list of mappings");
-        continue;
-      }
       for (Node* src : sources) {
         if (!src->is_map()) {
           diags_.error(src->where, "the value of a merge key `<<` must be a mapping or a list of mappings");
           continue;
         }
-        for (auto& e : src->entries) {
-          if (seen.emplace(e.key, e.key_at).second) out.entries.push_back(std::move(e));
-        }
+        for (auto& e : src->entries)
+          if (!find_entry(f, e.key)) f.node.entries.push_back(std::move(e));
       }
     }
   }
 
   uint32_t file_;
   Diagnostics& diags_;
+  std::vector<Frame> stack_;
+  std::unordered_map<std::string, Node> anchors_;
+  std::optional<Node> root_;
   size_t built_ = 0;
-  bool overflow_ = false;
+  int documents_ = 0;
 };
 
 }  // namespace
@@ -145,37 +260,7 @@ std::optional<Node> parse_yaml(std::string_view text, uint32_t file, Diagnostics
     diags.error({file, 0, 0}, "not a YAML file: it contains NUL bytes (is it binary?)");
     return std::nullopt;
   }
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(std::string(text));
-  } catch (const YAML::DeepRecursion& e) {
-    Location where{file, e.mark.line + 1, e.mark.column + 1};
-    diags.error(where, "invalid YAML: nested too deeply (a config needs a handful of levels, not hundreds)");
-    return std::nullopt;
-  } catch (const YAML::Exception& e) {
-    Location where{file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1};
-    diags.error(where, fmt::format("invalid YAML: {}", e.msg));
-    return std::nullopt;
-  } catch (const std::exception& e) {
-    diags.error({file, 0, 0}, fmt::format("invalid YAML: {}", e.what()));
-    return std::nullopt;
-  }
-  if (docs.empty()) return Node{Node::Kind::map, {}, false, {}, {}, {file, 1, 1}};
-  if (docs.size() > 1)
-    diags.warning({file, 0, 0}, fmt::format("{} YAML documents in one file: only the first is used", docs.size()));
-  try {
-    Converter conv(file, diags);
-    Node root = conv.convert(docs.front());
-    if (conv.overflowed()) return std::nullopt;
-    if (root.is_null()) {
-      root.kind = Node::Kind::map;  // an empty file is an empty config
-      root.where = {file, 1, 1};
-    }
-    return root;
-  } catch (const std::exception& e) {
-    diags.error({file, 0, 0}, fmt::format("invalid YAML: {}", e.what()));
-    return std::nullopt;
-  }
+  return Builder(file, diags).run(text);
 }
 
 void merge_into(Node& base, Node overlay) {

@@ -158,6 +158,7 @@ class InterpolationPass {
 
  private:
   void scalar(Node& n) {
+    if (n.text.find('$') == std::string::npos) return;
     auto r = config::interpolate(n.text, vars_);
     if (!r) {
       diags_.error(n.where, r.error().message);
