@@ -25,6 +25,9 @@ int run(int argc, char** argv) {
   register_check(app, g, action);
   register_config(app, g, action);
   register_plan(app, g, action);
+  register_up(app, g, action);
+  register_down(app, g, action);
+  register_ps(app, g, action);
   register_version(app, action);
 
   try {

@@ -31,6 +31,9 @@ using Action = std::function<int()>;
 void register_check(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_config(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_plan(CLI::App& app, const GlobalOptions& g, Action& action);
+void register_up(CLI::App& app, const GlobalOptions& g, Action& action);
+void register_down(CLI::App& app, const GlobalOptions& g, Action& action);
+void register_ps(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_version(CLI::App& app, Action& action);
 
 int run(int argc, char** argv);

@@ -71,6 +71,7 @@ EnvList parse_env_text(std::string_view text, uint32_t file, const Variables& ba
             case 'n': value += '\n'; break;
             case 't': value += '\t'; break;
             case 'r': value += '\r'; break;
+            case '$': value += "$$"; break;  // \$ is a literal dollar, as in compose
             default: value += e; break;
           }
           continue;

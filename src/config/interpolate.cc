@@ -14,8 +14,8 @@ class Interpolator {
   Interpolator(const Variables& vars) : vars_(vars) {}
 
   // Expands text[pos..end) into out. `nested` means we are inside a ${...}
-  // operand and must stop at its closing brace.
-  bool expand(std::string_view text, size_t& pos, bool nested, std::string& out) {
+  // operand (opened at `open`) and must stop at its closing brace.
+  bool expand(std::string_view text, size_t& pos, bool nested, std::string& out, size_t open = 0) {
     if (++depth_ > 64) return fail(pos, "variables nested too deeply");
     while (pos < text.size()) {
       char c = text[pos];
@@ -45,7 +45,7 @@ class Interpolator {
         return fail(start, fmt::format("invalid interpolation format \"${}\" (write `$$` for a literal $)", n));
       }
     }
-    if (nested) return fail(pos, "unterminated `${`: missing `}`");
+    if (nested) return fail(open, "unterminated `${`: missing `}`");
     --depth_;
     return true;
   }
@@ -100,7 +100,7 @@ class Interpolator {
     // its end and report its errors) but only use it when the operator says.
     std::string operand;
     size_t unset_before = unset.size();
-    if (!expand(text, pos, true, operand)) return false;
+    if (!expand(text, pos, true, operand, start)) return false;
     ++pos;  // the closing brace
 
     const std::string* value = vars_.get(name);

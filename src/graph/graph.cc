@@ -100,7 +100,8 @@ std::vector<std::vector<Id>> find_cycles(const Graph& g) {
         }
         cycle.push_back(w);
         if (fresh) {
-          for (Id c : cycle) in_cycle[static_cast<size_t>(c)] = true;
+          if (cycle.size() > 2)  // a self-loop must not hide a longer cycle through the same service
+            for (Id c : cycle) in_cycle[static_cast<size_t>(c)] = true;
           cycles.push_back(std::move(cycle));
         }
         continue;

@@ -62,7 +62,8 @@ Levels levels(const Graph& g);
 
 // Dependency cycles, each as its services in dependency order with the first
 // repeated at the end: a -> b -> c -> a. Cycles that share a service with one
-// already found are not reported again. Empty when the graph is acyclic.
+// already found (other than a self-loop a -> a) are not reported again. Empty
+// when the graph is acyclic.
 std::vector<std::vector<Id>> find_cycles(const Graph& g);
 
 struct CriticalPath {

@@ -114,7 +114,7 @@ config::EnvList load_variables(const LoadOptions& o, const Node& raw, const std:
 
   config::EnvList exported_values;
   auto load_one = [&](const std::string& name, Location where, bool required, bool export_it) {
-    std::string full = (name.front() == '/' || (!export_it)) ? name : (fs::path(dir) / name).string();
+    std::string full = (!export_it || name.front() == '/') ? name : (fs::path(dir) / name).string();
     std::string text, why;
     if (!read_file(full, text, why)) {
       if (required) diags.error(where, fmt::format("env file \"{}\": {}", name, why));
@@ -123,7 +123,8 @@ config::EnvList load_variables(const LoadOptions& o, const Node& raw, const std:
     auto list = config::parse_env_text(text, config::intern_file(full), env, diags);
     for (auto& [k, v] : list) {
       vars.set(k, v);
-      if (export_it) exported_values.emplace_back(k, v);
+      // Exported like interpolated: the process environment wins over the file.
+      if (export_it) exported_values.emplace_back(k, env.get(k) ? *env.get(k) : v);
     }
   };
   for (size_t i = 0; i < exported.size(); ++i)
@@ -225,8 +226,8 @@ Project load(const LoadOptions& o) {
   // 3. env files + environment -> variables (env_file is read before interpolation)
   Node raw_top;
   raw_top.kind = Node::Kind::map;
-  for (const auto& t : trees)
-    if (const Node* ef = t.find("env_file")) raw_top.entries.push_back({"env_file", ef->where, *ef});
+  for (const auto& t : trees)  // later files win, as in the merge below
+    if (const Node* ef = t.find("env_file")) raw_top.entries = {{"env_file", ef->where, *ef}};
   config::EnvList exported = load_variables(o, raw_top, dir, *env, p.variables, p.diags);
 
   // 4. interpolate each file, 5. merge them (later wins)
@@ -261,6 +262,7 @@ Project load(const LoadOptions& o) {
   config::validate(p.config, p.variables, p.main_file, p.diags);
   p.graph = graph::Graph::build(p.config);
   for (const auto& cycle : graph::find_cycles(p.graph)) {
+    if (cycle.size() == 2) continue;  // a -> a: validation already reported "depends on itself"
     std::string path;
     for (size_t i = 0; i < cycle.size(); ++i) path += (i ? " -> " : "") + p.graph.name(cycle[i]);
     // Point at the first service's dependency on the second.

@@ -1,0 +1,148 @@
+// `lineup up`: start the stack and supervise it.
+//
+//   load + validate -> refuse container-only services -> take the project
+//   lock -> (detach: fork into the background) -> guardian + supervisor ->
+//   exit code: 0 READY, 3 DEGRADED, 1 FAILED, 130/143 after Ctrl-C/SIGTERM.
+#include <CLI/CLI.hpp>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "runtime/guardian.h"
+#include "runtime/state_dir.h"
+#include "runtime/supervisor.h"
+
+namespace lineup::cli {
+
+namespace {
+
+struct UpOptions {
+  std::vector<std::string> services;
+  bool detach = false;
+  std::string timeout;
+};
+
+// Waits in the foreground process for the detached supervisor's startup result.
+int wait_for_result(int fd, const std::string& state_dir) {
+  char code = 0;
+  ssize_t n;
+  do {
+    n = ::read(fd, &code, 1);
+  } while (n < 0 && errno == EINTR);
+  ::close(fd);
+  if (n != 1) {
+    fmt::print(stderr, "lineup: the supervisor exited during startup; see {}/lineup.log\n", state_dir);
+    return kFailed;
+  }
+  return code;
+}
+
+int run_up(const GlobalOptions& g, const UpOptions& o) {
+  auto p = load_valid(g, o.services);
+  if (!p) return kUsage;
+  const auto& cfg = p->config;
+
+  std::vector<engine::Id> targets;
+  for (const auto& name : o.services) {
+    auto id = p->graph.id(name);
+    if (!id) {
+      fmt::print(stderr, "lineup: no service named \"{}\"\n", name);
+      return kUsage;
+    }
+    targets.push_back(*id);
+  }
+  std::optional<Millis> timeout;
+  if (!o.timeout.empty()) {
+    timeout = parse_duration(o.timeout);
+    if (!timeout) {
+      fmt::print(stderr, "lineup: --timeout: \"{}\" is not a duration\n", o.timeout);
+      return kUsage;
+    }
+  }
+  std::vector<std::string> containers;
+  for (const auto& s : cfg.services)
+    if (!s.runnable()) containers.push_back(s.name);
+  if (!containers.empty()) {
+    fmt::print(stderr,
+               "lineup: {} {} container services (image, no command): lineup runs processes. Give them a "
+               "`command:`, or leave them out with `profiles:` or `disabled: true`.\n",
+               fmt::join(containers, ", "), containers.size() == 1 ? "is a" : "are");
+    return kUsage;
+  }
+
+  std::string state_dir = runtime::state_dir_of(cfg.project_dir);
+  int lock = runtime::take_lock(state_dir);
+  if (lock < 0) {
+    auto pids = runtime::read_pids(state_dir);
+    fmt::print(stderr, "lineup: the stack \"{}\" is already running{}; `lineup down` stops it\n", cfg.name,
+               pids ? fmt::format(" (pid {})", pids->guardian) : "");
+    return kFailed;
+  }
+
+  runtime::SupervisorOptions so;
+  so.targets = targets;
+  so.state_dir = state_dir;
+  so.quiet = g.quiet;
+  so.json_events = g.log_format == "json";
+  so.startup_timeout = timeout;
+  so.color = use_color(g, stdout);
+
+  int result_pipe[2] = {-1, -1};
+  if (o.detach) {
+    if (::pipe2(result_pipe, O_CLOEXEC) != 0) return kFailed;
+    std::fflush(stdout);
+    pid_t child = ::fork();
+    if (child < 0) return kFailed;
+    if (child > 0) {
+      ::close(result_pipe[1]);
+      ::close(lock);
+      int code = wait_for_result(result_pipe[0], state_dir);
+      if (!g.quiet)
+        fmt::print("lineup: {} is {} in the background; `lineup ps`, `lineup logs`, `lineup down`\n", cfg.name,
+                   code == kOk ? "READY" : code == kDegraded ? "DEGRADED" : "FAILED");
+      return code;
+    }
+    // The background side: its own session, its output into .lineup/lineup.log.
+    ::close(result_pipe[0]);
+    ::setsid();
+    int log = ::open((state_dir + "/lineup.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int null = ::open("/dev/null", O_RDONLY);
+    if (null >= 0) ::dup2(null, 0);
+    if (log >= 0) {
+      ::dup2(log, 1);
+      ::dup2(log, 2);
+    }
+    so.print_output = false;
+    so.color = false;
+    int fd = result_pipe[1];
+    so.on_result = [fd](engine::Phase phase) {
+      char code = phase == engine::Phase::ready ? kOk : phase == engine::Phase::degraded ? kDegraded : kFailed;
+      [[maybe_unused]] auto n = ::write(fd, &code, 1);
+    };
+  }
+
+  pid_t guardian = ::getpid();
+  int code = runtime::run_guarded([&] {
+    runtime::write_pids(state_dir, {guardian, ::getpid()});
+    return runtime::Supervisor(cfg, p->graph, so).run();
+  });
+  if (result_pipe[1] >= 0) ::close(result_pipe[1]);
+  return code;
+}
+
+}  // namespace
+
+void register_up(CLI::App& app, const GlobalOptions& g, Action& action) {
+  auto o = std::make_shared<UpOptions>();
+  auto* cmd = app.add_subcommand("up", "Start the stack (or SERVICEs and their dependencies) and supervise it");
+  cmd->add_option("services", o->services, "Services to start, with everything they depend on");
+  cmd->add_flag("-d,--detach,--wait", o->detach, "Supervise in the background; return once the startup has a result");
+  cmd->add_option("--timeout", o->timeout, "Budget for the whole startup (e.g. 2m)");
+  cmd->callback([&g, o, &action] { action = [&g, o] { return run_up(g, *o); }; });
+}
+
+}  // namespace lineup::cli

@@ -1,0 +1,68 @@
+// What happens after a failure: the restart policy, the backoff schedule
+// with jitter, and the circuit breaker, as one small pure type.
+//
+// It never looks at a clock of its own: every call takes `now`, so a unit
+// test can walk through minutes of backoff and breaker windows in
+// microseconds. Randomness (jitter) comes from a seeded generator owned here.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <random>
+
+#include "config/spec.h"
+
+namespace lineup::engine {
+
+using Clock = std::chrono::steady_clock;
+using TimePoint = Clock::time_point;
+
+enum class Breaker { closed, open, half_open };
+std::string_view name_of(Breaker b);
+
+class RestartTracker {
+ public:
+  RestartTracker(const config::Restart& restart, const config::CircuitBreaker& breaker, uint64_t seed);
+
+  enum class Verdict {
+    retry,         // restart after `delay`
+    give_up,       // the policy says no (or max_attempts is used up): the service has failed
+    breaker_open,  // too many failures in the window: blocked until `delay` (the cooldown) passes
+  };
+  struct Decision {
+    Verdict verdict;
+    Millis delay{0};
+  };
+
+  // Does the policy restart a process that exited after it was READY?
+  bool restarts_after_exit(bool success) const;
+
+  // A failed attempt (or a crash that the policy restarts). `attempts` is how
+  // many spawns this service has had so far.
+  Decision on_failure(TimePoint now, int attempts);
+
+  // The service became READY (or completed): a half-open breaker closes.
+  void on_ready();
+  // The service stayed READY for reset_after: the backoff starts over.
+  void on_stable();
+  // The cooldown has passed: allow one trial.
+  void on_cooldown_over();
+
+  Breaker breaker() const { return breaker_; }
+  Millis reset_after() const { return restart_.backoff.reset_after; }
+  int restarts() const { return restarts_; }
+
+ private:
+  Millis next_delay();
+
+  config::Restart restart_;
+  config::CircuitBreaker limits_;
+  std::mt19937_64 rng_;
+  std::deque<TimePoint> failures_;  // inside the breaker window
+  Breaker breaker_ = Breaker::closed;
+  int consecutive_ = 0;  // failures since the backoff last reset
+  int restarts_ = 0;
+};
+
+}  // namespace lineup::engine

@@ -1,0 +1,223 @@
+#include "probes/runner.h"
+
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+
+#include <regex>
+
+#include "probes/kinds.h"
+
+namespace lineup::probes {
+
+namespace asio = boost::asio;
+using engine::Id;
+using engine::ProbeSet;
+
+struct Runner::Impl {
+  struct Service {
+    ProbeSet set = ProbeSet::none;
+    size_t layer = 0;
+    int successes = 0;
+    int failures = 0;
+    bool passed_once = false;
+    uint64_t generation = 0;  // callbacks of an older run are ignored
+    std::unique_ptr<asio::steady_timer> timer;
+    std::vector<bool> log_seen;
+    std::vector<std::optional<std::regex>> log_res;
+    bool notify_seen = false;
+    bool fd_seen = false;
+    engine::TimePoint spawned_at;
+  };
+
+  Impl(asio::io_context& io, const config::Config& cfg, Host& host) : io(io), cfg(cfg), host(host) {
+    services.resize(cfg.services.size());
+    for (size_t i = 0; i < services.size(); ++i) {
+      auto& s = services[i];
+      s.timer = std::make_unique<asio::steady_timer>(io);
+      for (const auto& p : cfg.services[i].ready) {
+        if (auto* l = std::get_if<config::LogProbe>(&p.kind))
+          s.log_res.emplace_back(std::regex(l->regex));
+        else
+          s.log_res.emplace_back();
+      }
+      s.log_seen.assign(s.log_res.size(), false);
+    }
+  }
+
+  const std::vector<config::Probe>& probes(Id id, ProbeSet set) const {
+    const auto& s = cfg.services[static_cast<size_t>(id)];
+    return set == ProbeSet::live ? s.live : s.ready;
+  }
+
+  void run(Id id, ProbeSet set) {
+    auto& s = services[static_cast<size_t>(id)];
+    ++s.generation;
+    s.timer->cancel();
+    s.set = set;
+    s.layer = 0;
+    s.successes = s.failures = 0;
+    s.passed_once = false;
+    if (set == ProbeSet::none || probes(id, set).empty()) return;
+    begin_layer(id, /*first=*/true);
+  }
+
+  void spawned(Id id) {
+    auto& s = services[static_cast<size_t>(id)];
+    std::fill(s.log_seen.begin(), s.log_seen.end(), false);
+    s.notify_seen = s.fd_seen = false;
+    s.spawned_at = engine::Clock::now();
+  }
+
+  bool passive_passed(const Service& s, const config::Probe& p, size_t index) const {
+    if (std::holds_alternative<config::LogProbe>(p.kind)) return s.log_seen[index];
+    if (std::holds_alternative<config::NotifyProbe>(p.kind)) return s.notify_seen;
+    if (std::holds_alternative<config::NotifyFdProbe>(p.kind)) return s.fd_seen;
+    return false;
+  }
+  static bool is_passive(const config::Probe& p) {
+    return std::holds_alternative<config::LogProbe>(p.kind) || std::holds_alternative<config::NotifyProbe>(p.kind) ||
+           std::holds_alternative<config::NotifyFdProbe>(p.kind);
+  }
+
+  void begin_layer(Id id, bool first) {
+    auto& s = services[static_cast<size_t>(id)];
+    const auto& list = probes(id, s.set);
+    if (s.layer >= list.size()) return;
+    const auto& p = list[s.layer];
+    if (is_passive(p)) {
+      if (passive_passed(s, p, s.layer)) layer_passed(id);
+      return;  // otherwise the event will call layer_passed
+    }
+    Millis delay = first || s.layer > 0 ? p.timing.initial_delay : Millis(0);
+    if (s.set == ProbeSet::live && first) delay = std::max(delay, p.timing.interval);
+    schedule(id, delay);
+  }
+
+  void schedule(Id id, Millis delay) {
+    auto& s = services[static_cast<size_t>(id)];
+    uint64_t gen = s.generation;
+    if (delay.count() == 0) {
+      check(id, gen);
+      return;
+    }
+    s.timer->expires_after(delay);
+    s.timer->async_wait([this, id, gen](boost::system::error_code ec) {
+      if (!ec) check(id, gen);
+    });
+  }
+
+  void check(Id id, uint64_t gen) {
+    auto& s = services[static_cast<size_t>(id)];
+    if (gen != s.generation) return;
+    const auto& p = probes(id, s.set)[s.layer];
+    auto done = [this, id, gen](Result r) { result(id, gen, std::move(r)); };
+    const auto& svc = cfg.services[static_cast<size_t>(id)];
+    std::visit(
+        [&](const auto& k) {
+          using K = std::decay_t<decltype(k)>;
+          if constexpr (std::is_same_v<K, config::ExecProbe>) {
+            std::string wd = svc.working_dir.empty() || svc.working_dir.front() == '/'
+                                 ? (svc.working_dir.empty() ? cfg.project_dir : svc.working_dir)
+                                 : cfg.project_dir + "/" + svc.working_dir;
+            check_exec(io, host, id, k, wd, p.timing.timeout, done);
+          } else if constexpr (std::is_same_v<K, config::TcpProbe>) {
+            check_tcp(io, k, p.timing.timeout, done);
+          } else if constexpr (std::is_same_v<K, config::FileProbe>) {
+            done(check_file(k, cfg.project_dir));
+          } else {
+            done({false, fmt::format("{} probes are not supported by this build yet", config::kind_name(p.kind))});
+          }
+        },
+        p.kind);
+  }
+
+  void result(Id id, uint64_t gen, Result r) {
+    auto& s = services[static_cast<size_t>(id)];
+    if (gen != s.generation) return;
+    const auto& p = probes(id, s.set)[s.layer];
+    host.feed(engine::ProbeStatus{id, r.reason});
+    if (s.generation != gen) return;  // the status report may have changed everything
+    if (r.ok) {
+      s.failures = 0;
+      s.passed_once = true;
+      if (++s.successes >= p.timing.success_threshold && s.set == ProbeSet::ready) {
+        layer_passed(id);
+        return;
+      }
+      if (s.set == ProbeSet::live) s.successes = 0;
+    } else {
+      s.successes = 0;
+      bool in_grace = engine::Clock::now() - s.spawned_at < p.timing.grace;
+      if (s.set == ProbeSet::live && !in_grace && ++s.failures >= p.timing.failure_threshold) {
+        s.set = ProbeSet::none;
+        ++s.generation;
+        host.feed(engine::LivenessFailed{id, r.reason});
+        return;
+      }
+    }
+    if (s.set == ProbeSet::live) {
+      // Live probes take turns, each at its interval.
+      const auto& list = probes(id, s.set);
+      s.layer = (s.layer + 1) % list.size();
+      schedule(id, list[s.layer].timing.interval);
+      return;
+    }
+    schedule(id, s.passed_once ? p.timing.interval : p.timing.start_interval);
+  }
+
+  void layer_passed(Id id) {
+    auto& s = services[static_cast<size_t>(id)];
+    if (s.set != ProbeSet::ready) return;
+    ++s.layer;
+    s.successes = 0;
+    s.passed_once = false;
+    if (s.layer >= probes(id, s.set).size()) {
+      s.set = ProbeSet::none;
+      ++s.generation;
+      host.feed(engine::Ready{id});
+      return;
+    }
+    begin_layer(id, false);
+  }
+
+  void passive_event(Id id) {
+    auto& s = services[static_cast<size_t>(id)];
+    if (s.set != ProbeSet::ready) return;
+    const auto& list = probes(id, s.set);
+    if (s.layer < list.size() && is_passive(list[s.layer]) && passive_passed(s, list[s.layer], s.layer))
+      layer_passed(id);
+  }
+
+  void log_line(Id id, std::string_view line) {
+    auto& s = services[static_cast<size_t>(id)];
+    bool any = false;
+    for (size_t i = 0; i < s.log_res.size(); ++i)
+      if (s.log_res[i] && !s.log_seen[i] && std::regex_search(line.begin(), line.end(), *s.log_res[i])) {
+        s.log_seen[i] = true;
+        any = true;
+      }
+    if (any) passive_event(id);
+  }
+
+  asio::io_context& io;
+  const config::Config& cfg;
+  Host& host;
+  std::vector<Service> services;
+};
+
+Runner::Runner(asio::io_context& io, const config::Config& cfg, Host& host)
+    : impl_(std::make_unique<Impl>(io, cfg, host)) {}
+Runner::~Runner() = default;
+void Runner::run(Id id, ProbeSet set) { impl_->run(id, set); }
+void Runner::spawned(Id id) { impl_->spawned(id); }
+void Runner::log_line(Id id, std::string_view line) { impl_->log_line(id, line); }
+void Runner::notified(Id id) {
+  impl_->services[static_cast<size_t>(id)].notify_seen = true;
+  impl_->passive_event(id);
+}
+void Runner::fd_ready(Id id) {
+  impl_->services[static_cast<size_t>(id)].fd_seen = true;
+  impl_->passive_event(id);
+}
+
+}  // namespace lineup::probes

@@ -1,0 +1,59 @@
+// The probe runner: owns the timing of every probe kind, so the kinds only
+// answer "did this one check pass, and why not".
+//
+// `ready:` probes are layers checked in order: layer i+1 starts only once
+// layer i has passed success_threshold times in a row, and the service is
+// READY when the last layer passes. Until a layer's first success it is
+// retried every start_interval, afterwards every interval. Passive kinds
+// (log, notify, notify_fd) pass when the supervisor reports the event; an
+// event that arrived before its layer became current still counts.
+// `live:` probes run after READY, every interval; failure_threshold
+// consecutive failures (ignoring those within `grace` of the spawn) report
+// LivenessFailed.
+#pragma once
+
+#include <sys/types.h>
+
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/spec.h"
+#include "engine/engine.h"
+
+namespace lineup::probes {
+
+struct Result {
+  bool ok = false;
+  std::string reason;  // one line a user reads: "connection refused", "exit code 1"
+};
+
+// What the runner needs from the supervisor.
+class Host {
+ public:
+  virtual ~Host() = default;
+  virtual void feed(engine::Event e) = 0;
+  virtual void watch_child(pid_t pid, std::function<void(int status)> on_exit) = 0;
+  virtual const std::vector<std::string>& environment_of(engine::Id id) = 0;
+};
+
+class Runner {
+ public:
+  Runner(boost::asio::io_context& io, const config::Config& cfg, Host& host);
+  ~Runner();
+
+  void run(engine::Id id, engine::ProbeSet set);
+  void spawned(engine::Id id);  // a new attempt: passive signals start over
+  void log_line(engine::Id id, std::string_view line);
+  void notified(engine::Id id);
+  void fd_ready(engine::Id id);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lineup::probes

@@ -1,0 +1,82 @@
+// A service's output: bytes from its pipe become whole lines, in order, in
+// `.lineup/logs/NAME.log` (rotated by size) and, in the foreground, on the
+// terminal as `name | line`.
+//
+// Lines are never split or reordered: the splitter keeps the unfinished
+// tail of each read until its newline arrives. A line longer than
+// kMaxLine is cut into kMaxLine pieces rather than growing without bound.
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace lineup::runtime {
+
+class LineSplitter {
+ public:
+  static constexpr size_t kMaxLine = 64 * 1024;
+  // Calls `line` for each complete line in `data` (without the newline).
+  template <typename F>
+  void feed(std::string_view data, F&& line) {
+    while (!data.empty()) {
+      size_t nl = data.find('\n');
+      if (nl == std::string_view::npos) {
+        size_t room = kMaxLine - tail_.size();
+        if (data.size() < room) {
+          tail_.append(data);
+          return;
+        }
+        tail_.append(data.substr(0, room));
+        data.remove_prefix(room);
+        line(std::string_view(tail_));
+        tail_.clear();
+        continue;
+      }
+      if (tail_.empty()) {
+        line(data.substr(0, nl));
+      } else {
+        tail_.append(data.substr(0, nl));
+        line(std::string_view(tail_));
+        tail_.clear();
+      }
+      data.remove_prefix(nl + 1);
+    }
+  }
+  // At end of stream: an unfinished last line is still a line.
+  template <typename F>
+  void finish(F&& line) {
+    if (!tail_.empty()) line(std::string_view(tail_));
+    tail_.clear();
+  }
+
+ private:
+  std::string tail_;
+};
+
+// An append-only log file that rotates to NAME.log.1 when it grows past `max_bytes`.
+class LogFile {
+ public:
+  LogFile() = default;
+  LogFile(std::string path, size_t max_bytes) : path_(std::move(path)), max_(max_bytes) {}
+  LogFile(const LogFile&) = delete;
+  LogFile& operator=(const LogFile&) = delete;
+  LogFile(LogFile&& o) noexcept { *this = std::move(o); }
+  LogFile& operator=(LogFile&& o) noexcept;
+  ~LogFile();
+
+  // Writes whole lines; returns false (once per failure streak) when the disk refuses.
+  bool write(std::string_view bytes);
+  const std::string& path() const { return path_; }
+
+ private:
+  bool open();
+  std::string path_;
+  size_t max_ = 0;
+  size_t size_ = 0;
+  int fd_ = -1;
+  bool failing_ = false;
+};
+
+}  // namespace lineup::runtime

@@ -1,0 +1,110 @@
+#include "runtime/spawn.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace lineup::runtime {
+
+namespace {
+
+std::string path_from(const std::vector<std::string>& env) {
+  for (const auto& kv : env)
+    if (kv.starts_with("PATH=")) return kv.substr(5);
+  const char* p = std::getenv("PATH");
+  return p ? p : "/usr/local/bin:/usr/bin:/bin";
+}
+
+// The file actions and attributes are the same for every spawn but the fds.
+struct Attributes {
+  posix_spawnattr_t attr;
+  Attributes() {
+    posix_spawnattr_init(&attr);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGPIPE, SIGUSR1, SIGUSR2, SIGALRM})
+      sigaddset(&defaults, s);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  }
+  ~Attributes() { posix_spawnattr_destroy(&attr); }
+};
+
+}  // namespace
+
+Result<std::string> resolve_executable(const std::string& name, const std::vector<std::string>& env) {
+  if (name.empty()) return unexpected(std::string("exec: empty command"));
+  if (name.find('/') != std::string::npos) return name;  // checked by posix_spawn itself
+  std::string path = path_from(env);
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find(':', start);
+    if (end == std::string::npos) end = path.size();
+    std::string_view dir = end > start ? std::string_view(path).substr(start, end - start) : std::string_view(".");
+    std::string candidate = fmt::format("{}/{}", dir, name);
+    struct stat st;
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+    start = end + 1;
+  }
+  return unexpected(fmt::format("exec {}: command not found in PATH", name));
+}
+
+Result<pid_t> spawn(const SpawnRequest& r) {
+  if (r.argv.empty()) return unexpected(std::string("exec: empty command"));
+  if (!r.working_dir.empty()) {
+    struct stat st;
+    if (::stat(r.working_dir.c_str(), &st) != 0)
+      return unexpected(fmt::format("chdir {}: {}", r.working_dir, std::strerror(errno)));
+    if (!S_ISDIR(st.st_mode)) return unexpected(fmt::format("chdir {}: Not a directory", r.working_dir));
+  }
+  // A relative program path is relative to the working directory, as in a shell.
+  std::string program = r.argv[0];
+  if (program.find('/') == std::string::npos) {
+    auto resolved = resolve_executable(program, r.env);
+    if (!resolved) return unexpected(resolved.error());
+    program = *resolved;
+  } else {
+    std::string check =
+        program.front() == '/' || r.working_dir.empty() ? program : fmt::format("{}/{}", r.working_dir, program);
+    if (::access(check.c_str(), X_OK) != 0)
+      return unexpected(fmt::format("exec {}: {}", program, std::strerror(errno)));
+  }
+
+  static Attributes attributes;
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  if (r.output_fd >= 0) {
+    posix_spawn_file_actions_adddup2(&fa, r.output_fd, 1);
+    posix_spawn_file_actions_adddup2(&fa, r.output_fd, 2);
+  }
+  for (auto [from, to] : r.extra_fds) posix_spawn_file_actions_adddup2(&fa, from, to);
+  if (!r.working_dir.empty()) posix_spawn_file_actions_addchdir_np(&fa, r.working_dir.c_str());
+
+  std::vector<char*> argv, envp;
+  argv.reserve(r.argv.size() + 1);
+  for (const auto& a : r.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  envp.reserve(r.env.size() + 1);
+  for (const auto& e : r.env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+
+  pid_t pid = 0;
+  int err = ::posix_spawn(&pid, program.c_str(), &fa, &attributes.attr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  if (err != 0) return unexpected(fmt::format("exec {}: {}", r.argv[0], std::strerror(err)));
+  return pid;
+}
+
+}  // namespace lineup::runtime

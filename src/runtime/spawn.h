@@ -1,0 +1,38 @@
+// Starting one service process.
+//
+// posix_spawn (glibc: clone(CLONE_VM|CLONE_VFORK), no page-table copy) with
+// the child in its own process group, the signal mask cleared and the
+// signals lineup handles reset to their defaults, stdin from /dev/null,
+// stdout and stderr into one pipe (so their lines interleave as written),
+// and any readiness fds placed at the numbers the service expects.
+//
+// Failures carry the stage and the errno ("chdir ./api: No such file or
+// directory"), found by checking the directory and resolving the executable
+// before spawning: the user should never have to decode "exit 127".
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "util/result.h"
+
+namespace lineup::runtime {
+
+struct SpawnRequest {
+  std::vector<std::string> argv;
+  std::vector<std::string> env;  // "K=V"
+  std::string working_dir;       // "" = lineup's own
+  int output_fd = -1;            // becomes the child's stdout and stderr
+  std::vector<std::pair<int, int>> extra_fds;  // {parent fd, child fd number}
+};
+
+// The pid of the new process (also its process group id).
+Result<pid_t> spawn(const SpawnRequest& r);
+
+// Where PATH lookup finds `name`, with the PATH from `env` (or lineup's).
+Result<std::string> resolve_executable(const std::string& name, const std::vector<std::string>& env);
+
+}  // namespace lineup::runtime

@@ -1,0 +1,46 @@
+#include "runtime/state_dir.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace lineup::runtime {
+
+std::string state_dir_of(const std::string& project_dir) { return project_dir + "/.lineup"; }
+
+int take_lock(const std::string& state_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  int fd = ::open((state_dir + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return -1;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool is_running(const std::string& state_dir) {
+  int fd = ::open((state_dir + "/lock").c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool locked = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
+  ::close(fd);
+  return locked;
+}
+
+void write_pids(const std::string& state_dir, Pids p) {
+  std::ofstream out(state_dir + "/lineup.pid", std::ios::trunc);
+  out << p.guardian << " " << p.supervisor << "\n";
+}
+
+std::optional<Pids> read_pids(const std::string& state_dir) {
+  std::ifstream in(state_dir + "/lineup.pid");
+  Pids p;
+  if (!(in >> p.guardian >> p.supervisor)) return std::nullopt;
+  return p;
+}
+
+}  // namespace lineup::runtime

@@ -1,0 +1,703 @@
+#include "runtime/supervisor.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <unordered_map>
+
+#include "config/redact.h"
+#include "probes/runner.h"
+#include "runtime/notify.h"
+#include "runtime/output.h"
+#include "runtime/ports.h"
+#include "runtime/spawn.h"
+
+extern char** environ;
+
+namespace lineup::runtime {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using engine::Id;
+using engine::TimePoint;
+
+namespace {
+
+constexpr size_t kLogRotateBytes = 16 << 20;
+const char* kColors[] = {"\033[36m", "\033[33m", "\033[32m", "\033[35m", "\033[34m", "\033[96m", "\033[93m", "\033[92m"};
+
+double since(TimePoint start, std::optional<TimePoint> t) {
+  return t ? std::chrono::duration<double>(*t - start).count() : 0.0;
+}
+
+}  // namespace
+
+struct Supervisor::Impl : probes::Host {
+  Impl(const config::Config& cfg, const graph::Graph& g, SupervisorOptions o)
+      : cfg(cfg), graph(g), options(std::move(o)), engine(cfg, g), signals(io), runner(io, cfg, *this),
+        redact(cfg, config::Variables::from_environment()) {
+    procs.resize(cfg.services.size());
+    for (size_t i = 0; i < procs.size(); ++i) {
+      procs[i].timer = std::make_unique<asio::steady_timer>(io);
+      const auto& s = cfg.services[i];
+      if (!s.fail_on_log.empty()) procs[i].fail_re.emplace(s.fail_on_log);
+    }
+    width = 8;
+    for (const auto& s : cfg.services) width = std::max(width, s.name.size());
+  }
+
+  // --- per service OS state --------------------------------------------------------------------
+  struct Proc {
+    pid_t pid = 0;
+    std::unique_ptr<asio::posix::stream_descriptor> out;
+    LineSplitter splitter;
+    LogFile log;
+    std::unique_ptr<asio::posix::stream_descriptor> ready_fd;  // notify_fd read end
+    int notify_sock = -1;
+    std::unique_ptr<asio::posix::stream_descriptor> notify_watch;
+    std::string notify_name;
+    std::unique_ptr<asio::steady_timer> timer;
+    std::optional<std::regex> fail_re;
+    bool starting = false;  // output lines may still prove or fail readiness
+  };
+
+  const config::Config& cfg;
+  const graph::Graph& graph;
+  SupervisorOptions options;
+  engine::Engine engine;
+  asio::io_context io;
+  asio::signal_set signals;
+  probes::Runner runner;
+  config::Redactor redact;
+  std::vector<Proc> procs;
+  std::unordered_map<pid_t, Id> pid_to_service;
+  std::unordered_map<pid_t, std::function<void(int)>> watchers;  // exec probes, stop commands
+  std::vector<engine::Event> pending;
+  bool dispatching = false;
+  bool result_reported = false;
+  int stop_signal_seen = 0;  // SIGINT / SIGTERM that started the shutdown
+  int exit_code = 0;
+  size_t width = 8;
+  TimePoint started = engine::Clock::now();
+  std::time_t started_wall = std::time(nullptr);
+  std::vector<char> buffer = std::vector<char>(64 * 1024);
+  std::vector<std::string> base_env;
+
+  // --- events in -----------------------------------------------------------------------------
+  void feed(engine::Event e) override {
+    pending.push_back(std::move(e));
+    if (dispatching) return;
+    dispatching = true;
+    for (size_t i = 0; i < pending.size(); ++i) {
+      engine::Event ev = std::move(pending[i]);
+      execute(engine.handle(ev, engine::Clock::now()));
+    }
+    pending.clear();
+    dispatching = false;
+    maybe_finish();
+  }
+
+  void watch_child(pid_t pid, std::function<void(int)> on_exit) override { watchers[pid] = std::move(on_exit); }
+  const std::vector<std::string>& environment_of(Id id) override {
+    service_env = env_for(id);
+    return service_env;
+  }
+  std::vector<std::string> service_env;
+
+  // --- actions out ---------------------------------------------------------------------------
+  void execute(std::vector<engine::Action> actions) {
+    for (auto& a : actions) {
+      std::visit(
+          [&](auto& act) {
+            using A = std::decay_t<decltype(act)>;
+            if constexpr (std::is_same_v<A, engine::Spawn>) do_spawn(act.id);
+            else if constexpr (std::is_same_v<A, engine::Signal>) do_signal(act.id, act.signal, act.run_stop_command);
+            else if constexpr (std::is_same_v<A, engine::RunProbes>) do_probes(act.id, act.set);
+            else if constexpr (std::is_same_v<A, engine::ArmTimer>) do_timer(act);
+            else if constexpr (std::is_same_v<A, engine::Notice>) do_notice(act);
+            else if constexpr (std::is_same_v<A, engine::PhaseChanged>) do_phase(act.phase);
+          },
+          a);
+    }
+  }
+
+  std::vector<std::string> env_for(Id id) {
+    const auto& s = cfg.services[static_cast<size_t>(id)];
+    std::map<std::string, std::string> env;
+    for (const auto& kv : base_env) {
+      auto eq = kv.find('=');
+      env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    for (const auto& [k, v] : cfg.environment) env[k] = v;
+    for (const auto& [k, v] : s.environment) env[k] = v;
+    if (!procs[static_cast<size_t>(id)].notify_name.empty())
+      env["NOTIFY_SOCKET"] = "@" + procs[static_cast<size_t>(id)].notify_name;
+    std::vector<std::string> out;
+    out.reserve(env.size());
+    for (const auto& [k, v] : env) out.push_back(k + "=" + v);
+    return out;
+  }
+
+  std::string resolve_dir(const std::string& wd) const {
+    if (wd.empty()) return cfg.project_dir;
+    if (wd.front() == '/') return wd;
+    return (fs::path(cfg.project_dir) / wd).lexically_normal().string();
+  }
+
+  void do_spawn(Id id) {
+    auto i = static_cast<size_t>(id);
+    const auto& s = cfg.services[i];
+    Proc& p = procs[i];
+    for (const auto& port : s.ports) {
+      if (!port_is_free(port.port, port.protocol)) {
+        feed(engine::SpawnFailed{id, fmt::format("port {} is already in use", port.port)});
+        return;
+      }
+    }
+    if (!s.command) {
+      feed(engine::SpawnFailed{id, "container service (image, no command): not runnable by the process runtime"});
+      return;
+    }
+    int out_pipe[2];
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
+      feed(engine::SpawnFailed{id, fmt::format("pipe: {}", std::strerror(errno))});
+      return;
+    }
+    SpawnRequest req;
+    req.argv = s.command->argv;
+    req.working_dir = resolve_dir(s.working_dir);
+    req.output_fd = out_pipe[1];
+    int fd_pipe[2] = {-1, -1};
+    for (const auto& probe : s.ready) {
+      if (auto* nf = std::get_if<config::NotifyFdProbe>(&probe.kind)) {
+        if (::pipe2(fd_pipe, O_CLOEXEC) == 0) req.extra_fds.emplace_back(fd_pipe[1], nf->fd);
+      }
+      if (std::holds_alternative<config::NotifyProbe>(probe.kind) && p.notify_sock < 0) open_notify_socket(id);
+    }
+    req.env = env_for(id);
+    auto pid = runtime::spawn(req);
+    ::close(out_pipe[1]);
+    if (fd_pipe[1] >= 0) ::close(fd_pipe[1]);
+    if (!pid) {
+      ::close(out_pipe[0]);
+      if (fd_pipe[0] >= 0) ::close(fd_pipe[0]);
+      feed(engine::SpawnFailed{id, *&pid.error()});
+      return;
+    }
+    p.pid = *pid;
+    p.starting = true;
+    pid_to_service[p.pid] = id;
+    if (p.log.path().empty()) p.log = LogFile(options.state_dir + "/logs/" + s.name + ".log", kLogRotateBytes);
+    ::fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
+    p.out = std::make_unique<asio::posix::stream_descriptor>(io, out_pipe[0]);
+    read_output(id, p.out.get());
+    if (fd_pipe[0] >= 0) {
+      p.ready_fd = std::make_unique<asio::posix::stream_descriptor>(io, fd_pipe[0]);
+      watch_ready_fd(id, p.ready_fd.get());
+    }
+    runner.spawned(id);
+    feed(engine::Spawned{id, p.pid});
+  }
+
+  void open_notify_socket(Id id) {
+    Proc& p = procs[static_cast<size_t>(id)];
+    int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) return;
+    p.notify_name = fmt::format("lineup/{}/{}", ::getpid(), cfg.services[static_cast<size_t>(id)].name);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    size_t len = std::min(p.notify_name.size(), sizeof(addr.sun_path) - 2);
+    std::memcpy(addr.sun_path + 1, p.notify_name.data(), len);  // abstract: leading NUL, nothing on disk
+    int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + len)) != 0) {
+      ::close(fd);
+      p.notify_name.clear();
+      return;
+    }
+    p.notify_sock = fd;
+    p.notify_watch = std::make_unique<asio::posix::stream_descriptor>(io, ::dup(fd));
+    watch_notify(id);
+  }
+
+  void watch_notify(Id id) {
+    Proc& p = procs[static_cast<size_t>(id)];
+    p.notify_watch->async_wait(asio::posix::stream_descriptor::wait_read, [this, id](boost::system::error_code ec) {
+      if (ec) return;
+      Proc& p = procs[static_cast<size_t>(id)];
+      char data[4096];
+      alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 16) + CMSG_SPACE(sizeof(ucred))];
+      while (true) {
+        iovec iov{data, sizeof data - 1};
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        ssize_t n = ::recvmsg(p.notify_sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (n < 0) break;
+        // systemd-notify passes an fd with BARRIER=1 and waits for it to be closed.
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+          if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+            size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (size_t k = 0; k < count; ++k) {
+              int passed;
+              std::memcpy(&passed, CMSG_DATA(c) + k * sizeof(int), sizeof(int));
+              ::close(passed);
+            }
+          }
+        NotifyMessage m = parse_notify(std::string_view(data, static_cast<size_t>(n)));
+        if (m.status) feed(engine::ProbeStatus{id, *m.status});
+        if (m.ready) runner.notified(id);
+      }
+      watch_notify(id);
+    });
+  }
+
+  void watch_ready_fd(Id id, asio::posix::stream_descriptor* d) {
+    d->async_wait(asio::posix::stream_descriptor::wait_read, [this, id, d](boost::system::error_code ec) {
+      if (ec) return;
+      char buf[256];
+      ssize_t n = ::read(d->native_handle(), buf, sizeof buf);
+      if (n > 0 && std::memchr(buf, '\n', static_cast<size_t>(n))) {
+        runner.fd_ready(id);
+        procs[static_cast<size_t>(id)].ready_fd.reset();
+        return;
+      }
+      if (n == 0) {  // closed without a newline
+        procs[static_cast<size_t>(id)].ready_fd.reset();
+        return;
+      }
+      watch_ready_fd(id, d);
+    });
+  }
+
+  void read_output(Id id, asio::posix::stream_descriptor* d) {
+    d->async_wait(asio::posix::stream_descriptor::wait_read, [this, id, d](boost::system::error_code ec) {
+      if (ec) return;
+      Proc& p = procs[static_cast<size_t>(id)];
+      if (p.out.get() != d) return;
+      std::string file_chunk, term_chunk;
+      bool eof = false;
+      for (int rounds = 0; rounds < 16; ++rounds) {  // bounded: other services get their turn
+        ssize_t n = ::read(d->native_handle(), buffer.data(), buffer.size());
+        if (n < 0) break;  // EAGAIN
+        if (n == 0) {
+          eof = true;
+          break;
+        }
+        p.splitter.feed(std::string_view(buffer.data(), static_cast<size_t>(n)),
+                        [&](std::string_view line) { on_line(id, line, file_chunk, term_chunk); });
+      }
+      if (eof) p.splitter.finish([&](std::string_view line) { on_line(id, line, file_chunk, term_chunk); });
+      flush(p, file_chunk, term_chunk);
+      if (eof) {
+        p.out.reset();
+        return;
+      }
+      read_output(id, d);
+    });
+  }
+
+  void on_line(Id id, std::string_view line, std::string& file_chunk, std::string& term_chunk) {
+    Proc& p = procs[static_cast<size_t>(id)];
+    file_chunk.append(line);
+    file_chunk.push_back('\n');
+    if (options.print_output) {
+      const auto& name = cfg.services[static_cast<size_t>(id)].name;
+      if (options.color) {
+        term_chunk += fmt::format("{}{:<{}} |\033[0m {}\n", kColors[static_cast<size_t>(id) % 8], name, width, line);
+      } else {
+        term_chunk += fmt::format("{:<{}} | {}\n", name, width, line);
+      }
+    }
+    if (p.starting) {
+      // Lines before this one reach the log and the terminal before any state change it causes.
+      flush(p, file_chunk, term_chunk);
+      file_chunk.clear();
+      term_chunk.clear();
+      if (p.fail_re && std::regex_search(line.begin(), line.end(), *p.fail_re)) {
+        p.starting = false;
+        feed(engine::AttemptFailed{id, fmt::format("output matched fail_on_log: {}", redact(line.substr(0, 200)))});
+        return;
+      }
+      runner.log_line(id, line);
+    }
+  }
+
+  void flush(Proc& p, const std::string& file_chunk, const std::string& term_chunk) {
+    if (!file_chunk.empty() && !p.log.write(file_chunk))
+      event_line(fmt::format("cannot write {}: {}", p.log.path(), std::strerror(errno)));
+    if (!term_chunk.empty()) {
+      std::fwrite(term_chunk.data(), 1, term_chunk.size(), stdout);
+      std::fflush(stdout);
+    }
+  }
+
+  void do_signal(Id id, int sig, bool run_stop_command) {
+    Proc& p = procs[static_cast<size_t>(id)];
+    if (!p.pid) return;
+    const auto& s = cfg.services[static_cast<size_t>(id)];
+    if (run_stop_command && s.stop_command) {
+      SpawnRequest req;
+      req.argv = s.stop_command->argv;
+      req.working_dir = resolve_dir(s.working_dir);
+      req.env = env_for(id);
+      int devnull = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+      req.output_fd = devnull;
+      auto pid = runtime::spawn(req);
+      ::close(devnull);
+      if (pid) {
+        pid_t target = p.pid;
+        watch_child(*pid, [target, sig](int) { ::kill(-target, sig); });
+        return;
+      }
+      event_line(fmt::format("{}: stop_command failed: {}", s.name, pid.error()));
+    }
+    ::kill(-p.pid, sig);
+  }
+
+  void do_probes(Id id, engine::ProbeSet set) {
+    Proc& p = procs[static_cast<size_t>(id)];
+    if (set != engine::ProbeSet::ready) p.starting = false;
+    runner.run(id, set);
+  }
+
+  void do_timer(const engine::ArmTimer& t) {
+    auto& timer = *procs[static_cast<size_t>(t.id)].timer;
+    timer.expires_after(t.after);
+    timer.async_wait([this, id = t.id, kind = t.timer, token = t.token](boost::system::error_code ec) {
+      if (!ec) feed(engine::TimerFired{id, kind, token});
+    });
+  }
+
+  // --- what the user sees ----------------------------------------------------------------------
+  void event_line(const std::string& text) {
+    if (options.quiet) return;
+    if (options.color)
+      fmt::print("\033[1mlineup\033[0m {:<{}} {}\n", "", width > 6 ? width - 6 : 0, redact(text));
+    else
+      fmt::print("lineup {:<{}} {}\n", "", width > 6 ? width - 6 : 0, redact(text));
+    std::fflush(stdout);
+  }
+
+  // `.lineup/state.json`: what `ps` shows. Written at most every 50 ms, and
+  // only after a change, so an idle stack never wakes up for it.
+  std::unique_ptr<asio::steady_timer> state_timer;
+  bool state_timer_armed = false;
+
+  void state_changed() {
+    if (state_timer_armed) return;
+    state_timer_armed = true;
+    state_timer->expires_after(Millis(50));
+    state_timer->async_wait([this](boost::system::error_code) {
+      state_timer_armed = false;
+      write_state();
+    });
+  }
+
+  void write_state() {
+    nlohmann::ordered_json j;
+    j["result"] = std::string(engine::name_of(engine.phase()));
+    j["services"] = nlohmann::ordered_json::array();
+    for (size_t i = 0; i < cfg.services.size(); ++i) {
+      const auto& v = engine.view(static_cast<Id>(i));
+      j["services"].push_back({{"name", v.name},
+                               {"state", std::string(engine::name_of(v.state))},
+                               {"priority", std::string(config::name_of(v.priority))},
+                               {"pid", v.pid},
+                               {"attempts", v.attempts},
+                               {"restarts", v.restarts},
+                               {"breaker", std::string(engine::name_of(v.breaker))},
+                               {"ready", v.ready},
+                               {"status", redact(v.error.empty() || v.ready ? v.status : v.error)}});
+    }
+    std::string tmp = options.state_dir + "/state.json.tmp";
+    {
+      std::ofstream out(tmp);
+      out << j.dump() << "\n";
+    }
+    std::rename(tmp.c_str(), (options.state_dir + "/state.json").c_str());
+  }
+
+  void do_notice(const engine::Notice& n) {
+    state_changed();
+    const auto& name = cfg.services[static_cast<size_t>(n.id)].name;
+    if (options.json_events) {
+      nlohmann::json j = {{"time", std::chrono::duration<double>(engine::Clock::now() - started).count()},
+                          {"service", name},
+                          {"from", std::string(engine::name_of(n.from))},
+                          {"to", std::string(engine::name_of(n.to))}};
+      if (!n.message.empty()) j["message"] = redact(n.message);
+      fmt::print("{}\n", j.dump());
+      std::fflush(stdout);
+      return;
+    }
+    if (n.to == engine::State::pending || n.to == engine::State::waiting) return;  // too chatty
+    if (options.quiet && n.to != engine::State::failed) return;
+    std::string state(engine::name_of(n.to));
+    const char* c = "";
+    if (options.color) {
+      switch (n.to) {
+        case engine::State::ready:
+        case engine::State::completed: c = "\033[32m"; break;
+        case engine::State::failed:
+        case engine::State::blocked: c = "\033[31m"; break;
+        case engine::State::backoff:
+        case engine::State::skipped: c = "\033[33m"; break;
+        default: c = "\033[2m"; break;
+      }
+    }
+    std::string msg = n.message.empty() ? "" : ": " + redact(n.message);
+    if (n.to == engine::State::ready || n.to == engine::State::completed) {
+      auto v = engine.view(n.id);
+      if (v.spawned_at) msg += fmt::format(" in {:.2f}s", since(*v.spawned_at, engine::Clock::now()));
+    }
+    fmt::print("{}{:<{}} |{} {}{}{}\n", options.color ? "\033[1m" : "", name, width, options.color ? "\033[0m" : "",
+               c, state, (options.color ? "\033[0m" : "") + msg);
+    std::fflush(stdout);
+  }
+
+  void do_phase(engine::Phase phase) {
+    using engine::Phase;
+    write_state();
+    if (phase == Phase::ready || phase == Phase::degraded || phase == Phase::failed) {
+      if (!result_reported) {
+        result_reported = true;
+        exit_code = phase == Phase::ready ? 0 : phase == Phase::degraded ? 3 : 1;
+        write_last_run(phase);
+        print_result(phase);
+        if (options.on_result) options.on_result(phase);
+      }
+    }
+  }
+
+  void print_result(engine::Phase phase) {
+    double took = std::chrono::duration<double>(engine::Clock::now() - started).count();
+    if (options.json_events) {
+      fmt::print("{}\n", nlohmann::json{{"result", std::string(engine::name_of(phase))}, {"duration_s", took}}.dump());
+      std::fflush(stdout);
+      return;
+    }
+    event_line(fmt::format("{} in {:.2f}s", engine::name_of(phase), took));
+    if (options.quiet) return;
+    for (size_t i = 0; i < cfg.services.size(); ++i) {
+      const auto& v = engine.view(static_cast<Id>(i));
+      const auto& s = cfg.services[i];
+      if (v.goal != engine::Goal::up) continue;
+      std::string ports;
+      for (const auto& p : s.ports) ports += fmt::format("{}http://127.0.0.1:{}", ports.empty() ? "" : " ", p.port);
+      std::string extra = !v.error.empty() && v.state != engine::State::ready ? " (" + redact(v.error) + ")" : ports;
+      event_line(fmt::format("  {:<{}} {:<9} {}", s.name, width, engine::name_of(v.state), extra));
+    }
+  }
+
+  // The critical chain of the actual run: from the last service to become
+  // ready, back through the dependency that became ready last.
+  std::vector<std::string> actual_critical_chain() const {
+    auto finish = [&](Id id) {
+      const auto& v = engine.view(id);
+      return v.ready_at ? v.ready_at : v.ended_at;
+    };
+    std::optional<Id> end;
+    for (size_t i = 0; i < cfg.services.size(); ++i) {
+      auto f = finish(static_cast<Id>(i));
+      if (f && (!end || *f > *finish(*end))) end = static_cast<Id>(i);
+    }
+    std::vector<std::string> chain;
+    while (end) {
+      chain.push_back(cfg.services[static_cast<size_t>(*end)].name);
+      std::optional<Id> next;
+      for (size_t e : graph.dependencies(*end)) {
+        Id d = graph.edges()[e].dependency;
+        auto f = finish(d);
+        if (f && (!next || *f > *finish(*next))) next = d;
+      }
+      end = next;
+    }
+    std::reverse(chain.begin(), chain.end());
+    return chain;
+  }
+
+  void write_last_run(engine::Phase phase) {
+    nlohmann::ordered_json j;
+    char when[64];
+    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&started_wall));
+    j["result"] = std::string(engine::name_of(phase));
+    j["started_at"] = when;
+    j["duration_s"] = std::chrono::duration<double>(engine::Clock::now() - started).count();
+    j["critical_path"] = actual_critical_chain();
+    nlohmann::ordered_json services = nlohmann::ordered_json::object();
+    for (size_t i = 0; i < cfg.services.size(); ++i) {
+      const auto& v = engine.view(static_cast<Id>(i));
+      nlohmann::ordered_json s;
+      s["status"] = std::string(engine::name_of(v.state));
+      s["priority"] = std::string(config::name_of(cfg.services[i].priority));
+      s["attempts"] = v.attempts;
+      s["waiting_at"] = v.waiting_at ? nlohmann::ordered_json(since(started, v.waiting_at)) : nullptr;
+      s["spawned_at"] = v.spawned_at ? nlohmann::ordered_json(since(started, v.spawned_at)) : nullptr;
+      s["ready_at"] = v.ready_at ? nlohmann::ordered_json(since(started, v.ready_at)) : nullptr;
+      auto end = v.ready_at ? v.ready_at : v.ended_at;
+      s["duration_s"] = v.spawned_at && end ? nlohmann::ordered_json(std::chrono::duration<double>(*end - *v.spawned_at).count())
+                                            : nullptr;
+      s["error"] = v.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(redact(v.error));
+      services[v.name] = s;
+    }
+    j["services"] = services;
+    std::string tmp = options.state_dir + "/last-run.json.tmp";
+    {
+      std::ofstream out(tmp);
+      out << j.dump(2) << "\n";
+    }
+    std::rename(tmp.c_str(), (options.state_dir + "/last-run.json").c_str());
+  }
+
+  // --- the OS side -----------------------------------------------------------------------------
+  void reap() {
+    while (true) {
+      int status = 0;
+      pid_t pid = ::waitpid(-1, &status, WNOHANG);
+      if (pid <= 0) break;
+      if (auto w = watchers.find(pid); w != watchers.end()) {
+        auto fn = std::move(w->second);
+        watchers.erase(w);
+        fn(status);
+        continue;
+      }
+      auto it = pid_to_service.find(pid);
+      if (it == pid_to_service.end()) continue;  // an orphan that came to us: reaped, nothing to do
+      Id id = it->second;
+      pid_to_service.erase(it);
+      Proc& p = procs[static_cast<size_t>(id)];
+      // Whatever the service left in its process group goes with it (systemd's KillMode=control-group).
+      ::kill(-pid, SIGKILL);
+      p.pid = 0;
+      p.starting = false;
+      p.ready_fd.reset();
+      int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+      feed(engine::Exited{id, code, sig});
+    }
+  }
+
+  void wait_signals() {
+    signals.async_wait([this](boost::system::error_code ec, int sig) {
+      if (ec) return;
+      if (sig == SIGCHLD) {
+        reap();
+      } else if (sig == SIGUSR2) {  // the guardian is gone: nobody will clean up after us but us
+        feed(engine::Shutdown{true});
+      } else {
+        bool second = stop_signal_seen != 0;
+        if (!second) stop_signal_seen = sig;
+        if (!options.quiet)
+          event_line(second ? "second signal: emergency stop (SIGKILL to every service)"
+                            : "stopping (press Ctrl-C again for an emergency stop)");
+        feed(engine::Shutdown{second});
+      }
+      wait_signals();
+    });
+  }
+
+  void maybe_finish() {
+    if (!engine.all_down()) return;
+    for (size_t i = 0; i < cfg.services.size(); ++i) {
+      const auto& v = engine.view(static_cast<Id>(i));
+      if (v.goal != engine::Goal::up) continue;
+      auto st = v.state;
+      if (st == engine::State::pending || st == engine::State::waiting || st == engine::State::backoff ||
+          st == engine::State::blocked || st == engine::State::starting || st == engine::State::stopping)
+        return;
+    }
+    io.stop();
+  }
+
+  int run() {
+    state_timer = std::make_unique<asio::steady_timer>(io);
+    std::error_code fs_ec;
+    fs::create_directories(options.state_dir + "/logs", fs_ec);
+    for (char** e = environ; e && *e; ++e) {
+      std::string_view kv(*e);
+      if (kv.starts_with("NOTIFY_SOCKET=") || kv.starts_with("LISTEN_")) continue;
+      base_env.emplace_back(kv);
+    }
+    signals.add(SIGCHLD);
+    signals.add(SIGINT);
+    signals.add(SIGTERM);
+    signals.add(SIGHUP);
+    signals.add(SIGUSR2);
+    wait_signals();
+    asio::steady_timer deadline(io);
+    if (options.startup_timeout) {
+      deadline.expires_after(*options.startup_timeout);
+      deadline.async_wait([this](boost::system::error_code ec) {
+        if (!ec && !result_reported) {
+          event_line("startup timeout (up --timeout) expired");
+          feed(engine::StartupDeadline{});
+        }
+      });
+    }
+    dispatching = true;
+    execute(engine.start(engine::Clock::now(), options.targets));
+    dispatching = false;
+    if (!pending.empty()) {
+      auto first = std::move(pending.front());
+      pending.erase(pending.begin());
+      feed(std::move(first));
+    }
+    maybe_finish();
+    io.run();
+    deadline.cancel();
+    reap();
+    if (!result_reported) write_last_run(engine.phase());
+    write_state();
+    for (auto& p : procs)
+      if (p.notify_sock >= 0) ::close(p.notify_sock);
+    if (stop_signal_seen) return 128 + stop_signal_seen;
+    return exit_code;
+  }
+};
+
+Supervisor::Supervisor(const config::Config& cfg, const graph::Graph& g, SupervisorOptions options)
+    : impl_(std::make_unique<Impl>(cfg, g, std::move(options))) {}
+Supervisor::~Supervisor() = default;
+int Supervisor::run() { return impl_->run(); }
+
+void kill_all_descendants() {
+  for (int round = 0; round < 1000; ++round) {
+    std::vector<pid_t> children;
+    std::error_code ec;
+    for (const auto& task : fs::directory_iterator("/proc/self/task", ec)) {
+      std::ifstream in(task.path() / "children");
+      pid_t pid;
+      while (in >> pid) children.push_back(pid);
+    }
+    if (children.empty()) {
+      while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+      }
+      return;
+    }
+    for (pid_t pid : children) {
+      ::kill(-pid, SIGKILL);  // its group, if it leads one
+      ::kill(pid, SIGKILL);
+    }
+    for (pid_t pid : children) ::waitpid(pid, nullptr, 0);
+  }
+}
+
+}  // namespace lineup::runtime

@@ -1,0 +1,50 @@
+// The supervisor: the one event loop that binds the pure engine to the OS.
+//
+// It executes the engine's actions (spawn, signal, probes, timers) and turns
+// what the OS reports (SIGCHLD, pipe data, notify datagrams, timer expiry)
+// back into engine events. All state lives on this one thread; nothing
+// here blocks except short writes to log files and the terminal.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/spec.h"
+#include "engine/engine.h"
+#include "graph/graph.h"
+
+namespace lineup::runtime {
+
+struct SupervisorOptions {
+  std::vector<engine::Id> targets;   // empty = every service
+  std::string state_dir;             // <project>/.lineup
+  bool print_output = true;          // service lines on stdout as `name | line`
+  bool color = false;
+  bool quiet = false;
+  bool json_events = false;          // --log-format json
+  std::optional<Millis> startup_timeout;  // up --timeout
+  // Called once, when the startup has a result (READY, DEGRADED or FAILED).
+  std::function<void(engine::Phase)> on_result;
+};
+
+class Supervisor {
+ public:
+  Supervisor(const config::Config& cfg, const graph::Graph& g, SupervisorOptions options);
+  ~Supervisor();
+
+  // Runs until every service is down; returns the exit code of `up`.
+  int run();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Kills (SIGKILL) every descendant of this process and reaps them; needs
+// PR_SET_CHILD_SUBREAPER so that orphans of orphans come back to us.
+void kill_all_descendants();
+
+}  // namespace lineup::runtime
