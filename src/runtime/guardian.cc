@@ -32,8 +32,11 @@ int run_guarded(const std::function<int()>& supervisor) {
     if (::getppid() != guardian) ::raise(SIGUSR2);
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    int code = supervisor();
     std::fflush(stdout);
-    std::_Exit(supervisor());
+    // Anything still alive below us escaped its process group (setsid): it goes too.
+    kill_all_descendants();
+    std::_Exit(code);
   }
 
   int code = 1;

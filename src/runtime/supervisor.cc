@@ -678,25 +678,42 @@ Supervisor::Supervisor(const config::Config& cfg, const graph::Graph& g, Supervi
 Supervisor::~Supervisor() = default;
 int Supervisor::run() { return impl_->run(); }
 
+namespace {
+// Our direct children, from /proc/PID/stat (kernels built without
+// CONFIG_PROC_CHILDREN have no /proc/self/task/*/children).
+std::vector<pid_t> direct_children() {
+  std::vector<pid_t> out;
+  pid_t self = ::getpid();
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name[0] < '0' || name[0] > '9') continue;
+    std::ifstream in(entry.path() / "stat");
+    std::string stat;
+    std::getline(in, stat);
+    auto close = stat.rfind(')');
+    if (close == std::string::npos || close + 4 >= stat.size()) continue;
+    // after "pid (comm) ": state, then ppid
+    pid_t ppid = static_cast<pid_t>(std::atol(stat.c_str() + close + 4));
+    if (ppid == self) out.push_back(static_cast<pid_t>(std::atol(name.c_str())));
+  }
+  return out;
+}
+}  // namespace
+
 void kill_all_descendants() {
+  // Kill our children; theirs are then reparented to us (we are a
+  // subreaper) and found in the next round.
   for (int round = 0; round < 1000; ++round) {
-    std::vector<pid_t> children;
-    std::error_code ec;
-    for (const auto& task : fs::directory_iterator("/proc/self/task", ec)) {
-      std::ifstream in(task.path() / "children");
-      pid_t pid;
-      while (in >> pid) children.push_back(pid);
-    }
-    if (children.empty()) {
-      while (::waitpid(-1, nullptr, WNOHANG) > 0) {
-      }
-      return;
-    }
+    std::vector<pid_t> children = direct_children();
+    if (children.empty()) break;
     for (pid_t pid : children) {
       ::kill(-pid, SIGKILL);  // its group, if it leads one
       ::kill(pid, SIGKILL);
     }
     for (pid_t pid : children) ::waitpid(pid, nullptr, 0);
+  }
+  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
   }
 }
 

@@ -42,6 +42,8 @@ TEST(EnvFile, Parses) {
       {"double quotes escaped quote", "A=\"say \\\"hi\\\"\"\n", {{"A", "say \"hi\""}}},
       {"double quotes escaped backslash", "A=\"c:\\\\dir\"\n", {{"A", "c:\\dir"}}},
       {"double quotes keep #", "A=\"a # b\"\n", {{"A", "a # b"}}},
+      // Regression: \$ was unescaped before interpolation, so "pa\$word" became "pa".
+      {"double quotes escaped dollar", "A=\"pa\\$word\"\nB=\"\\${A}\"\n", {{"A", "pa$word"}, {"B", "${A}"}}},
       {"double quotes interpolate earlier line", "A=x\nB=\"${A}y\"\n", {{"A", "x"}, {"B", "xy"}}},
       {"double quotes span lines", "A=\"one\ntwo\"\nB=3\n", {{"A", "one\ntwo"}, {"B", "3"}}},
       {"text after closing quote ignored", "A=\"v\" # trailing comment\nB=2\n", {{"A", "v"}, {"B", "2"}}},

@@ -1,0 +1,13 @@
+# A second `up` of a running project is refused with a clear message.
+source "$(dirname "$0")/../lib.sh"
+
+expect_exit 0 "$LINEUP" up -d
+expect_exit 1 "$LINEUP" up -d
+expect_contains "already running"
+expect_exit 1 "$LINEUP" up
+expect_contains "already running"
+expect_exit 0 "$LINEUP" down
+expect_no_leftovers
+expect_exit 0 "$LINEUP" down
+expect_contains "nothing is running"
+finish
