@@ -34,7 +34,7 @@ namespace {
 
 // Aliases are expanded into copies; a "billion laughs" document would make
 // that exponential, so the number of nodes built is capped.
-constexpr size_t kMaxNodes = 4'000'000;
+constexpr size_t kMaxNodes = 1'000'000;
 // A config needs a handful of levels; this bounds the builder's stack.
 constexpr size_t kMaxDepth = 256;
 
@@ -127,7 +127,7 @@ class Builder {
   bool count(size_t n, Location where) {
     built_ += n;
     if (built_ <= kMaxNodes) return true;
-    diags_.error(where, "document too large (alias expansion exceeds 4 million nodes)");
+    diags_.error(where, "document too large (alias expansion exceeds 1 million nodes)");
     return false;
   }
 

@@ -21,7 +21,7 @@ struct LoadOptions {
   std::vector<std::string> files;        // -f, in order; empty = look for the default names
   std::string project_dir;               // --project-dir; empty = the first file's directory
   std::string profile;                   // --profile; empty = LINEUP_PROFILE, then default_profile
-  std::vector<std::string> env_files;    // --env-file: replace the default .env for interpolation
+  std::vector<std::string> env_files;    // --env-file: extra files for interpolation only (not exported)
   std::vector<std::string> named_services;
   bool strict = false;
   const config::Variables* environment = nullptr;  // the process environment (null = read it)
