@@ -15,7 +15,7 @@ namespace lineup::runtime {
 
 namespace {
 
-std::string path_from(const std::vector<std::string>& env) {
+std::string path_from(std::span<const std::string> env) {
   for (const auto& kv : env)
     if (kv.starts_with("PATH=")) return kv.substr(5);
   const char* p = std::getenv("PATH");
@@ -42,7 +42,7 @@ struct Attributes {
 
 }  // namespace
 
-Result<std::string> resolve_executable(const std::string& name, const std::vector<std::string>& env) {
+Result<std::string> resolve_executable(const std::string& name, std::span<const std::string> env) {
   if (name.empty()) return unexpected(std::string("exec: empty command"));
   if (name.find('/') != std::string::npos) return name;  // checked by posix_spawn itself
   std::string path = path_from(env);

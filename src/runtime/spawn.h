@@ -13,6 +13,7 @@
 
 #include <sys/types.h>
 
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,7 +24,7 @@ namespace lineup::runtime {
 
 struct SpawnRequest {
   std::vector<std::string> argv;
-  std::vector<std::string> env;  // "K=V"
+  std::span<const std::string> env;  // "K=V"; not owned: the caller keeps it alive
   std::string working_dir;       // "" = lineup's own
   int output_fd = -1;            // becomes the child's stdout and stderr
   std::vector<std::pair<int, int>> extra_fds;  // {parent fd, child fd number}
@@ -33,6 +34,6 @@ struct SpawnRequest {
 Result<pid_t> spawn(const SpawnRequest& r);
 
 // Where PATH lookup finds `name`, with the PATH from `env` (or lineup's).
-Result<std::string> resolve_executable(const std::string& name, const std::vector<std::string>& env);
+Result<std::string> resolve_executable(const std::string& name, std::span<const std::string> env);
 
 }  // namespace lineup::runtime

@@ -73,6 +73,8 @@ struct Supervisor::Impl : probes::Host {
     std::string notify_name;
     std::unique_ptr<asio::steady_timer> timer;
     std::optional<std::regex> fail_re;
+    std::vector<std::string> env;
+    bool env_built = false;
     bool starting = false;  // output lines may still prove or fail readiness
   };
 
@@ -96,7 +98,6 @@ struct Supervisor::Impl : probes::Host {
   TimePoint started = engine::Clock::now();
   std::time_t started_wall = std::time(nullptr);
   std::vector<char> buffer = std::vector<char>(64 * 1024);
-  std::vector<std::string> base_env;
 
   // --- events in -----------------------------------------------------------------------------
   void feed(engine::Event e) override {
@@ -113,11 +114,7 @@ struct Supervisor::Impl : probes::Host {
   }
 
   void watch_child(pid_t pid, std::function<void(int)> on_exit) override { watchers[pid] = std::move(on_exit); }
-  const std::vector<std::string>& environment_of(Id id) override {
-    service_env = env_for(id);
-    return service_env;
-  }
-  std::vector<std::string> service_env;
+  const std::vector<std::string>& environment_of(Id id) override { return env_for(id); }
 
   // --- actions out ---------------------------------------------------------------------------
   void execute(std::vector<engine::Action> actions) {
@@ -136,21 +133,38 @@ struct Supervisor::Impl : probes::Host {
     }
   }
 
-  std::vector<std::string> env_for(Id id) {
+  // The environment of a service: lineup's own, then the global env files
+  // and `environment:`, then the service's, then NOTIFY_SOCKET. It cannot
+  // change while lineup runs, so it is built once per service; services
+  // that add nothing share the global one.
+  std::vector<std::string> global_env;
+  const std::vector<std::string>& env_for(Id id) {
+    Proc& p = procs[static_cast<size_t>(id)];
+    if (p.env_built) return p.env.empty() ? global_env : p.env;
+    p.env_built = true;
     const auto& s = cfg.services[static_cast<size_t>(id)];
+    if (s.environment.empty() && p.notify_name.empty()) return global_env;
     std::map<std::string, std::string> env;
-    for (const auto& kv : base_env) {
+    for (const auto& kv : global_env) {
       auto eq = kv.find('=');
       env[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
-    for (const auto& [k, v] : cfg.environment) env[k] = v;
     for (const auto& [k, v] : s.environment) env[k] = v;
-    if (!procs[static_cast<size_t>(id)].notify_name.empty())
-      env["NOTIFY_SOCKET"] = "@" + procs[static_cast<size_t>(id)].notify_name;
-    std::vector<std::string> out;
-    out.reserve(env.size());
-    for (const auto& [k, v] : env) out.push_back(k + "=" + v);
-    return out;
+    if (!p.notify_name.empty()) env["NOTIFY_SOCKET"] = "@" + p.notify_name;
+    for (const auto& [k, v] : env) p.env.push_back(k + "=" + v);
+    return p.env;
+  }
+
+  void build_global_env() {
+    std::map<std::string, std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+      std::string_view kv(*e);
+      auto eq = kv.find('=');
+      if (eq == std::string_view::npos || kv.starts_with("NOTIFY_SOCKET=") || kv.starts_with("LISTEN_")) continue;
+      env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
+    }
+    for (const auto& [k, v] : cfg.environment) env[k] = v;
+    for (const auto& [k, v] : env) global_env.push_back(k + "=" + v);
   }
 
   std::string resolve_dir(const std::string& wd) const {
@@ -631,11 +645,7 @@ struct Supervisor::Impl : probes::Host {
     state_timer = std::make_unique<asio::steady_timer>(io);
     std::error_code fs_ec;
     fs::create_directories(options.state_dir + "/logs", fs_ec);
-    for (char** e = environ; e && *e; ++e) {
-      std::string_view kv(*e);
-      if (kv.starts_with("NOTIFY_SOCKET=") || kv.starts_with("LISTEN_")) continue;
-      base_env.emplace_back(kv);
-    }
+    build_global_env();
     signals.add(SIGCHLD);
     signals.add(SIGINT);
     signals.add(SIGTERM);
