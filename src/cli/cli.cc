@@ -28,6 +28,8 @@ int run(int argc, char** argv) {
   register_up(app, g, action);
   register_down(app, g, action);
   register_ps(app, g, action);
+  register_logs(app, g, action);
+  register_service_actions(app, g, action);
   register_version(app, action);
 
   try {

@@ -34,6 +34,8 @@ void register_plan(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_up(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_down(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_ps(CLI::App& app, const GlobalOptions& g, Action& action);
+void register_logs(CLI::App& app, const GlobalOptions& g, Action& action);
+void register_service_actions(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_version(CLI::App& app, Action& action);
 
 int run(int argc, char** argv);

@@ -19,7 +19,7 @@ using json = nlohmann::ordered_json;
 
 double seconds(Millis d) { return static_cast<double>(d.count()) / 1000.0; }
 
-// Durations of services that became ready in the last recorded run.
+// Durations of services that became ready (or completed) in the last recorded run.
 std::map<std::string, Millis> recorded_durations(const std::string& project_dir) {
   std::map<std::string, Millis> out;
   std::ifstream in(std::filesystem::path(project_dir) / ".lineup" / "last-run.json");
@@ -28,7 +28,7 @@ std::map<std::string, Millis> recorded_durations(const std::string& project_dir)
   if (!j.is_object() || !j.contains("services") || !j["services"].is_object()) return out;
   for (auto it = j["services"].begin(); it != j["services"].end(); ++it) {
     const json& s = it.value();
-    if (s.is_object() && s.value("status", "") == "ready" && s.contains("duration_s") && s["duration_s"].is_number())
+    if (s.is_object() && (s.value("status", "") == "ready" || s.value("status", "") == "completed") && s.contains("duration_s") && s["duration_s"].is_number())
       out[it.key()] = Millis(static_cast<long long>(s["duration_s"].get<double>() * 1000));
   }
   return out;

@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "api/client.h"
 #include "cli/cli.h"
 #include "cli/project_dir.h"
 #include "runtime/state_dir.h"
@@ -16,8 +17,15 @@ namespace {
 int run_ps(const GlobalOptions& g, const std::string& format) {
   std::string state_dir = runtime::state_dir_of(project_dir_for(g));
   bool running = runtime::is_running(state_dir);
-  std::ifstream in(state_dir + "/state.json");
-  auto j = nlohmann::json::parse(in, nullptr, false);
+  // The API answers with the live state; state.json (written 50 ms after a
+  // change) is the fallback when the socket cannot be reached.
+  nlohmann::json j;
+  if (auto r = api::request(state_dir + "/lineup.sock", "GET", "/v1/services"); r && r->status == 200) {
+    j = nlohmann::json::parse(r->body, nullptr, false);
+  } else {
+    std::ifstream in(state_dir + "/state.json");
+    j = nlohmann::json::parse(in, nullptr, false);
+  }
   if (!running || !j.is_object()) {
     if (format == "json") {
       fmt::print("{}\n", nlohmann::json{{"result", "STOPPED"}, {"services", nlohmann::json::array()}}.dump(2));

@@ -68,9 +68,9 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
     if (!s.runnable()) containers.push_back(s.name);
   if (!containers.empty()) {
     fmt::print(stderr,
-               "lineup: {} {} container services (image, no command): lineup runs processes. Give them a "
+               "lineup: {} {} (image, no command): lineup runs processes. Give them a "
                "`command:`, or leave them out with `profiles:` or `disabled: true`.\n",
-               fmt::join(containers, ", "), containers.size() == 1 ? "is a" : "are");
+               fmt::join(containers, ", "), containers.size() == 1 ? "is a container service" : "are container services");
     return kUsage;
   }
 
@@ -90,6 +90,7 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
   so.json_events = g.log_format == "json";
   so.startup_timeout = timeout;
   so.color = use_color(g, stdout);
+  so.redactor = config::Redactor(cfg, p->variables);
 
   int result_pipe[2] = {-1, -1};
   if (o.detach) {

@@ -555,7 +555,8 @@ class Decoder {
         r.policy = RestartPolicy::on_failure;
         Node count = v;
         count.text = v.text.substr(11);
-        if (auto i = r_.integer(count, "restart on-failure count", 0, 1000000)) r.max_attempts = static_cast<int>(*i);
+        // compose counts restarts; max_attempts counts spawns, the first one included.
+        if (auto i = r_.integer(count, "restart on-failure count", 0, 1000000)) r.max_attempts = static_cast<int>(*i) + 1;
         return;
       }
       auto s = r_.string(v, "restart");

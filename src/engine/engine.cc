@@ -120,11 +120,14 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
           became_ready(e.id);
         } else if constexpr (std::is_same_v<E, AttemptFailed>) {
           State st = s(e.id).view.state;
-          if (st == State::starting) attempt_failed(e.id, e.reason);
+          if (st == State::ready) cascade(e.id);
+          if (st == State::starting || (st == State::ready && s(e.id).view.goal == Goal::up))
+            attempt_failed(e.id, e.reason);
         } else if constexpr (std::is_same_v<E, LivenessFailed>) {
           Svc& v = s(e.id);
           if (v.view.state != State::ready || v.view.goal != Goal::up) return;
           v.view.status = e.reason;
+          cascade(e.id);
           attempt_failed(e.id, "liveness probe failed: " + e.reason);
         } else if constexpr (std::is_same_v<E, ProbeStatus>) {
           s(e.id).view.status = e.text;
@@ -146,6 +149,8 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
             case Timer::cooldown:
               if (v.view.state == State::blocked && v.view.goal == Goal::up) {
                 v.tracker.on_cooldown_over();
+                v.view.breaker = v.tracker.breaker();
+                v.view.restarts = v.tracker.restarts();
                 set_state(e.id, State::waiting, "half-open trial after the breaker's cooldown");
               }
               break;
@@ -267,7 +272,16 @@ void Engine::enqueue(Id id) {
 }
 
 void Engine::enqueue_neighbours(Id id) {
-  for (size_t e : g_.dependents(id)) enqueue(g_.edges()[e].dependent);
+  if (cfg_.max_parallel_starts > 0) {
+    // Dependents this change unblocks compete for the free slots: most important first.
+    std::vector<Id> dependents;
+    for (size_t e : g_.dependents(id)) dependents.push_back(g_.edges()[e].dependent);
+    std::stable_sort(dependents.begin(), dependents.end(),
+                     [&](Id a, Id b) { return s(a).spec->priority < s(b).spec->priority; });
+    for (Id d : dependents) enqueue(d);
+  } else {
+    for (size_t e : g_.dependents(id)) enqueue(g_.edges()[e].dependent);
+  }
   for (size_t e : g_.dependencies(id)) enqueue(g_.edges()[e].dependency);
 }
 
@@ -290,10 +304,9 @@ void Engine::set_state(Id id, State st, std::string message) {
   if (st == State::failed || st == State::completed || st == State::skipped) v.view.ended_at = now_;
   if (message.empty() && (st == State::failed || st == State::backoff || st == State::blocked)) message = v.view.error;
   out_.push_back(Notice{id, from, st, std::move(message)});
-  enqueue(id);
-  enqueue_neighbours(id);
   if (from == State::starting && cfg_.max_parallel_starts > 0) {
-    // A slot may have freed: offer it to the waiting services, most important first.
+    // A slot may have freed: offer it to the waiting services, most important first, and
+    // before the neighbours below, so a low dependent this change unblocks does not take it.
     std::vector<Id> waiting;
     for (size_t i = 0; i < svc_.size(); ++i)
       if (svc_[i].view.state == State::waiting) waiting.push_back(static_cast<Id>(i));
@@ -301,6 +314,8 @@ void Engine::set_state(Id id, State st, std::string message) {
                      [&](Id a, Id b) { return s(a).spec->priority < s(b).spec->priority; });
     for (Id w : waiting) enqueue(w);
   }
+  enqueue(id);
+  enqueue_neighbours(id);
 }
 
 bool Engine::deps_met(Id id, bool& skip, std::string& why) const {
@@ -351,8 +366,7 @@ void Engine::try_start(Id id) {
   v.view.status.clear();
   set_state(id, State::starting, v.view.attempts > 1 ? fmt::format("attempt {}", v.view.attempts) : "");
   out_.push_back(Spawn{id, v.view.attempts});
-  if (v.spec->type == config::ServiceType::service || !v.spec->ready.empty())
-    arm(id, Timer::startup, v.spec->startup_timeout);
+  arm(id, Timer::startup, v.spec->startup_timeout);
 }
 
 void Engine::step(Id id) {
@@ -425,6 +439,10 @@ void Engine::attempt_failed(Id id, std::string reason) {
   State target = d.verdict == RestartTracker::Verdict::retry          ? State::backoff
                  : d.verdict == RestartTracker::Verdict::breaker_open ? State::blocked
                                                                       : State::failed;
+  // A critical service whose breaker opens during startup has failed: the startup fails with it,
+  // so no half-open trial will follow.
+  if (target == State::blocked && !startup_done_ && !shutting_down_ && v.spec->priority == config::Priority::critical)
+    target = State::failed;
   if (v.view.goal == Goal::down) target = State::stopped;
   v.view.restarts = v.tracker.restarts();
   v.view.breaker = v.tracker.breaker();
@@ -440,13 +458,28 @@ void Engine::attempt_failed(Id id, std::string reason) {
     if (target == State::backoff) arm(id, Timer::backoff, d.delay);
     if (target == State::blocked) arm(id, Timer::cooldown, d.delay);
   }
-  // During startup a critical service that is given up fails the whole stack.
-  if ((target == State::failed || target == State::blocked) && !startup_done_ &&
-      v.spec->priority == config::Priority::critical && !shutting_down_) {
-    startup_done_ = true;
-    phase_ = Phase::failed;
-    out_.push_back(PhaseChanged{phase_});
-    shutdown(false);
+  if (target == State::failed || target == State::blocked) fail_startup_if_critical(id);
+}
+
+// During startup a critical service that is given up fails the whole stack.
+void Engine::fail_startup_if_critical(Id id) {
+  if (startup_done_ || shutting_down_ || s(id).spec->priority != config::Priority::critical) return;
+  startup_done_ = true;
+  phase_ = Phase::failed;
+  out_.push_back(PhaseChanged{phase_});
+  shutdown(false);
+}
+
+// Dependents that asked for it (depends_on restart: true) are stopped when
+// `id` leaves READY, and start again once it is ready again.
+void Engine::cascade(Id id) {
+  for (size_t e : g_.dependents(id)) {
+    const auto& edge = g_.edges()[e];
+    Svc& d = s(edge.dependent);
+    if (edge.restart && d.alive && d.view.goal == Goal::up && d.view.state != State::stopping) {
+      d.cascade = true;
+      begin_stop(edge.dependent, State::waiting);
+    }
   }
 }
 
@@ -465,22 +498,11 @@ void Engine::exited(Id id, int code, int signal) {
                                           code) != v.spec->success_exit_codes.end();
   std::string how = signal ? fmt::format("killed by signal {}", signal) : fmt::format("exited with code {}", code);
 
-  // Cascade: dependents that asked for it are restarted along with this one.
-  auto cascade = [&] {
-    for (size_t e : g_.dependents(id)) {
-      const auto& edge = g_.edges()[e];
-      Svc& d = s(edge.dependent);
-      if (edge.restart && d.alive && d.view.goal == Goal::up && d.view.state != State::stopping) {
-        d.cascade = true;
-        begin_stop(edge.dependent, State::waiting);
-      }
-    }
-  };
-
   switch (v.view.state) {
     case State::stopping: {
       State target = v.after_exit;
       if (target == State::waiting && v.view.goal == Goal::down) target = State::stopped;
+      if (target == State::stopped && v.view.goal == Goal::up) target = State::waiting;  // started again while stopping
       set_state(id, target, target == State::stopped ? how : "");
       if (target == State::backoff) arm(id, Timer::backoff, pending_delay_[static_cast<size_t>(id)]);
       if (target == State::blocked) arm(id, Timer::cooldown, pending_delay_[static_cast<size_t>(id)]);
@@ -497,13 +519,22 @@ void Engine::exited(Id id, int code, int signal) {
       }
       break;
     case State::ready:
-      cascade();
-      if (v.view.goal == Goal::up && v.tracker.restarts_after_exit(success)) {
+      cascade(id);
+      if (v.spec->type == config::ServiceType::oneshot && success) {
+        // A oneshot with readiness probes: ready first, then done.
+        ++v.token;
+        set_state(id, State::completed, how);
+      } else if (v.view.goal == Goal::up && v.tracker.restarts_after_exit(success)) {
         attempt_failed(id, how);
+      } else if (success) {
+        ++v.token;
+        v.view.error.clear();
+        set_state(id, State::stopped, how);
       } else {
         ++v.token;
-        v.view.error = success ? "" : how;
-        set_state(id, success ? State::stopped : State::failed, how);
+        v.view.error = how;
+        set_state(id, State::failed, how);
+        fail_startup_if_critical(id);
       }
       break;
     default:

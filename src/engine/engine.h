@@ -20,8 +20,8 @@
 //   blocked   the circuit breaker is open; one half-open trial after cooldown
 //   stopping  a stop signal was sent; SIGKILL when stop_grace_period ends
 //   stopped   not running, goal down (or exited with success and no restart)
-//   failed    given up: policy `no`, max_attempts used, or (during startup)
-//             the breaker opened
+//   failed    given up: policy `no`, max_attempts used, or the breaker of a
+//             critical service opened during startup
 //   skipped   a required dependency failed; never started
 //
 // Events: Spawned, SpawnFailed, Exited, Ready, AttemptFailed,
@@ -33,19 +33,23 @@
 // condition (started: spawned; ready: proven ready; completed: a oneshot
 // finished) — no tier barriers. A dependency that failed or was skipped
 // skips the dependent if required, and is ignored if `required: false`.
+// With max_parallel_starts, services that may start compete for the free
+// slots in priority order.
 //
 // Failure: a failed attempt (exit before READY, startup_timeout, a oneshot
 // exiting non-zero, fail_on_log) goes to the RestartTracker: backoff and
 // retry, give up (failed), or breaker open (blocked). During startup a
-// critical service that fails or is blocked fails the whole startup: every
-// goal becomes down. A non-critical one leaves the stack DEGRADED.
+// critical service that fails, or whose breaker opens (it is then failed,
+// not blocked), fails the whole startup: every goal becomes down. A
+// non-critical one leaves the stack DEGRADED.
 //
 // Stopping: a service is stopped only after every service that depends on
 // it has stopped, so shutdown runs in reverse dependency order, in parallel
 // where the graph allows. Emergency stop signals SIGKILL to all at once.
 // A running service whose dependency (with `restart: true`) restarts is
 // stopped with its goal still up, and starts again when the dependency is
-// ready again (cascade).
+// ready again (cascade). A service whose goal turns up again while it is
+// stopping starts again once it has exited.
 //
 // Timers carry a token; a timer whose token is stale is ignored, so
 // cancelling is never needed for correctness.
@@ -151,6 +155,8 @@ class Engine {
 
   void set_state(Id id, State s, std::string message = {});
   void became_ready(Id id);
+  void cascade(Id id);
+  void fail_startup_if_critical(Id id);
   void request_start(Id id);
   void settle();
   void step(Id id);

@@ -28,6 +28,10 @@ int run_guarded(const std::function<int()>& supervisor) {
     return 1;
   }
   if (worker == 0) {
+    // Its own process group: a signal to lineup's group (a terminal's Ctrl-C,
+    // `timeout`, `kill -TERM -PGID`) reaches the guardian alone, which passes
+    // it on exactly once.
+    ::setpgid(0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGUSR2);
     if (::getppid() != guardian) ::raise(SIGUSR2);
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -55,9 +59,7 @@ int run_guarded(const std::function<int()>& supervisor) {
       }
       continue;
     }
-    // A terminal's Ctrl-C reaches the supervisor too (same process group,
-    // si_code SI_KERNEL); forward only what was sent to us alone.
-    if (info.si_code != SI_KERNEL) ::kill(worker, sig);
+    ::kill(worker, sig);
   }
   // Whatever is left (the supervisor was killed, or a service leaked) goes now.
   kill_all_descendants();

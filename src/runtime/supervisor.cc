@@ -20,6 +20,7 @@
 #include <regex>
 #include <unordered_map>
 
+#include "api/server.h"
 #include "config/redact.h"
 #include "probes/runner.h"
 #include "runtime/notify.h"
@@ -50,7 +51,7 @@ double since(TimePoint start, std::optional<TimePoint> t) {
 struct Supervisor::Impl : probes::Host {
   Impl(const config::Config& cfg, const graph::Graph& g, SupervisorOptions o)
       : cfg(cfg), graph(g), options(std::move(o)), engine(cfg, g), signals(io), runner(io, cfg, *this),
-        redact(cfg, config::Variables::from_environment()) {
+        redact(options.redactor) {
     procs.resize(cfg.services.size());
     for (size_t i = 0; i < procs.size(); ++i) {
       procs[i].timer = std::make_unique<asio::steady_timer>(io);
@@ -98,6 +99,32 @@ struct Supervisor::Impl : probes::Host {
   TimePoint started = engine::Clock::now();
   std::time_t started_wall = std::time(nullptr);
   std::vector<char> buffer = std::vector<char>(64 * 1024);
+  std::unique_ptr<api::Server> server;
+  std::string last_run;  // the startup report as last written
+
+  void start_api() {
+    api::ServerHooks hooks;
+    hooks.snapshot = [this] { return engine.snapshot(); };
+    hooks.last_run_json = [this] { return last_run; };
+    hooks.execute = [this](const api::Command& c) {
+      switch (c.kind) {
+        case api::Command::Kind::start: feed(engine::StartRequested{c.service}); break;
+        case api::Command::Kind::stop: feed(engine::StopRequested{c.service}); break;
+        case api::Command::Kind::restart: feed(engine::RestartRequested{c.service}); break;
+        case api::Command::Kind::down:
+          // Answer first; the shutdown starts on the next turn of the loop.
+          asio::post(io, [this] { feed(engine::Shutdown{false}); });
+          break;
+      }
+    };
+    server = std::make_unique<api::Server>(io, std::move(hooks));
+    std::string path = options.state_dir + "/lineup.sock";
+    if (cfg.api.listen.starts_with("unix:")) {
+      std::string p = cfg.api.listen.substr(5);
+      path = p.empty() || p.front() == '/' ? p : cfg.project_dir + "/" + p;
+    }
+    if (auto r = server->listen_unix(path); !r) event_line("API not available: " + r.error());
+  }
 
   // --- events in -----------------------------------------------------------------------------
   void feed(engine::Event e) override {
@@ -340,17 +367,17 @@ struct Supervisor::Impl : probes::Host {
         term_chunk += fmt::format("{:<{}} | {}\n", name, width, line);
       }
     }
-    if (p.starting) {
+    if (p.starting || (p.fail_re && p.pid)) {
       // Lines before this one reach the log and the terminal before any state change it causes.
       flush(p, file_chunk, term_chunk);
       file_chunk.clear();
       term_chunk.clear();
-      if (p.fail_re && std::regex_search(line.begin(), line.end(), *p.fail_re)) {
+      if (p.fail_re && p.pid && std::regex_search(line.begin(), line.end(), *p.fail_re)) {
         p.starting = false;
         feed(engine::AttemptFailed{id, fmt::format("output matched fail_on_log: {}", redact(line.substr(0, 200)))});
         return;
       }
-      runner.log_line(id, line);
+      if (p.starting) runner.log_line(id, line);
     }
   }
 
@@ -579,6 +606,7 @@ struct Supervisor::Impl : probes::Host {
       out << j.dump(2) << "\n";
     }
     std::rename(tmp.c_str(), (options.state_dir + "/last-run.json").c_str());
+    last_run = j.dump(2) + "\n";
   }
 
   // --- the OS side -----------------------------------------------------------------------------
@@ -614,7 +642,7 @@ struct Supervisor::Impl : probes::Host {
       if (ec) return;
       if (sig == SIGCHLD) {
         reap();
-      } else if (sig == SIGUSR2) {  // the guardian is gone: nobody will clean up after us but us
+      } else if (sig == SIGUSR2 || sig == SIGQUIT) {  // the guardian is gone, or a hard quit was asked for
         feed(engine::Shutdown{true});
       } else {
         bool second = stop_signal_seen != 0;
@@ -646,11 +674,13 @@ struct Supervisor::Impl : probes::Host {
     std::error_code fs_ec;
     fs::create_directories(options.state_dir + "/logs", fs_ec);
     build_global_env();
+    start_api();
     signals.add(SIGCHLD);
     signals.add(SIGINT);
     signals.add(SIGTERM);
     signals.add(SIGHUP);
     signals.add(SIGUSR2);
+    signals.add(SIGQUIT);
     wait_signals();
     asio::steady_timer deadline(io);
     if (options.startup_timeout) {
@@ -673,6 +703,7 @@ struct Supervisor::Impl : probes::Host {
     maybe_finish();
     io.run();
     deadline.cancel();
+    server->close();
     reap();
     if (!result_reported) write_last_run(engine.phase());
     write_state();

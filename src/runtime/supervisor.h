@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "config/redact.h"
 #include "config/spec.h"
 #include "engine/engine.h"
 #include "graph/graph.h"
@@ -26,6 +27,7 @@ struct SupervisorOptions {
   bool quiet = false;
   bool json_events = false;          // --log-format json
   std::optional<Millis> startup_timeout;  // up --timeout
+  config::Redactor redactor;              // secrets never reach the terminal, logs of lineup, or state files
   // Called once, when the startup has a result (READY, DEGRADED or FAILED).
   std::function<void(engine::Phase)> on_result;
 };

@@ -580,7 +580,7 @@ TEST(Decode, RestartForms) {
       {"\"false\"", RestartPolicy::no, 0},
       {"always", RestartPolicy::always, 0},
       {"on-failure", RestartPolicy::on_failure, 0},
-      {"on-failure:5", RestartPolicy::on_failure, 5},
+      {"on-failure:5", RestartPolicy::on_failure, 6},  // compose counts restarts: 5 restarts = 6 spawns
       {"unless-stopped", RestartPolicy::unless_stopped, 0},
       {"{policy: always}", RestartPolicy::always, 0},
       {"{policy: on-failure, max_attempts: 4}", RestartPolicy::on_failure, 4},

@@ -1,0 +1,49 @@
+// The HTTP API as pure functions: (request, snapshot) -> response, plus the
+// command (start/stop/restart/down) the supervisor should carry out. All
+// routes are in one table in routes.cc; nothing here touches the engine,
+// a socket or a clock, so every route is unit-testable with plain values.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+
+namespace lineup::api {
+
+struct Request {
+  std::string method;
+  std::string target;  // path and query
+  std::string body;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+};
+
+struct Command {
+  enum class Kind { start, stop, restart, down };
+  Kind kind;
+  engine::Id service = -1;
+};
+
+// What the handlers may read: an immutable picture of the stack.
+struct View {
+  const engine::Snapshot& snapshot;
+  const std::string& last_run_json;  // the startup report, "" before it exists
+};
+
+struct Routed {
+  Response response;
+  std::optional<Command> command;
+};
+
+Routed route(const Request& request, const View& view);
+
+// One service as the API and `ps --format json` show it.
+std::string service_json(const engine::ServiceView& s);
+
+}  // namespace lineup::api

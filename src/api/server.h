@@ -1,0 +1,37 @@
+// The API server: HTTP/1.1 on the project's Unix socket (mode 0600) and,
+// if configured, on a TCP address. Sessions are coroutines on the
+// supervisor's event loop; every request is bounded in size and time so a
+// slow or hostile client cannot stall the supervisor.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/routes.h"
+#include "util/result.h"
+
+namespace lineup::api {
+
+struct ServerHooks {
+  std::function<engine::Snapshot()> snapshot;
+  std::function<std::string()> last_run_json;
+  std::function<void(const Command&)> execute;
+};
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, ServerHooks hooks);
+  ~Server();
+
+  // Listens on a Unix socket path (created with mode 0600; a stale file is replaced).
+  Result<Ok> listen_unix(const std::string& path);
+  void close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lineup::api

@@ -1,0 +1,141 @@
+// `lineup logs`: service output from `.lineup/logs/NAME.log`, as `name | line`.
+// With -f it keeps printing what is appended (inotify, no polling of the
+// files) until the stack stops or the user presses Ctrl-C.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <poll.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "cli/project_dir.h"
+#include "runtime/state_dir.h"
+
+namespace lineup::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct LogsOptions {
+  std::vector<std::string> services;
+  bool follow = false;
+  int tail = -1;
+};
+
+struct Followed {
+  std::string name;
+  std::string path;
+  std::streamoff offset = 0;
+  std::string partial;
+};
+
+void print_line(const GlobalOptions& g, const std::string& name, size_t width, std::string_view line) {
+  if (use_color(g, stdout))
+    fmt::print("\033[36m{:<{}} |\033[0m {}\n", name, width, line);
+  else
+    fmt::print("{:<{}} | {}\n", name, width, line);
+}
+
+// Prints what was appended since the last call; keeps an unfinished line for later.
+void drain(const GlobalOptions& g, Followed& f, size_t width) {
+  std::error_code ec;
+  auto size = fs::file_size(f.path, ec);
+  if (ec) return;
+  if (static_cast<std::streamoff>(size) < f.offset) f.offset = 0;  // rotated
+  std::ifstream in(f.path, std::ios::binary);
+  in.seekg(f.offset);
+  std::string chunk((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  f.offset += static_cast<std::streamoff>(chunk.size());
+  f.partial += chunk;
+  size_t start = 0, nl;
+  while ((nl = f.partial.find('\n', start)) != std::string::npos) {
+    print_line(g, f.name, width, std::string_view(f.partial).substr(start, nl - start));
+    start = nl + 1;
+  }
+  f.partial.erase(0, start);
+  std::fflush(stdout);
+}
+
+int run_logs(const GlobalOptions& g, const LogsOptions& o) {
+  std::string state_dir = runtime::state_dir_of(project_dir_for(g));
+  std::string dir = state_dir + "/logs";
+  std::vector<std::string> names = o.services;
+  if (names.empty()) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.path().extension() == ".log") names.push_back(e.path().stem().string());
+    std::sort(names.begin(), names.end());
+  }
+  std::vector<Followed> files;
+  size_t width = 8;
+  for (const auto& n : names) {
+    // A service name never contains '/', so this cannot leave the logs directory.
+    if (n.find('/') != std::string::npos || n == ".." || n == ".") {
+      fmt::print(stderr, "lineup: \"{}\" is not a service name\n", n);
+      return kUsage;
+    }
+    std::string path = dir + "/" + n + ".log";
+    if (!fs::exists(path) && !o.follow) {
+      fmt::print(stderr, "lineup: no logs for \"{}\" in {}\n", n, dir);
+      return kFailed;
+    }
+    files.push_back({n, path, 0, {}});
+    width = std::max(width, n.size());
+  }
+  for (auto& f : files) {
+    std::ifstream in(f.path, std::ios::binary);
+    std::deque<std::string> lines;
+    std::string line;
+    while (std::getline(in, line)) {
+      lines.push_back(std::move(line));
+      if (o.tail >= 0 && lines.size() > static_cast<size_t>(o.tail)) lines.pop_front();
+    }
+    for (const auto& l : lines) print_line(g, f.name, width, l);
+    std::error_code ec;
+    auto size = fs::file_size(f.path, ec);
+    f.offset = ec ? 0 : static_cast<std::streamoff>(size);
+  }
+  std::fflush(stdout);
+  if (!o.follow) return kOk;
+
+  int in = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  if (in < 0) return kFailed;
+  ::inotify_add_watch(in, dir.c_str(), IN_MODIFY | IN_CREATE | IN_MOVED_TO);
+  while (true) {
+    pollfd p{in, POLLIN, 0};
+    // The timeout only notices that the stack has stopped.
+    int r = ::poll(&p, 1, 1000);
+    if (r > 0) {
+      char buf[4096];
+      while (::read(in, buf, sizeof buf) > 0) {
+      }
+      for (auto& f : files) drain(g, f, width);
+    } else if (!runtime::is_running(state_dir)) {
+      for (auto& f : files) drain(g, f, width);
+      break;
+    }
+  }
+  ::close(in);
+  return kOk;
+}
+
+}  // namespace
+
+void register_logs(CLI::App& app, const GlobalOptions& g, Action& action) {
+  auto o = std::make_shared<LogsOptions>();
+  auto* cmd = app.add_subcommand("logs", "Output of services, from their log files");
+  cmd->add_option("services", o->services, "Services to show (default: all)");
+  cmd->add_flag("-f,--follow", o->follow, "Keep printing new output until the stack stops");
+  cmd->add_option("--tail", o->tail, "Only the last N lines of each service");
+  cmd->callback([&g, o, &action] { action = [&g, o] { return run_logs(g, *o); }; });
+}
+
+}  // namespace lineup::cli

@@ -1,0 +1,73 @@
+// `lineup start|stop|restart SERVICE...`: act on services of a running
+// stack through its API, and wait until each has reached the new state.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "api/client.h"
+#include "cli/cli.h"
+#include "cli/project_dir.h"
+#include "runtime/state_dir.h"
+
+namespace lineup::cli {
+
+namespace {
+
+bool settled(const std::string& action, const std::string& state) {
+  if (action == "stop") return state == "stopped" || state == "failed" || state == "completed" || state == "skipped";
+  return state == "ready" || state == "completed" || state == "failed" || state == "blocked" || state == "skipped";
+}
+
+int run_action(const GlobalOptions& g, const std::string& action, const std::vector<std::string>& services) {
+  std::string state_dir = runtime::state_dir_of(project_dir_for(g));
+  std::string socket = state_dir + "/lineup.sock";
+  if (!runtime::is_running(state_dir)) {
+    fmt::print(stderr, "lineup: nothing is running in {}; `lineup up -d` starts the stack\n", project_dir_for(g));
+    return kFailed;
+  }
+  int code = kOk;
+  for (const auto& name : services) {
+    auto r = api::request(socket, "POST", fmt::format("/v1/services/{}/{}", name, action));
+    if (!r) {
+      fmt::print(stderr, "lineup: {}\n", r.error());
+      return kFailed;
+    }
+    if (r->status >= 400) {
+      auto j = nlohmann::json::parse(r->body, nullptr, false);
+      fmt::print(stderr, "lineup: {}\n", j.is_object() ? j.value("error", r->body) : r->body);
+      code = r->status == 404 ? kUsage : kFailed;
+      continue;
+    }
+    // Wait for the outcome; the supervisor applies the request at once.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+    std::string state;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto s = api::request(socket, "GET", "/v1/services/" + name);
+      if (!s || s->status != 200) break;
+      auto j = nlohmann::json::parse(s->body, nullptr, false);
+      state = j.is_object() ? j.value("state", "") : "";
+      if (settled(action, state)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (!g.quiet) fmt::print("{}: {}\n", name, state);
+    if (state == "failed" || state == "blocked") code = kFailed;
+  }
+  return code;
+}
+
+}  // namespace
+
+void register_service_actions(CLI::App& app, const GlobalOptions& g, Action& action) {
+  for (const char* verb : {"start", "stop", "restart"}) {
+    auto services = std::make_shared<std::vector<std::string>>();
+    auto* cmd = app.add_subcommand(verb, fmt::format("{} services of the running stack", verb));
+    cmd->add_option("services", *services, "Service names")->required();
+    std::string v = verb;
+    cmd->callback([&g, services, v, &action] { action = [&g, services, v] { return run_action(g, v, *services); }; });
+  }
+}
+
+}  // namespace lineup::cli
