@@ -36,6 +36,7 @@ void register_down(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_ps(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_logs(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_service_actions(CLI::App& app, const GlobalOptions& g, Action& action);
+void register_wait(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_version(CLI::App& app, Action& action);
 
 int run(int argc, char** argv);

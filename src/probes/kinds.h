@@ -17,5 +17,10 @@ void check_exec(boost::asio::io_context& io, Host& host, engine::Id id, const co
                 const std::string& working_dir, Millis timeout, Done done);
 void check_tcp(boost::asio::io_context& io, const config::TcpProbe& p, Millis timeout, Done done);
 Result check_file(const config::FileProbe& p, const std::string& project_dir);
+void check_http(boost::asio::io_context& io, const config::HttpProbe& p, Millis timeout, Done done);
+// The verdict on a complete HTTP response (status, body checks); pure.
+Result judge_http(const config::HttpProbe& p, int status, const std::string& body);
+void check_postgres(boost::asio::io_context& io, const config::PostgresProbe& p, Millis timeout, Done done);
+void check_redis(boost::asio::io_context& io, const config::RedisProbe& p, Millis timeout, Done done);
 
 }  // namespace lineup::probes

@@ -124,6 +124,12 @@ struct Runner::Impl {
             check_tcp(io, k, p.timing.timeout, done);
           } else if constexpr (std::is_same_v<K, config::FileProbe>) {
             done(check_file(k, cfg.project_dir));
+          } else if constexpr (std::is_same_v<K, config::HttpProbe>) {
+            check_http(io, k, p.timing.timeout, done);
+          } else if constexpr (std::is_same_v<K, config::PostgresProbe>) {
+            check_postgres(io, k, p.timing.timeout, done);
+          } else if constexpr (std::is_same_v<K, config::RedisProbe>) {
+            check_redis(io, k, p.timing.timeout, done);
           } else {
             done({false, fmt::format("{} probes are not supported by this build yet", config::kind_name(p.kind))});
           }

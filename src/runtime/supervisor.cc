@@ -104,7 +104,7 @@ struct Supervisor::Impl : probes::Host {
 
   void start_api() {
     api::ServerHooks hooks;
-    hooks.snapshot = [this] { return engine.snapshot(); };
+    hooks.snapshot = [this] { return redacted_snapshot(); };
     hooks.last_run_json = [this] { return last_run; };
     hooks.execute = [this](const api::Command& c) {
       switch (c.kind) {
@@ -452,26 +452,23 @@ struct Supervisor::Impl : probes::Host {
     });
   }
 
-  void write_state() {
-    nlohmann::ordered_json j;
-    j["result"] = std::string(engine::name_of(engine.phase()));
-    j["services"] = nlohmann::ordered_json::array();
-    for (size_t i = 0; i < cfg.services.size(); ++i) {
-      const auto& v = engine.view(static_cast<Id>(i));
-      j["services"].push_back({{"name", v.name},
-                               {"state", std::string(engine::name_of(v.state))},
-                               {"priority", std::string(config::name_of(v.priority))},
-                               {"pid", v.pid},
-                               {"attempts", v.attempts},
-                               {"restarts", v.restarts},
-                               {"breaker", std::string(engine::name_of(v.breaker))},
-                               {"ready", v.ready},
-                               {"status", redact(v.error.empty() || v.ready ? v.status : v.error)}});
+  // What the API and state.json show: the engine's snapshot with secrets masked.
+  engine::Snapshot redacted_snapshot() {
+    engine::Snapshot snap = engine.snapshot();
+    for (auto& v : snap.services) {
+      v.status = redact(v.status);
+      v.error = redact(v.error);
     }
+    return snap;
+  }
+
+  void write_state() {
+    engine::Snapshot snap = redacted_snapshot();
+    api::Routed r = api::route({"GET", "/v1/services", ""}, api::View{snap, last_run});
     std::string tmp = options.state_dir + "/state.json.tmp";
     {
       std::ofstream out(tmp);
-      out << j.dump() << "\n";
+      out << r.response.body;
     }
     std::rename(tmp.c_str(), (options.state_dir + "/state.json").c_str());
   }

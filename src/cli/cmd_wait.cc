@@ -1,0 +1,196 @@
+// `lineup wait TARGET...`: wait until every target is ready, without any
+// config file: the replacement for wait-for-it.sh and friends, and the init
+// container of `export kubernetes` later. Targets are checked in parallel,
+// each with its own backoff; on timeout each target says what it last saw.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <random>
+#include <unordered_map>
+
+#include "cli/cli.h"
+#include "config/decode.h"
+#include "config/redact.h"
+#include "probes/kinds.h"
+#include "util/result.h"
+
+namespace lineup::cli {
+
+namespace {
+
+namespace asio = boost::asio;
+
+struct WaitOptions {
+  std::vector<std::string> targets;
+  std::string timeout = "60s";
+  std::string interval = "250ms";
+};
+
+// A target as a probe of the config layer, so `wait` and `ready:` share every check.
+lineup::Result<config::ProbeKind> parse_target(const std::string& t) {
+  if (t.starts_with("tcp://")) {
+    std::string_view rest = std::string_view(t).substr(6);
+    auto colon = rest.rfind(':');
+    if (colon == std::string_view::npos) return unexpected(std::string("tcp target needs host:port"));
+    std::string host(rest.substr(0, colon));
+    if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    int port = std::atoi(std::string(rest.substr(colon + 1)).c_str());
+    if (port <= 0 || port > 65535 || host.empty()) return unexpected(std::string("tcp target needs host:port"));
+    return config::ProbeKind{config::TcpProbe{host, port}};
+  }
+  if (t.starts_with("http://") || t.starts_with("https://")) {
+    config::HttpProbe p;
+    p.url = t;
+    return config::ProbeKind{p};
+  }
+  if (t.starts_with("postgres://") || t.starts_with("postgresql://")) {
+    config::PostgresProbe p;
+    p.url = t;
+    return config::ProbeKind{p};
+  }
+  if (t.starts_with("redis://") || t.starts_with("rediss://")) {
+    config::RedisProbe p;
+    p.url = t;
+    return config::ProbeKind{p};
+  }
+  if (t.starts_with("file:") && t.size() > 5) return config::ProbeKind{config::FileProbe{t.substr(5)}};
+  if (t.starts_with("exec:") && t.size() > 5)
+    return config::ProbeKind{config::ExecProbe{config::Command{{"/bin/sh", "-c", t.substr(5)}, true}}};
+  return unexpected(std::string("unknown target (use tcp://, http://, https://, postgres://, redis://, file:, exec:)"));
+}
+
+class WaitHost : public probes::Host {
+ public:
+  explicit WaitHost(asio::io_context& io) : signals_(io, SIGCHLD) { wait(); }
+  void feed(engine::Event) override {}
+  void watch_child(pid_t pid, std::function<void(int)> on_exit) override { watchers_[pid] = std::move(on_exit); }
+  const std::vector<std::string>& environment_of(engine::Id) override { return env_; }
+  void cancel() { signals_.cancel(); }
+
+ private:
+  void wait() {
+    signals_.async_wait([this](boost::system::error_code ec, int) {
+      if (ec) return;
+      int status;
+      pid_t pid;
+      while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0)
+        if (auto it = watchers_.find(pid); it != watchers_.end()) {
+          auto fn = std::move(it->second);
+          watchers_.erase(it);
+          fn(status);
+        }
+      wait();
+    });
+  }
+  asio::signal_set signals_;
+  std::unordered_map<pid_t, std::function<void(int)>> watchers_;
+  std::vector<std::string> env_ = [] {
+    std::vector<std::string> env;
+    for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+    return env;
+  }();
+};
+
+struct Target {
+  std::string text;
+  config::ProbeKind kind;
+  bool ready = false;
+  std::string last = "not checked yet";
+  Millis delay{0};
+  std::unique_ptr<asio::steady_timer> timer;
+};
+
+int run_wait(const GlobalOptions& g, const WaitOptions& o) {
+  auto timeout = parse_duration(o.timeout);
+  auto interval = parse_duration(o.interval);
+  if (!timeout || !interval || interval->count() <= 0) {
+    fmt::print(stderr, "lineup: wait: --timeout and --interval take durations like 30s or 250ms\n");
+    return kUsage;
+  }
+  asio::io_context io;
+  std::vector<Target> targets;
+  for (const auto& t : o.targets) {
+    auto kind = parse_target(t);
+    if (!kind) {
+      fmt::print(stderr, "lineup: wait: {}: {}\n", config::redact_url_passwords(t), kind.error());
+      return kUsage;
+    }
+    targets.push_back({t, std::move(*kind), false, "not checked yet", *interval, std::make_unique<asio::steady_timer>(io)});
+  }
+  WaitHost host(io);
+  std::mt19937 rng(std::random_device{}());
+  size_t pending = targets.size();
+  Millis attempt_timeout = std::min<Millis>(*timeout, Millis(5000));
+  asio::steady_timer deadline(io);
+
+  std::function<void(Target&)> attempt = [&](Target& t) {
+    auto done = [&](probes::Result r) {
+      t.last = r.reason;
+      if (r.ok) {
+        t.ready = true;
+        if (!g.quiet) fmt::print("{}: ready ({})\n", config::redact_url_passwords(t.text), r.reason);
+        if (--pending == 0) {
+          deadline.cancel();
+          host.cancel();
+        }
+        return;
+      }
+      // Exponential backoff with jitter, capped at 2 s between attempts.
+      std::uniform_real_distribution<double> jitter(0.8, 1.2);
+      Millis wait(static_cast<long long>(static_cast<double>(t.delay.count()) * jitter(rng)));
+      t.delay = std::min<Millis>(Millis(static_cast<long long>(static_cast<double>(t.delay.count()) * 1.5)), Millis(2000));
+      t.timer->expires_after(wait);
+      t.timer->async_wait([&](boost::system::error_code ec) {
+        if (!ec) attempt(t);
+      });
+    };
+    std::visit(
+        [&](const auto& k) {
+          using K = std::decay_t<decltype(k)>;
+          if constexpr (std::is_same_v<K, config::TcpProbe>) probes::check_tcp(io, k, attempt_timeout, done);
+          else if constexpr (std::is_same_v<K, config::HttpProbe>) probes::check_http(io, k, attempt_timeout, done);
+          else if constexpr (std::is_same_v<K, config::PostgresProbe>) probes::check_postgres(io, k, attempt_timeout, done);
+          else if constexpr (std::is_same_v<K, config::RedisProbe>) probes::check_redis(io, k, attempt_timeout, done);
+          else if constexpr (std::is_same_v<K, config::FileProbe>) done(probes::check_file(k, "."));
+          else if constexpr (std::is_same_v<K, config::ExecProbe>) probes::check_exec(io, host, 0, k, "", attempt_timeout, done);
+        },
+        t.kind);
+  };
+
+  bool timed_out = false;
+  if (timeout->count() > 0) {
+    deadline.expires_after(*timeout);
+    deadline.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      timed_out = true;
+      io.stop();
+    });
+  }
+  for (auto& t : targets) attempt(t);
+  io.run();
+  if (!timed_out && pending == 0) return kOk;
+  fmt::print(stderr, "lineup: wait: timeout after {}\n", format_duration(*timeout));
+  for (const auto& t : targets)
+    if (!t.ready) fmt::print(stderr, "  {}: {}\n", config::redact_url_passwords(t.text), t.last);
+  return kFailed;
+}
+
+}  // namespace
+
+void register_wait(CLI::App& app, const GlobalOptions& g, Action& action) {
+  auto o = std::make_shared<WaitOptions>();
+  auto* cmd = app.add_subcommand("wait", "Wait until every target is ready (no config file needed)");
+  cmd->add_option("targets", o->targets,
+                  "tcp://host:port, http(s)://..., postgres://..., redis://..., file:PATH, exec:COMMAND")
+      ->required();
+  cmd->add_option("--timeout", o->timeout, "Give up after this long (default 60s; 0 = never)");
+  cmd->add_option("--interval", o->interval, "First pause between attempts; grows to 2s (default 250ms)");
+  cmd->callback([&g, o, &action] { action = [&g, o] { return run_wait(g, *o); }; });
+}
+
+}  // namespace lineup::cli
