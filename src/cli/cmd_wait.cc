@@ -70,7 +70,6 @@ class WaitHost : public probes::Host {
   void feed(engine::Event) override {}
   void watch_child(pid_t pid, std::function<void(int)> on_exit) override { watchers_[pid] = std::move(on_exit); }
   const std::vector<std::string>& environment_of(engine::Id) override { return env_; }
-  void cancel() { signals_.cancel(); }
 
  private:
   void wait() {
@@ -134,10 +133,7 @@ int run_wait(const GlobalOptions& g, const WaitOptions& o) {
       if (r.ok) {
         t.ready = true;
         if (!g.quiet) fmt::print("{}: ready ({})\n", config::redact_url_passwords(t.text), r.reason);
-        if (--pending == 0) {
-          deadline.cancel();
-          host.cancel();
-        }
+        if (--pending == 0) io.stop();
         return;
       }
       // Exponential backoff with jitter, capped at 2 s between attempts.

@@ -1,0 +1,18 @@
+# `lineup wait` without a config: exit 0 when all targets are ready, 1 on
+# timeout with one line per target, 2 on a malformed target.
+source "$(dirname "$0")/lib.sh"
+cd "$WORK"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+expect_exit 1 "$LINEUP" wait --timeout 300ms "tcp://127.0.0.1:$port" "file:$WORK/flag" "exec:false"
+expect_contains "tcp://127.0.0.1:$port: connection refused"
+expect_contains "file:$WORK/flag: $WORK/flag: No such file or directory"
+expect_contains "exec:false: exit code 1"
+touch flag
+expect_exit 0 "$LINEUP" wait --timeout 5s "file:$WORK/flag" "exec:true"
+expect_exit 2 "$LINEUP" wait "ftp://example"
+expect_contains "unknown target"
+expect_exit 2 "$LINEUP" wait "tcp://nohost"
+expect_exit 1 "$LINEUP" wait --timeout 300ms "postgres://app:hunter22@127.0.0.1:$port/db"
+expect_not_contains "hunter22"
+finish
