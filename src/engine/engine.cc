@@ -56,6 +56,16 @@ Engine::Engine(const config::Config& cfg, const graph::Graph& g, uint64_t seed) 
   }
   queued_.assign(svc_.size(), false);
   pending_delay_.assign(svc_.size(), Millis(0));
+  // chain_[id]: the longest chain of dependents behind `id`, `id` included,
+  // each weighing its expected_startup plus 1 ms (so unknown durations count by length).
+  chain_.assign(svc_.size(), 0);
+  auto order = graph::levels(g).order;
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    auto i = static_cast<size_t>(*it);
+    long long behind = 0;
+    for (size_t e : g.dependents(*it)) behind = std::max(behind, chain_[static_cast<size_t>(g.edges()[e].dependent)]);
+    chain_[i] = behind + 1 + cfg.services[i].expected_startup.value_or(Millis(0)).count();
+  }
 }
 
 std::vector<Action> Engine::start(TimePoint now, const std::vector<Id>& targets) {
@@ -79,8 +89,7 @@ std::vector<Action> Engine::start(TimePoint now, const std::vector<Id>& targets)
   std::vector<Id> order;
   for (size_t i = 0; i < svc_.size(); ++i)
     if (want[i]) order.push_back(static_cast<Id>(i));
-  std::stable_sort(order.begin(), order.end(),
-                   [&](Id a, Id b) { return s(a).spec->priority < s(b).spec->priority; });
+  std::stable_sort(order.begin(), order.end(), [&](Id a, Id b) { return starts_before(a, b); });
   for (Id id : order) {
     s(id).view.goal = Goal::up;
     s(id).view.state = State::pending;
@@ -271,16 +280,26 @@ void Engine::enqueue(Id id) {
   queue_.push_back(id);
 }
 
+// Services that may start at the same moment are spawned one after the
+// other, each spawn taking a fraction of a millisecond: the most important
+// go first, and among equals the one with the longest chain still behind it,
+// so the critical path never waits for its siblings.
+bool Engine::starts_before(Id a, Id b) const {
+  auto pa = s(a).spec->priority, pb = s(b).spec->priority;
+  if (pa != pb) return pa < pb;
+  return chain_[static_cast<size_t>(a)] > chain_[static_cast<size_t>(b)];
+}
+
 void Engine::enqueue_neighbours(Id id) {
-  if (cfg_.max_parallel_starts > 0) {
-    // Dependents this change unblocks compete for the free slots: most important first.
+  const auto& out = g_.dependents(id);
+  if (out.size() > 1) {
     std::vector<Id> dependents;
-    for (size_t e : g_.dependents(id)) dependents.push_back(g_.edges()[e].dependent);
-    std::stable_sort(dependents.begin(), dependents.end(),
-                     [&](Id a, Id b) { return s(a).spec->priority < s(b).spec->priority; });
+    dependents.reserve(out.size());
+    for (size_t e : out) dependents.push_back(g_.edges()[e].dependent);
+    std::stable_sort(dependents.begin(), dependents.end(), [&](Id a, Id b) { return starts_before(a, b); });
     for (Id d : dependents) enqueue(d);
   } else {
-    for (size_t e : g_.dependents(id)) enqueue(g_.edges()[e].dependent);
+    for (size_t e : out) enqueue(g_.edges()[e].dependent);
   }
   for (size_t e : g_.dependencies(id)) enqueue(g_.edges()[e].dependency);
 }

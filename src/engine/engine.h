@@ -156,6 +156,7 @@ class Engine {
   void set_state(Id id, State s, std::string message = {});
   void became_ready(Id id);
   void cascade(Id id);
+  bool starts_before(Id a, Id b) const;
   void fail_startup_if_critical(Id id);
   void request_start(Id id);
   void settle();
@@ -177,7 +178,8 @@ class Engine {
   const config::Config& cfg_;
   const graph::Graph& g_;
   std::vector<Svc> svc_;
-  std::vector<Millis> pending_delay_;  // backoff / cooldown to arm once a killed attempt has exited
+  std::vector<Millis> pending_delay_;
+  std::vector<long long> chain_;  // start order among equals: longest chain behind first  // backoff / cooldown to arm once a killed attempt has exited
   std::vector<Id> queue_;
   std::vector<bool> queued_;
   std::vector<Action> out_;

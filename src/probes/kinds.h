@@ -20,6 +20,8 @@ Result check_file(const config::FileProbe& p, const std::string& project_dir);
 void check_http(boost::asio::io_context& io, const config::HttpProbe& p, Millis timeout, Done done);
 // The verdict on a complete HTTP response (status, body checks); pure.
 Result judge_http(const config::HttpProbe& p, int status, const std::string& body);
+// false (and why) when libpq cannot be loaded; it is loaded on first use.
+bool libpq_available(std::string* why);
 void check_postgres(boost::asio::io_context& io, const config::PostgresProbe& p, Millis timeout, Done done);
 void check_redis(boost::asio::io_context& io, const config::RedisProbe& p, Millis timeout, Done done);
 

@@ -210,6 +210,10 @@ struct Check : std::enable_shared_from_this<Check> {
 
 void check_postgres(asio::io_context& io, const config::PostgresProbe& p, Millis timeout,
                     Done done) {
+  if (std::string why; !libpq_available(&why)) {
+    done({false, why});
+    return;
+  }
   auto c = std::make_shared<Check>(io);
   c->done = std::move(done);
   c->query = p.query.empty() ? "SELECT 1" : p.query;

@@ -1,0 +1,123 @@
+// libpq, loaded on first use.
+//
+// Linking libpq pulls in 23 more shared libraries (OpenSSL, GnuTLS,
+// Kerberos, LDAP, SASL, ...) and made every lineup command start ~5 ms
+// slower, `lineup wait` and the supervisor's launch included, whether or not
+// a postgres probe was ever used. So lineup does not link it: the PQ*
+// functions the postgres probe calls are defined here and forward to the
+// real ones, found with dlopen the first time a postgres probe runs.
+#include <dlfcn.h>
+#include <libpq-fe.h>
+
+#include <string>
+
+#include "probes/kinds.h"
+
+namespace lineup::probes {
+
+struct Libpq {
+  void* handle = nullptr;
+  std::string error;
+#define LINEUP_PQ(name) decltype(&::name) name = nullptr;
+  LINEUP_PQ(PQclear)
+  LINEUP_PQ(PQconnectPoll)
+  LINEUP_PQ(PQconnectStartParams)
+  LINEUP_PQ(PQconninfoFree)
+  LINEUP_PQ(PQconninfoParse)
+  LINEUP_PQ(PQconsumeInput)
+  LINEUP_PQ(PQerrorMessage)
+  LINEUP_PQ(PQfinish)
+  LINEUP_PQ(PQflush)
+  LINEUP_PQ(PQfreemem)
+  LINEUP_PQ(PQgetResult)
+  LINEUP_PQ(PQisBusy)
+  LINEUP_PQ(PQntuples)
+  LINEUP_PQ(PQresStatus)
+  LINEUP_PQ(PQresultErrorField)
+  LINEUP_PQ(PQresultErrorMessage)
+  LINEUP_PQ(PQresultStatus)
+  LINEUP_PQ(PQsendQuery)
+  LINEUP_PQ(PQsetnonblocking)
+  LINEUP_PQ(PQsocket)
+  LINEUP_PQ(PQstatus)
+#undef LINEUP_PQ
+
+  Libpq() {
+    handle = ::dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+      error = "libpq is not installed (Debian package libpq5)";
+      return;
+    }
+    bool ok = true;
+    auto load = [&](auto& fn, const char* name) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(handle, name));
+      ok = ok && fn;
+    };
+#define LINEUP_PQ(name) load(name, #name);
+    LINEUP_PQ(PQclear)
+    LINEUP_PQ(PQconnectPoll)
+    LINEUP_PQ(PQconnectStartParams)
+    LINEUP_PQ(PQconninfoFree)
+    LINEUP_PQ(PQconninfoParse)
+    LINEUP_PQ(PQconsumeInput)
+    LINEUP_PQ(PQerrorMessage)
+    LINEUP_PQ(PQfinish)
+    LINEUP_PQ(PQflush)
+    LINEUP_PQ(PQfreemem)
+    LINEUP_PQ(PQgetResult)
+    LINEUP_PQ(PQisBusy)
+    LINEUP_PQ(PQntuples)
+    LINEUP_PQ(PQresStatus)
+    LINEUP_PQ(PQresultErrorField)
+    LINEUP_PQ(PQresultErrorMessage)
+    LINEUP_PQ(PQresultStatus)
+    LINEUP_PQ(PQsendQuery)
+    LINEUP_PQ(PQsetnonblocking)
+    LINEUP_PQ(PQsocket)
+    LINEUP_PQ(PQstatus)
+#undef LINEUP_PQ
+    if (!ok) error = "libpq.so.5 lacks a function lineup needs";
+  }
+};
+
+const Libpq& pq() {
+  static const Libpq lib;
+  return lib;
+}
+
+bool libpq_available(std::string* why) {
+  const auto& lib = pq();
+  if (lib.error.empty()) return true;
+  if (why) *why = lib.error;
+  return false;
+}
+
+}  // namespace lineup::probes
+
+// The forwarding definitions. Only called after libpq_available() said yes.
+using lineup::probes::pq;
+extern "C" {
+void PQclear(PGresult* res) { pq().PQclear(res); }
+PostgresPollingStatusType PQconnectPoll(PGconn* conn) { return pq().PQconnectPoll(conn); }
+PGconn* PQconnectStartParams(const char* const* keywords, const char* const* values, int expand_dbname) {
+  return pq().PQconnectStartParams(keywords, values, expand_dbname);
+}
+void PQconninfoFree(PQconninfoOption* options) { pq().PQconninfoFree(options); }
+PQconninfoOption* PQconninfoParse(const char* conninfo, char** errmsg) { return pq().PQconninfoParse(conninfo, errmsg); }
+int PQconsumeInput(PGconn* conn) { return pq().PQconsumeInput(conn); }
+char* PQerrorMessage(const PGconn* conn) { return pq().PQerrorMessage(conn); }
+void PQfinish(PGconn* conn) { pq().PQfinish(conn); }
+int PQflush(PGconn* conn) { return pq().PQflush(conn); }
+void PQfreemem(void* ptr) { pq().PQfreemem(ptr); }
+PGresult* PQgetResult(PGconn* conn) { return pq().PQgetResult(conn); }
+int PQisBusy(PGconn* conn) { return pq().PQisBusy(conn); }
+int PQntuples(const PGresult* res) { return pq().PQntuples(res); }
+char* PQresStatus(ExecStatusType status) { return pq().PQresStatus(status); }
+char* PQresultErrorField(const PGresult* res, int fieldcode) { return pq().PQresultErrorField(res, fieldcode); }
+char* PQresultErrorMessage(const PGresult* res) { return pq().PQresultErrorMessage(res); }
+ExecStatusType PQresultStatus(const PGresult* res) { return pq().PQresultStatus(res); }
+int PQsendQuery(PGconn* conn, const char* query) { return pq().PQsendQuery(conn, query); }
+int PQsetnonblocking(PGconn* conn, int arg) { return pq().PQsetnonblocking(conn, arg); }
+int PQsocket(const PGconn* conn) { return pq().PQsocket(conn); }
+ConnStatusType PQstatus(const PGconn* conn) { return pq().PQstatus(conn); }
+}
