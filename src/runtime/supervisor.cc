@@ -27,6 +27,7 @@
 #include "runtime/output.h"
 #include "runtime/ports.h"
 #include "runtime/spawn.h"
+#include "runtime/terminal.h"
 
 extern char** environ;
 
@@ -99,6 +100,7 @@ struct Supervisor::Impl : probes::Host {
   TimePoint started = engine::Clock::now();
   std::time_t started_wall = std::time(nullptr);
   std::vector<char> buffer = std::vector<char>(64 * 1024);
+  Terminal term;  // stdout, written by its own thread so the loop never blocks on it
   std::unique_ptr<api::Server> server;
   std::string last_run;  // the startup report as last written
 
@@ -385,8 +387,7 @@ struct Supervisor::Impl : probes::Host {
     if (!file_chunk.empty() && !p.log.write(file_chunk))
       event_line(fmt::format("cannot write {}: {}", p.log.path(), std::strerror(errno)));
     if (!term_chunk.empty()) {
-      std::fwrite(term_chunk.data(), 1, term_chunk.size(), stdout);
-      std::fflush(stdout);
+      term.write(term_chunk);
     }
   }
 
@@ -431,10 +432,9 @@ struct Supervisor::Impl : probes::Host {
   void event_line(const std::string& text) {
     if (options.quiet) return;
     if (options.color)
-      fmt::print("\033[1mlineup\033[0m {:<{}} {}\n", "", width > 6 ? width - 6 : 0, redact(text));
+      term.write(fmt::format("\033[1mlineup\033[0m {:<{}} {}\n", "", width > 6 ? width - 6 : 0, redact(text)));
     else
-      fmt::print("lineup {:<{}} {}\n", "", width > 6 ? width - 6 : 0, redact(text));
-    std::fflush(stdout);
+      term.write(fmt::format("lineup {:<{}} {}\n", "", width > 6 ? width - 6 : 0, redact(text)));
   }
 
   // `.lineup/state.json`: what `ps` shows. Written at most every 50 ms, and
@@ -482,8 +482,7 @@ struct Supervisor::Impl : probes::Host {
                           {"from", std::string(engine::name_of(n.from))},
                           {"to", std::string(engine::name_of(n.to))}};
       if (!n.message.empty()) j["message"] = redact(n.message);
-      fmt::print("{}\n", j.dump());
-      std::fflush(stdout);
+      term.write(j.dump() + "\n");
       return;
     }
     if (n.to == engine::State::pending || n.to == engine::State::waiting) return;  // too chatty
@@ -506,9 +505,8 @@ struct Supervisor::Impl : probes::Host {
       auto v = engine.view(n.id);
       if (v.spawned_at) msg += fmt::format(" in {:.2f}s", since(*v.spawned_at, engine::Clock::now()));
     }
-    fmt::print("{}{:<{}} |{} {}{}{}\n", options.color ? "\033[1m" : "", name, width, options.color ? "\033[0m" : "",
-               c, state, (options.color ? "\033[0m" : "") + msg);
-    std::fflush(stdout);
+    term.write(fmt::format("{}{:<{}} |{} {}{}{}\n", options.color ? "\033[1m" : "", name, width, options.color ? "\033[0m" : "",
+                           c, state, (options.color ? "\033[0m" : "") + msg));
   }
 
   void do_phase(engine::Phase phase) {
@@ -528,8 +526,7 @@ struct Supervisor::Impl : probes::Host {
   void print_result(engine::Phase phase) {
     double took = std::chrono::duration<double>(engine::Clock::now() - started).count();
     if (options.json_events) {
-      fmt::print("{}\n", nlohmann::json{{"result", std::string(engine::name_of(phase))}, {"duration_s", took}}.dump());
-      std::fflush(stdout);
+      term.write(nlohmann::json{{"result", std::string(engine::name_of(phase))}, {"duration_s", took}}.dump() + "\n");
       return;
     }
     event_line(fmt::format("{} in {:.2f}s", engine::name_of(phase), took));
@@ -706,6 +703,7 @@ struct Supervisor::Impl : probes::Host {
     write_state();
     for (auto& p : procs)
       if (p.notify_sock >= 0) ::close(p.notify_sock);
+    term.drain(2000);
     if (stop_signal_seen) return 128 + stop_signal_seen;
     return exit_code;
   }
