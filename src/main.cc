@@ -4,4 +4,6 @@
 // as those steps (see src/cli/).
 #include "cli/cli.h"
 
-int main(int argc, char** argv) { return lineup::cli::run(argc, argv); }
+int main(int argc, char** argv) {
+  return lineup::cli::run(argc, argv);
+}

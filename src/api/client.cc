@@ -1,17 +1,18 @@
 #include "api/client.h"
 
+#include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
 
 namespace lineup::api {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 
-Result<ClientResponse> request(const std::string& socket_path, const std::string& method, const std::string& target) {
+Result<ClientResponse> request(const std::string& socket_path, const std::string& method,
+                               const std::string& target) {
   asio::io_context io;
   asio::local::stream_protocol::socket socket(io);
   boost::system::error_code ec;
@@ -26,7 +27,8 @@ Result<ClientResponse> request(const std::string& socket_path, const std::string
   boost::beast::flat_buffer buffer;
   http::response<http::string_body> res;
   http::read(socket, buffer, res, ec);
-  if (ec && ec != http::error::end_of_stream) return unexpected(fmt::format("read from {}: {}", socket_path, ec.message()));
+  if (ec && ec != http::error::end_of_stream)
+    return unexpected(fmt::format("read from {}: {}", socket_path, ec.message()));
   return ClientResponse{static_cast<int>(res.result_int()), res.body()};
 }
 

@@ -23,8 +23,12 @@ json service_object(const engine::ServiceView& s) {
           {"status", s.error.empty() || s.ready ? s.status : s.error}};
 }
 
-Response json_response(int status, const json& body) { return {status, "application/json", body.dump() + "\n"}; }
-Response error(int status, std::string message) { return json_response(status, {{"error", std::move(message)}}); }
+Response json_response(int status, const json& body) {
+  return {status, "application/json", body.dump() + "\n"};
+}
+Response error(int status, std::string message) {
+  return json_response(status, {{"error", std::move(message)}});
+}
 
 std::optional<engine::Id> find(const View& v, std::string_view name) {
   for (size_t i = 0; i < v.snapshot.services.size(); ++i)
@@ -54,14 +58,17 @@ Routed ready(const View& v) {
 
 }  // namespace
 
-std::string service_json(const engine::ServiceView& s) { return service_object(s).dump(); }
+std::string service_json(const engine::ServiceView& s) {
+  return service_object(s).dump();
+}
 
 Routed route(const Request& r, const View& v) {
   std::string path = r.target.substr(0, r.target.find('?'));
   bool get = r.method == "GET" || r.method == "HEAD";
   bool post = r.method == "POST";
 
-  if (path == "/health/live") return {get ? json_response(200, {{"status", "alive"}}) : error(405, "use GET"), {}};
+  if (path == "/health/live")
+    return {get ? json_response(200, {{"status", "alive"}}) : error(405, "use GET"), {}};
   if (path == "/health/ready") return get ? ready(v) : Routed{error(405, "use GET"), {}};
   if (path == "/health/startup") {
     if (!get) return {error(405, "use GET"), {}};

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/as_tuple.hpp>
@@ -12,7 +13,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
 
 namespace lineup::api {
 
@@ -74,8 +74,11 @@ struct Server::Impl {
   std::string path;
 };
 
-Server::Server(asio::io_context& io, ServerHooks hooks) : impl_(std::make_unique<Impl>(io, std::move(hooks))) {}
-Server::~Server() { close(); }
+Server::Server(asio::io_context& io, ServerHooks hooks)
+    : impl_(std::make_unique<Impl>(io, std::move(hooks))) {}
+Server::~Server() {
+  close();
+}
 
 Result<Ok> Server::listen_unix(const std::string& path) {
   ::unlink(path.c_str());  // a socket file left by a killed lineup

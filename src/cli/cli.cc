@@ -1,14 +1,15 @@
 #include "cli/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 namespace lineup::cli {
 
 int run(int argc, char** argv) {
-  CLI::App app{"lineup: bring a stack of services up in dependency order, prove each one ready, "
-               "keep them healthy, and take them down again.",
-               "lineup"};
+  CLI::App app{
+      "lineup: bring a stack of services up in dependency order, prove each one ready, "
+      "keep them healthy, and take them down again.",
+      "lineup"};
   app.require_subcommand(1);
   app.fallthrough();
   GlobalOptions g;
@@ -16,7 +17,8 @@ int run(int argc, char** argv) {
   app.add_option("--project-dir", g.project_dir, "Project directory (default: the first config file's)");
   app.add_option("--profile", g.profile, "Environment profile (also LINEUP_PROFILE)");
   app.add_option("--env-file", g.env_files, "Extra env file for interpolation; repeatable");
-  app.add_option("--log-format", g.log_format, "lineup's own event output")->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--log-format", g.log_format, "lineup's own event output")
+      ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("--no-color", g.no_color, "No colours in output");
   app.add_flag("-q,--quiet", g.quiet, "Only errors");
   app.add_flag("-v,--verbose", g.verbose, "More detail");

@@ -1,7 +1,7 @@
 // `lineup check`: validate only, start nothing. Exit 0 when there are no
 // errors, 1 when there are, 2 when the file cannot be read as YAML at all.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli.h"
@@ -59,7 +59,8 @@ int run_check(const GlobalOptions& g, const CheckOptions& o) {
   } else {
     print_diagnostics(p.diags, redact, g, stdout, /*notes=*/true);
     std::string file = p.main_file == config::kNoFile ? "lineup" : config::file_name(p.main_file);
-    size_t errors = p.diags.count(config::Severity::error), warnings = p.diags.count(config::Severity::warning);
+    size_t errors = p.diags.count(config::Severity::error),
+           warnings = p.diags.count(config::Severity::warning);
     if (!g.quiet || !ok) {
       if (ok) {
         size_t containers = 0;

@@ -1,8 +1,8 @@
 // `lineup config`: the resolved config (files merged, variables
 // interpolated, defaults and the profile applied), secrets redacted.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/cli.h"
 #include "cli/output.h"
@@ -27,10 +27,18 @@ void emit_yaml(YAML::Emitter& out, const nlohmann::ordered_json& j) {
       for (const auto& v : j) emit_yaml(out, v);
       out << YAML::EndSeq;
       break;
-    case nlohmann::ordered_json::value_t::string: out << YAML::DoubleQuoted << j.get<std::string>(); break;
-    case nlohmann::ordered_json::value_t::boolean: out << j.get<bool>(); break;
-    case nlohmann::ordered_json::value_t::null: out << YAML::Null; break;
-    default: out << j.dump(); break;
+    case nlohmann::ordered_json::value_t::string:
+      out << YAML::DoubleQuoted << j.get<std::string>();
+      break;
+    case nlohmann::ordered_json::value_t::boolean:
+      out << j.get<bool>();
+      break;
+    case nlohmann::ordered_json::value_t::null:
+      out << YAML::Null;
+      break;
+    default:
+      out << j.dump();
+      break;
   }
 }
 

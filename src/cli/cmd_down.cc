@@ -1,13 +1,13 @@
 // `lineup down`: stop a detached stack in reverse dependency order.
 // --timeout is one deadline for the whole stack; when it expires the
 // services still running are named and killed. --emergency kills now.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <fstream>

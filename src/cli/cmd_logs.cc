@@ -1,11 +1,11 @@
 // `lineup logs`: service output from `.lineup/logs/NAME.log`, as `name | line`.
 // With -f it keeps printing what is appended (inotify, no polling of the
 // files) until the stack stops or the user presses Ctrl-C.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <poll.h>
 #include <sys/inotify.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <deque>

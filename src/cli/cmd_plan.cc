@@ -1,7 +1,7 @@
 // `lineup plan`: the startup plan (levels, edges, critical path, worst case)
 // as text, JSON (SPEC §7), Graphviz dot or Mermaid.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -17,7 +17,9 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-double seconds(Millis d) { return static_cast<double>(d.count()) / 1000.0; }
+double seconds(Millis d) {
+  return static_cast<double>(d.count()) / 1000.0;
+}
 
 // Durations of services that became ready (or completed) in the last recorded run.
 std::map<std::string, Millis> recorded_durations(const std::string& project_dir) {
@@ -28,13 +30,16 @@ std::map<std::string, Millis> recorded_durations(const std::string& project_dir)
   if (!j.is_object() || !j.contains("services") || !j["services"].is_object()) return out;
   for (auto it = j["services"].begin(); it != j["services"].end(); ++it) {
     const json& s = it.value();
-    if (s.is_object() && (s.value("status", "") == "ready" || s.value("status", "") == "completed") && s.contains("duration_s") && s["duration_s"].is_number())
+    if (s.is_object() && (s.value("status", "") == "ready" || s.value("status", "") == "completed") &&
+        s.contains("duration_s") && s["duration_s"].is_number())
       out[it.key()] = Millis(static_cast<long long>(s["duration_s"].get<double>() * 1000));
   }
   return out;
 }
 
-std::string quote_id(const std::string& s) { return "\"" + s + "\""; }
+std::string quote_id(const std::string& s) {
+  return "\"" + s + "\"";
+}
 
 int run_plan(const GlobalOptions& g, const std::string& format) {
   auto p = load_valid(g);
@@ -73,8 +78,9 @@ int run_plan(const GlobalOptions& g, const std::string& format) {
       fmt::print("  {}{};\n", quote_id(gr.name(static_cast<graph::Id>(i))),
                  critical[i] ? " [penwidth=2, color=\"#c0392b\"]" : "");
     for (const auto& e : gr.edges())
-      fmt::print("  {} -> {} [label=\"{}\"{}];\n", quote_id(gr.name(e.dependency)), quote_id(gr.name(e.dependent)),
-                 config::name_of(e.condition), e.required ? "" : ", style=dashed");
+      fmt::print("  {} -> {} [label=\"{}\"{}];\n", quote_id(gr.name(e.dependency)),
+                 quote_id(gr.name(e.dependent)), config::name_of(e.condition),
+                 e.required ? "" : ", style=dashed");
     fmt::print("}}\n");
     return kOk;
   }
@@ -82,11 +88,12 @@ int run_plan(const GlobalOptions& g, const std::string& format) {
     fmt::print("graph LR\n");
     auto node = [&](graph::Id id) { return fmt::format("n{}[\"{}\"]", id, gr.name(id)); };
     for (size_t i = 0; i < gr.size(); ++i)
-      if (gr.dependencies(static_cast<graph::Id>(i)).empty() && gr.dependents(static_cast<graph::Id>(i)).empty())
+      if (gr.dependencies(static_cast<graph::Id>(i)).empty() &&
+          gr.dependents(static_cast<graph::Id>(i)).empty())
         fmt::print("  {}\n", node(static_cast<graph::Id>(i)));
     for (const auto& e : gr.edges())
-      fmt::print("  {} {}|{}| {}\n", node(e.dependency), e.required ? "-->" : "-.->", config::name_of(e.condition),
-                 node(e.dependent));
+      fmt::print("  {} {}|{}| {}\n", node(e.dependency), e.required ? "-->" : "-.->",
+                 config::name_of(e.condition), node(e.dependent));
     for (auto id : plan.critical.path) fmt::print("  style n{} stroke:#c0392b,stroke-width:3px\n", id);
     return kOk;
   }
@@ -114,7 +121,8 @@ int run_plan(const GlobalOptions& g, const std::string& format) {
     std::string chain;
     for (auto id : plan.critical.path) {
       auto e = plan.expected[static_cast<size_t>(id)];
-      chain += fmt::format("{}{} ({})", chain.empty() ? "" : " -> ", gr.name(id), e ? format_duration(*e) : "?");
+      chain +=
+          fmt::format("{}{} ({})", chain.empty() ? "" : " -> ", gr.name(id), e ? format_duration(*e) : "?");
     }
     fmt::print("\ncritical path: {}\n", chain);
     fmt::print("expected startup: {}{}\n", format_duration(plan.critical.total),
@@ -132,7 +140,8 @@ int run_plan(const GlobalOptions& g, const std::string& format) {
 void register_plan(CLI::App& app, const GlobalOptions& g, Action& action) {
   auto format = std::make_shared<std::string>("text");
   auto* cmd = app.add_subcommand("plan", "Show the startup plan: levels, edges, critical path, worst case");
-  cmd->add_option("--format", *format, "Output format")->check(CLI::IsMember({"text", "json", "dot", "mermaid"}));
+  cmd->add_option("--format", *format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "dot", "mermaid"}));
   cmd->callback([&g, format, &action] { action = [&g, format] { return run_plan(g, *format); }; });
 }
 

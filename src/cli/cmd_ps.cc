@@ -1,6 +1,6 @@
 // `lineup ps`: the state of every service of the running stack.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -28,7 +28,8 @@ int run_ps(const GlobalOptions& g, const std::string& format) {
   }
   if (!running || !j.is_object()) {
     if (format == "json") {
-      fmt::print("{}\n", nlohmann::json{{"result", "STOPPED"}, {"services", nlohmann::json::array()}}.dump(2));
+      fmt::print("{}\n",
+                 nlohmann::json{{"result", "STOPPED"}, {"services", nlohmann::json::array()}}.dump(2));
     } else {
       fmt::print("lineup: nothing is running in {}\n", project_dir_for(g));
     }
@@ -39,8 +40,8 @@ int run_ps(const GlobalOptions& g, const std::string& format) {
     return kOk;
   }
   fmt::print("{}\n", j.value("result", "?"));
-  fmt::print("{:<24} {:<10} {:<9} {:>7} {:>8} {:>8} {:<9} {}\n", "NAME", "STATE", "PRIORITY", "PID", "ATTEMPTS",
-             "RESTARTS", "BREAKER", "STATUS");
+  fmt::print("{:<24} {:<10} {:<9} {:>7} {:>8} {:>8} {:<9} {}\n", "NAME", "STATE", "PRIORITY", "PID",
+             "ATTEMPTS", "RESTARTS", "BREAKER", "STATUS");
   for (const auto& s : j["services"])
     fmt::print("{:<24} {:<10} {:<9} {:>7} {:>8} {:>8} {:<9} {}\n", s.value("name", ""), s.value("state", ""),
                s.value("priority", ""), s.value("pid", 0) ? std::to_string(s.value("pid", 0)) : "-",

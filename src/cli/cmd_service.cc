@@ -1,7 +1,7 @@
 // `lineup start|stop|restart SERVICE...`: act on services of a running
 // stack through its API, and wait until each has reached the new state.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -17,15 +17,18 @@ namespace lineup::cli {
 namespace {
 
 bool settled(const std::string& action, const std::string& state) {
-  if (action == "stop") return state == "stopped" || state == "failed" || state == "completed" || state == "skipped";
-  return state == "ready" || state == "completed" || state == "failed" || state == "blocked" || state == "skipped";
+  if (action == "stop")
+    return state == "stopped" || state == "failed" || state == "completed" || state == "skipped";
+  return state == "ready" || state == "completed" || state == "failed" || state == "blocked" ||
+         state == "skipped";
 }
 
 int run_action(const GlobalOptions& g, const std::string& action, const std::vector<std::string>& services) {
   std::string state_dir = runtime::state_dir_of(project_dir_for(g));
   std::string socket = state_dir + "/lineup.sock";
   if (!runtime::is_running(state_dir)) {
-    fmt::print(stderr, "lineup: nothing is running in {}; `lineup up -d` starts the stack\n", project_dir_for(g));
+    fmt::print(stderr, "lineup: nothing is running in {}; `lineup up -d` starts the stack\n",
+               project_dir_for(g));
     return kFailed;
   }
   int code = kOk;
@@ -66,7 +69,8 @@ void register_service_actions(CLI::App& app, const GlobalOptions& g, Action& act
     auto* cmd = app.add_subcommand(verb, fmt::format("{} services of the running stack", verb));
     cmd->add_option("services", *services, "Service names")->required();
     std::string v = verb;
-    cmd->callback([&g, services, v, &action] { action = [&g, services, v] { return run_action(g, v, *services); }; });
+    cmd->callback(
+        [&g, services, v, &action] { action = [&g, services, v] { return run_action(g, v, *services); }; });
   }
 }
 

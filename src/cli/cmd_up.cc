@@ -3,10 +3,10 @@
 //   load + validate -> refuse container-only services -> take the project
 //   lock -> (detach: fork into the background) -> guardian + supervisor ->
 //   exit code: 0 READY, 3 DEGRADED, 1 FAILED, 130/143 after Ctrl-C/SIGTERM.
-#include <CLI/CLI.hpp>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 
@@ -70,7 +70,8 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
     fmt::print(stderr,
                "lineup: {} {} (image, no command): lineup runs processes. Give them a "
                "`command:`, or leave them out with `profiles:` or `disabled: true`.\n",
-               fmt::join(containers, ", "), containers.size() == 1 ? "is a container service" : "are container services");
+               fmt::join(containers, ", "),
+               containers.size() == 1 ? "is a container service" : "are container services");
     return kUsage;
   }
 
@@ -103,8 +104,11 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
       ::close(lock);
       int code = wait_for_result(result_pipe[0], state_dir);
       if (!g.quiet)
-        fmt::print("lineup: {} is {} in the background; `lineup ps`, `lineup logs`, `lineup down`\n", cfg.name,
-                   code == kOk ? "READY" : code == kDegraded ? "DEGRADED" : "FAILED");
+        fmt::print("lineup: {} is {} in the background; `lineup ps`, `lineup logs`, `lineup down`\n",
+                   cfg.name,
+                   code == kOk         ? "READY"
+                   : code == kDegraded ? "DEGRADED"
+                                       : "FAILED");
       return code;
     }
     // The background side: its own session, its output into .lineup/lineup.log.
@@ -121,7 +125,9 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
     so.color = false;
     int fd = result_pipe[1];
     so.on_result = [fd](engine::Phase phase) {
-      char code = phase == engine::Phase::ready ? kOk : phase == engine::Phase::degraded ? kDegraded : kFailed;
+      char code = phase == engine::Phase::ready      ? kOk
+                  : phase == engine::Phase::degraded ? kDegraded
+                                                     : kFailed;
       [[maybe_unused]] auto n = ::write(fd, &code, 1);
     };
   }
@@ -139,9 +145,11 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
 
 void register_up(CLI::App& app, const GlobalOptions& g, Action& action) {
   auto o = std::make_shared<UpOptions>();
-  auto* cmd = app.add_subcommand("up", "Start the stack (or SERVICEs and their dependencies) and supervise it");
+  auto* cmd =
+      app.add_subcommand("up", "Start the stack (or SERVICEs and their dependencies) and supervise it");
   cmd->add_option("services", o->services, "Services to start, with everything they depend on");
-  cmd->add_flag("-d,--detach,--wait", o->detach, "Supervise in the background; return once the startup has a result");
+  cmd->add_flag("-d,--detach,--wait", o->detach,
+                "Supervise in the background; return once the startup has a result");
   cmd->add_option("--timeout", o->timeout, "Budget for the whole startup (e.g. 2m)");
   cmd->callback([&g, o, &action] { action = [&g, o] { return run_up(g, *o); }; });
 }

@@ -2,10 +2,10 @@
 // config file: the replacement for wait-for-it.sh and friends, and the init
 // container of `export kubernetes` later. Targets are checked in parallel,
 // each with its own backoff; on timeout each target says what it last saw.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <CLI/CLI.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -40,7 +40,8 @@ lineup::Result<config::ProbeKind> parse_target(const std::string& t) {
     std::string host(rest.substr(0, colon));
     if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
     int port = std::atoi(std::string(rest.substr(colon + 1)).c_str());
-    if (port <= 0 || port > 65535 || host.empty()) return unexpected(std::string("tcp target needs host:port"));
+    if (port <= 0 || port > 65535 || host.empty())
+      return unexpected(std::string("tcp target needs host:port"));
     return config::ProbeKind{config::TcpProbe{host, port}};
   }
   if (t.starts_with("http://") || t.starts_with("https://")) {
@@ -61,14 +62,17 @@ lineup::Result<config::ProbeKind> parse_target(const std::string& t) {
   if (t.starts_with("file:") && t.size() > 5) return config::ProbeKind{config::FileProbe{t.substr(5)}};
   if (t.starts_with("exec:") && t.size() > 5)
     return config::ProbeKind{config::ExecProbe{config::Command{{"/bin/sh", "-c", t.substr(5)}, true}}};
-  return unexpected(std::string("unknown target (use tcp://, http://, https://, postgres://, redis://, file:, exec:)"));
+  return unexpected(
+      std::string("unknown target (use tcp://, http://, https://, postgres://, redis://, file:, exec:)"));
 }
 
 class WaitHost : public probes::Host {
  public:
   explicit WaitHost(asio::io_context& io) : signals_(io, SIGCHLD) { wait(); }
   void feed(engine::Event) override {}
-  void watch_child(pid_t pid, std::function<void(int)> on_exit) override { watchers_[pid] = std::move(on_exit); }
+  void watch_child(pid_t pid, std::function<void(int)> on_exit) override {
+    watchers_[pid] = std::move(on_exit);
+  }
   const std::vector<std::string>& environment_of(engine::Id) override { return env_; }
 
  private:
@@ -119,7 +123,8 @@ int run_wait(const GlobalOptions& g, const WaitOptions& o) {
       fmt::print(stderr, "lineup: wait: {}: {}\n", config::redact_url_passwords(t), kind.error());
       return kUsage;
     }
-    targets.push_back({t, std::move(*kind), false, "not checked yet", *interval, std::make_unique<asio::steady_timer>(io)});
+    targets.push_back(
+        {t, std::move(*kind), false, "not checked yet", *interval, std::make_unique<asio::steady_timer>(io)});
   }
   WaitHost host(io);
   std::mt19937 rng(std::random_device{}());
@@ -139,7 +144,8 @@ int run_wait(const GlobalOptions& g, const WaitOptions& o) {
       // Exponential backoff with jitter, capped at 2 s between attempts.
       std::uniform_real_distribution<double> jitter(0.8, 1.2);
       Millis wait(static_cast<long long>(static_cast<double>(t.delay.count()) * jitter(rng)));
-      t.delay = std::min<Millis>(Millis(static_cast<long long>(static_cast<double>(t.delay.count()) * 1.5)), Millis(2000));
+      t.delay = std::min<Millis>(Millis(static_cast<long long>(static_cast<double>(t.delay.count()) * 1.5)),
+                                 Millis(2000));
       t.timer->expires_after(wait);
       t.timer->async_wait([&](boost::system::error_code ec) {
         if (!ec) attempt(t);
@@ -148,12 +154,18 @@ int run_wait(const GlobalOptions& g, const WaitOptions& o) {
     std::visit(
         [&](const auto& k) {
           using K = std::decay_t<decltype(k)>;
-          if constexpr (std::is_same_v<K, config::TcpProbe>) probes::check_tcp(io, k, attempt_timeout, done);
-          else if constexpr (std::is_same_v<K, config::HttpProbe>) probes::check_http(io, k, attempt_timeout, done);
-          else if constexpr (std::is_same_v<K, config::PostgresProbe>) probes::check_postgres(io, k, attempt_timeout, done);
-          else if constexpr (std::is_same_v<K, config::RedisProbe>) probes::check_redis(io, k, attempt_timeout, done);
-          else if constexpr (std::is_same_v<K, config::FileProbe>) done(probes::check_file(k, "."));
-          else if constexpr (std::is_same_v<K, config::ExecProbe>) probes::check_exec(io, host, 0, k, "", attempt_timeout, done);
+          if constexpr (std::is_same_v<K, config::TcpProbe>)
+            probes::check_tcp(io, k, attempt_timeout, done);
+          else if constexpr (std::is_same_v<K, config::HttpProbe>)
+            probes::check_http(io, k, attempt_timeout, done);
+          else if constexpr (std::is_same_v<K, config::PostgresProbe>)
+            probes::check_postgres(io, k, attempt_timeout, done);
+          else if constexpr (std::is_same_v<K, config::RedisProbe>)
+            probes::check_redis(io, k, attempt_timeout, done);
+          else if constexpr (std::is_same_v<K, config::FileProbe>)
+            done(probes::check_file(k, "."));
+          else if constexpr (std::is_same_v<K, config::ExecProbe>)
+            probes::check_exec(io, host, 0, k, "", attempt_timeout, done);
         },
         t.kind);
   };

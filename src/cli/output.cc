@@ -21,8 +21,8 @@ bool use_color(const GlobalOptions& g, FILE* stream) {
   return ::isatty(fileno(stream));
 }
 
-void print_diagnostics(const config::Diagnostics& diags, const config::Redactor& redact, const GlobalOptions& g,
-                       FILE* out, bool notes) {
+void print_diagnostics(const config::Diagnostics& diags, const config::Redactor& redact,
+                       const GlobalOptions& g, FILE* out, bool notes) {
   bool color = use_color(g, out);
   for (const auto& d : diags.sorted()) {
     if (d.severity == config::Severity::warning && g.quiet) continue;
@@ -34,7 +34,8 @@ void print_diagnostics(const config::Diagnostics& diags, const config::Redactor&
                                                                 : "\033[36m";
       std::string tag = fmt::format(" {}:", config::severity_name(d.severity));
       auto pos = line.find(tag);
-      if (pos != std::string::npos) line.replace(pos + 1, tag.size() - 1, fmt::format("{}{}\033[0m", c, tag.substr(1)));
+      if (pos != std::string::npos)
+        line.replace(pos + 1, tag.size() - 1, fmt::format("{}{}\033[0m", c, tag.substr(1)));
     }
     fmt::print(out, "{}\n", line);
   }
@@ -47,8 +48,7 @@ std::optional<project::Project> load_valid(const GlobalOptions& g, std::vector<s
   config::Redactor redact(p.config, p.variables);
   print_diagnostics(p.diags, redact, g, stderr);
   if (p.unusable || p.diags.has_errors()) {
-    if (!p.unusable)
-      fmt::print(stderr, "lineup: the config has errors; `lineup check` lists them all\n");
+    if (!p.unusable) fmt::print(stderr, "lineup: the config has errors; `lineup check` lists them all\n");
     return std::nullopt;
   }
   return p;

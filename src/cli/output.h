@@ -17,8 +17,8 @@ bool use_color(const GlobalOptions& g, FILE* stream);
 
 // Prints diagnostics (errors always, warnings unless quiet, notes when verbose
 // or `notes`), sorted and redacted.
-void print_diagnostics(const config::Diagnostics& diags, const config::Redactor& redact, const GlobalOptions& g,
-                       FILE* out, bool notes = false);
+void print_diagnostics(const config::Diagnostics& diags, const config::Redactor& redact,
+                       const GlobalOptions& g, FILE* out, bool notes = false);
 
 // For every command but `check`: load, and refuse an unusable or invalid
 // config with its diagnostics and exit code 2.

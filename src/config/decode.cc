@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <array>
-#include <regex>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -19,33 +19,123 @@ namespace lineup::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 16> kTopKeys = {
-    "name",     "services",       "processes",        "env_file",   "environment",
-    "require_env", "default_profile", "profiles",     "defaults",   "api",
-    "max_parallel_starts", "version", "networks",     "volumes",    "configs",
-    "secrets"};
+constexpr std::array<std::string_view, 16> kTopKeys = {"name",
+                                                       "services",
+                                                       "processes",
+                                                       "env_file",
+                                                       "environment",
+                                                       "require_env",
+                                                       "default_profile",
+                                                       "profiles",
+                                                       "defaults",
+                                                       "api",
+                                                       "max_parallel_starts",
+                                                       "version",
+                                                       "networks",
+                                                       "volumes",
+                                                       "configs",
+                                                       "secrets"};
 // Compose top-level keys that mean nothing to a process runtime.
 constexpr std::array<std::string_view, 2> kTopIgnored = {"include", "models"};
 
-constexpr std::array<std::string_view, 25> kServiceKeys = {
-    "command",        "type",           "working_dir",      "environment",      "env_file",
-    "depends_on",     "priority",       "ready",            "live",             "startup_timeout",
-    "restart",        "circuit_breaker", "stop_signal",     "stop_grace_period", "stop_command",
-    "ports",          "profiles",       "disabled",         "expected_startup", "fail_on_log",
-    "success_exit_codes", "image",      "healthcheck",      "readiness_probe",  "liveness_probe"};
+constexpr std::array<std::string_view, 25> kServiceKeys = {"command",
+                                                           "type",
+                                                           "working_dir",
+                                                           "environment",
+                                                           "env_file",
+                                                           "depends_on",
+                                                           "priority",
+                                                           "ready",
+                                                           "live",
+                                                           "startup_timeout",
+                                                           "restart",
+                                                           "circuit_breaker",
+                                                           "stop_signal",
+                                                           "stop_grace_period",
+                                                           "stop_command",
+                                                           "ports",
+                                                           "profiles",
+                                                           "disabled",
+                                                           "expected_startup",
+                                                           "fail_on_log",
+                                                           "success_exit_codes",
+                                                           "image",
+                                                           "healthcheck",
+                                                           "readiness_probe",
+                                                           "liveness_probe"};
 // Compose service keys that a process runtime accepts and does not use.
-constexpr std::array<std::string_view, 72> kServiceIgnored = {
-    "build", "volumes", "networks", "secrets", "container_name", "expose", "hostname", "user",
-    "runtime", "platform", "cap_add", "cap_drop", "deploy", "labels", "logging", "entrypoint",
-    "configs", "devices", "dns", "dns_opt", "dns_search", "extra_hosts", "init", "ipc", "links",
-    "mem_limit", "mem_reservation", "memswap_limit", "mem_swappiness", "pid", "pids_limit",
-    "privileged", "read_only", "security_opt", "shm_size", "stdin_open", "tty", "ulimits",
-    "userns_mode", "volumes_from", "domainname", "extends", "external_links", "group_add",
-    "isolation", "mac_address", "network_mode", "oom_score_adj", "oom_kill_disable",
-    "pull_policy", "scale", "sysctls", "tmpfs", "cpus", "cpu_shares", "cpu_count", "cpu_percent",
-    "cpu_period", "cpu_quota", "cpuset", "develop", "attach", "annotations", "blkio_config",
-    "cgroup", "cgroup_parent", "credential_spec", "device_cgroup_rules", "gpus", "storage_opt",
-    "uts", "post_start"};
+constexpr std::array<std::string_view, 72> kServiceIgnored = {"build",
+                                                              "volumes",
+                                                              "networks",
+                                                              "secrets",
+                                                              "container_name",
+                                                              "expose",
+                                                              "hostname",
+                                                              "user",
+                                                              "runtime",
+                                                              "platform",
+                                                              "cap_add",
+                                                              "cap_drop",
+                                                              "deploy",
+                                                              "labels",
+                                                              "logging",
+                                                              "entrypoint",
+                                                              "configs",
+                                                              "devices",
+                                                              "dns",
+                                                              "dns_opt",
+                                                              "dns_search",
+                                                              "extra_hosts",
+                                                              "init",
+                                                              "ipc",
+                                                              "links",
+                                                              "mem_limit",
+                                                              "mem_reservation",
+                                                              "memswap_limit",
+                                                              "mem_swappiness",
+                                                              "pid",
+                                                              "pids_limit",
+                                                              "privileged",
+                                                              "read_only",
+                                                              "security_opt",
+                                                              "shm_size",
+                                                              "stdin_open",
+                                                              "tty",
+                                                              "ulimits",
+                                                              "userns_mode",
+                                                              "volumes_from",
+                                                              "domainname",
+                                                              "extends",
+                                                              "external_links",
+                                                              "group_add",
+                                                              "isolation",
+                                                              "mac_address",
+                                                              "network_mode",
+                                                              "oom_score_adj",
+                                                              "oom_kill_disable",
+                                                              "pull_policy",
+                                                              "scale",
+                                                              "sysctls",
+                                                              "tmpfs",
+                                                              "cpus",
+                                                              "cpu_shares",
+                                                              "cpu_count",
+                                                              "cpu_percent",
+                                                              "cpu_period",
+                                                              "cpu_quota",
+                                                              "cpuset",
+                                                              "develop",
+                                                              "attach",
+                                                              "annotations",
+                                                              "blkio_config",
+                                                              "cgroup",
+                                                              "cgroup_parent",
+                                                              "credential_spec",
+                                                              "device_cgroup_rules",
+                                                              "gpus",
+                                                              "storage_opt",
+                                                              "uts",
+                                                              "post_start"};
 
 constexpr std::array<std::string_view, 3> kDependencyKeys = {"condition", "required", "restart"};
 constexpr std::array<std::string_view, 3> kRestartKeys = {"policy", "backoff", "max_attempts"};
@@ -54,9 +144,9 @@ constexpr std::array<std::string_view, 5> kBackoffKeys = {"initial", "max", "mul
 constexpr std::array<std::string_view, 3> kBreakerKeys = {"threshold", "window", "cooldown"};
 constexpr std::array<std::string_view, 2> kProfileKeys = {"timeout_multiplier", "probe_interval"};
 constexpr std::array<std::string_view, 2> kApiKeys = {"listen", "token_env"};
-constexpr std::array<std::string_view, 8> kHealthcheckKeys = {
-    "test", "interval", "timeout", "retries", "start_period", "start_interval", "disable",
-    "success_threshold"};
+constexpr std::array<std::string_view, 8> kHealthcheckKeys = {"test",    "interval",         "timeout",
+                                                              "retries", "start_period",     "start_interval",
+                                                              "disable", "success_threshold"};
 
 std::string read_text(const std::string& path, bool& ok) {
   std::ifstream in(path, std::ios::binary);
@@ -100,7 +190,8 @@ class Decoder {
     if (const Node* n = root.find("require_env"))
       if (auto list = r_.string_list(*n, "require_env")) cfg.require_env = *list;
     if (const Node* n = root.find("max_parallel_starts"))
-      if (auto v = r_.integer(*n, "max_parallel_starts", 0, 100000)) cfg.max_parallel_starts = static_cast<int>(*v);
+      if (auto v = r_.integer(*n, "max_parallel_starts", 0, 100000))
+        cfg.max_parallel_starts = static_cast<int>(*v);
     if (const Node* n = root.find("api")) api(*n, cfg.api);
     if (const Node* n = root.find("profiles")) profiles(*n, cfg);
 
@@ -156,8 +247,7 @@ class Decoder {
       bool ok = false;
       std::string text = read_text(full, ok);
       if (!ok) {
-        if (required)
-          diags_.error(item->where, fmt::format("env file \"{}\" not found ({})", path, full));
+        if (required) diags_.error(item->where, fmt::format("env file \"{}\" not found ({})", path, full));
         continue;
       }
       Variables none;
@@ -277,7 +367,8 @@ class Decoder {
 
   void service(const Node::Entry& e, const Node* defaults, Config& cfg) {
     if (!valid_service_name(e.key)) {
-      diags_.error(e.key_at, fmt::format("invalid service name \"{}\": use letters, digits, '.', '_' and '-'", e.key));
+      diags_.error(e.key_at,
+                   fmt::format("invalid service name \"{}\": use letters, digits, '.', '_' and '-'", e.key));
       return;
     }
     if (!e.value.is_map()) {
@@ -325,13 +416,18 @@ class Decoder {
     if (const Node* b = n.find("build"); b && s.image.empty()) {
       // A service built from a Dockerfile is a container service as well.
       const Node* context = b->is_map() ? b->find("context") : b;
-      s.image = fmt::format("built from {}", context && context->is_scalar() ? context->text : "a Dockerfile");
+      s.image =
+          fmt::format("built from {}", context && context->is_scalar() ? context->text : "a Dockerfile");
     }
     if (const Node* t = n.find("type")) {
       if (auto v = r_.string(*t, "type")) {
-        if (*v == "service" || *v == "process") s.type = ServiceType::service;
-        else if (*v == "oneshot") s.type = ServiceType::oneshot;
-        else diags_.error(t->where, fmt::format("type: \"{}\" is not a service type (use service or oneshot)", *v));
+        if (*v == "service" || *v == "process")
+          s.type = ServiceType::service;
+        else if (*v == "oneshot")
+          s.type = ServiceType::oneshot;
+        else
+          diags_.error(t->where,
+                       fmt::format("type: \"{}\" is not a service type (use service or oneshot)", *v));
       }
     }
     if (const Node* w = n.find("working_dir"))
@@ -341,11 +437,18 @@ class Decoder {
     if (const Node* d = n.find("depends_on")) depends_on(*d, s);
     if (const Node* p = n.find("priority")) {
       if (auto v = r_.string(*p, "priority")) {
-        if (*v == "critical") s.priority = Priority::critical;
-        else if (*v == "high") s.priority = Priority::high;
-        else if (*v == "medium") s.priority = Priority::medium;
-        else if (*v == "low") s.priority = Priority::low;
-        else diags_.error(p->where, fmt::format("priority: \"{}\" is not a priority (use critical, high, medium or low)", *v));
+        if (*v == "critical")
+          s.priority = Priority::critical;
+        else if (*v == "high")
+          s.priority = Priority::high;
+        else if (*v == "medium")
+          s.priority = Priority::medium;
+        else if (*v == "low")
+          s.priority = Priority::low;
+        else
+          diags_.error(
+              p->where,
+              fmt::format("priority: \"{}\" is not a priority (use critical, high, medium or low)", *v));
       }
     }
     if (const Node* rd = n.find("ready")) s.ready = probes(*rd, "ready");
@@ -364,7 +467,8 @@ class Decoder {
     auto it = cfg.profiles.find(cfg.profile);
     for (auto* list : {&s.ready, &s.live})
       for (auto& p : *list) {
-        p.timing.timeout = Millis(static_cast<long long>(static_cast<double>(p.timing.timeout.count()) * mult));
+        p.timing.timeout =
+            Millis(static_cast<long long>(static_cast<double>(p.timing.timeout.count()) * mult));
         if (it != cfg.profiles.end() && it->second.probe_interval && !p.timing.interval_given)
           p.timing.interval = *it->second.probe_interval;
       }
@@ -374,7 +478,9 @@ class Decoder {
     if (const Node* sig = n.find("stop_signal")) {
       if (auto v = r_.string(*sig, "stop_signal")) {
         s.stop_signal = signal_number(*v);
-        if (!s.stop_signal) diags_.error(sig->where, fmt::format("stop_signal: \"{}\" is not a signal (e.g. SIGTERM, SIGINT)", *v));
+        if (!s.stop_signal)
+          diags_.error(sig->where,
+                       fmt::format("stop_signal: \"{}\" is not a signal (e.g. SIGTERM, SIGINT)", *v));
       }
     }
     if (const Node* g = n.find("stop_grace_period"))
@@ -389,7 +495,8 @@ class Decoder {
         try {
           std::regex re(*v);
         } catch (const std::regex_error& err) {
-          diags_.error(f->where, fmt::format("fail_on_log: invalid regular expression \"{}\": {}", *v, err.what()));
+          diags_.error(f->where,
+                       fmt::format("fail_on_log: invalid regular expression \"{}\": {}", *v, err.what()));
         }
       }
     if (const Node* c = n.find("success_exit_codes")) {
@@ -401,7 +508,8 @@ class Decoder {
         items.push_back(c);
       }
       for (const Node* i : items)
-        if (auto v = r_.integer(*i, "success_exit_codes", 0, 255)) s.success_exit_codes.push_back(static_cast<int>(*v));
+        if (auto v = r_.integer(*i, "success_exit_codes", 0, 255))
+          s.success_exit_codes.push_back(static_cast<int>(*v));
     }
 
     if (!s.command && s.image.empty())
@@ -414,13 +522,17 @@ class Decoder {
       auto v = r_.string(c, "condition");
       if (!v) return;
       d.condition_given = true;
-      if (*v == "started" || *v == "service_started" || *v == "process_started") d.condition = Condition::started;
+      if (*v == "started" || *v == "service_started" || *v == "process_started")
+        d.condition = Condition::started;
       else if (*v == "ready" || *v == "healthy" || *v == "service_healthy" || *v == "process_healthy")
         d.condition = Condition::ready;
-      else if (*v == "completed" || *v == "service_completed_successfully" || *v == "process_completed_successfully")
+      else if (*v == "completed" || *v == "service_completed_successfully" ||
+               *v == "process_completed_successfully")
         d.condition = Condition::completed;
       else
-        diags_.error(c.where, fmt::format("condition: \"{}\" is not a condition (use started, ready or completed)", *v));
+        diags_.error(
+            c.where,
+            fmt::format("condition: \"{}\" is not a condition (use started, ready or completed)", *v));
     };
     if (n.is_sequence()) {
       for (const auto& item : n.items) {
@@ -431,7 +543,8 @@ class Decoder {
       for (const auto& e : n.entries) {
         Dependency d{e.key, Condition::ready, false, true, false, e.key_at};
         if (e.value.is_map()) {
-          check_keys(e.value, kDependencyKeys, {}, fmt::format("in depends_on \"{}\"", e.key), ctx_.strict, diags_);
+          check_keys(e.value, kDependencyKeys, {}, fmt::format("in depends_on \"{}\"", e.key), ctx_.strict,
+                     diags_);
           if (const Node* c = e.value.find("condition")) condition(*c, d);
           if (const Node* r = e.value.find("required"))
             if (auto b = r_.boolean(*r, "required")) d.required = *b;
@@ -440,7 +553,8 @@ class Decoder {
         } else if (e.value.is_scalar()) {  // shorthand: `db: ready`
           condition(e.value, d);
         } else if (!e.value.is_null()) {
-          r_.mismatch(e.value, fmt::format("depends_on \"{}\"", e.key), "a mapping {condition, required, restart}");
+          r_.mismatch(e.value, fmt::format("depends_on \"{}\"", e.key),
+                      "a mapping {condition, required, restart}");
         }
         s.depends_on.push_back(std::move(d));
       }
@@ -542,9 +656,11 @@ class Decoder {
     dur("start_period", p.timing.grace);
     dur("start_interval", p.timing.start_interval);
     if (const Node* v = n.find("retries"))
-      if (auto i = r_.integer(*v, "healthcheck retries", 1, 1000)) p.timing.failure_threshold = static_cast<int>(*i);
+      if (auto i = r_.integer(*v, "healthcheck retries", 1, 1000))
+        p.timing.failure_threshold = static_cast<int>(*i);
     if (p.timing.timeout.count() <= 0) diags_.error(p.where, "healthcheck timeout must be greater than zero");
-    if (p.timing.interval.count() <= 0) diags_.error(p.where, "healthcheck interval must be greater than zero");
+    if (p.timing.interval.count() <= 0)
+      diags_.error(p.where, "healthcheck interval must be greater than zero");
     if (s.ready.empty()) s.ready.push_back(p);
     if (s.live.empty()) s.live.push_back(p);
   }
@@ -556,17 +672,25 @@ class Decoder {
         Node count = v;
         count.text = v.text.substr(11);
         // compose counts restarts; max_attempts counts spawns, the first one included.
-        if (auto i = r_.integer(count, "restart on-failure count", 0, 1000000)) r.max_attempts = static_cast<int>(*i) + 1;
+        if (auto i = r_.integer(count, "restart on-failure count", 0, 1000000))
+          r.max_attempts = static_cast<int>(*i) + 1;
         return;
       }
       auto s = r_.string(v, "restart");
       if (!s) return;
-      if (*s == "no" || *s == "false" || *s == "never") r.policy = RestartPolicy::no;
-      else if (*s == "on-failure" || *s == "on_failure") r.policy = RestartPolicy::on_failure;
-      else if (*s == "always") r.policy = RestartPolicy::always;
-      else if (*s == "unless-stopped") r.policy = RestartPolicy::unless_stopped;
+      if (*s == "no" || *s == "false" || *s == "never")
+        r.policy = RestartPolicy::no;
+      else if (*s == "on-failure" || *s == "on_failure")
+        r.policy = RestartPolicy::on_failure;
+      else if (*s == "always")
+        r.policy = RestartPolicy::always;
+      else if (*s == "unless-stopped")
+        r.policy = RestartPolicy::unless_stopped;
       else
-        diags_.error(v.where, fmt::format("restart: \"{}\" is not a policy (use no, on-failure, always or unless-stopped)", *s));
+        diags_.error(
+            v.where,
+            fmt::format("restart: \"{}\" is not a policy (use no, on-failure, always or unless-stopped)",
+                        *s));
     };
     if (!n.is_map()) {
       policy(n);
@@ -649,9 +773,12 @@ class Decoder {
             parts.push_back(spec.substr(start, i - start));
             start = i + 1;
           }
-        if (parts.size() == 3) spec = parts[1];        // ip:host:container
-        else if (parts.size() == 2) spec = parts[0];   // host:container
-        else if (parts.size() == 1) spec = parts[0];
+        if (parts.size() == 3)
+          spec = parts[1];  // ip:host:container
+        else if (parts.size() == 2)
+          spec = parts[0];  // host:container
+        else if (parts.size() == 1)
+          spec = parts[0];
         else {
           diags_.error(item.where, fmt::format("ports: \"{}\" is not a port mapping", item.text));
           continue;
@@ -700,9 +827,9 @@ class Decoder {
 
 int signal_number(std::string_view name) {
   static constexpr std::pair<std::string_view, int> table[] = {
-      {"HUP", 1},  {"INT", 2},   {"QUIT", 3},  {"ABRT", 6},  {"KILL", 9},   {"USR1", 10},
-      {"USR2", 12}, {"PIPE", 13}, {"ALRM", 14}, {"TERM", 15}, {"CONT", 18}, {"STOP", 19},
-      {"TSTP", 20}, {"WINCH", 28}, {"PWR", 30}};
+      {"HUP", 1},   {"INT", 2},   {"QUIT", 3},  {"ABRT", 6},   {"KILL", 9},
+      {"USR1", 10}, {"USR2", 12}, {"PIPE", 13}, {"ALRM", 14},  {"TERM", 15},
+      {"CONT", 18}, {"STOP", 19}, {"TSTP", 20}, {"WINCH", 28}, {"PWR", 30}};
   if (name.starts_with("SIG")) name.remove_prefix(3);
   for (auto [n, v] : table)
     if (n == name) return v;

@@ -19,10 +19,10 @@ namespace lineup::config {
 
 struct DecodeContext {
   std::string project_dir;
-  std::string requested_profile;          // --profile or LINEUP_PROFILE; "" = use default_profile
+  std::string requested_profile;            // --profile or LINEUP_PROFILE; "" = use default_profile
   std::vector<std::string> named_services;  // named on the command line: active whatever their profiles
-  bool strict = false;                    // unknown keys are errors
-  const Variables* variables = nullptr;   // for env_file values and bare names in `environment`
+  bool strict = false;                      // unknown keys are errors
+  const Variables* variables = nullptr;     // for env_file values and bare names in `environment`
 };
 
 void decode(const Node& root, const DecodeContext& ctx, Config& cfg, Diagnostics& diags);

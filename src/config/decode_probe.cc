@@ -17,12 +17,14 @@ namespace lineup::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 9> kKinds = {"exec", "tcp", "http", "postgres", "redis",
-                                                    "log", "notify", "notify_fd", "file"};
-constexpr std::array<std::string_view, 12> kTimingKeys = {
-    "initial_delay", "interval",        "start_interval",    "timeout",
-    "success_threshold", "failure_threshold", "initial_delay_seconds", "period_seconds",
-    "timeout_seconds", "grace",         "start_period",      "retries"};
+constexpr std::array<std::string_view, 9> kKinds = {"exec", "tcp",    "http",      "postgres", "redis",
+                                                    "log",  "notify", "notify_fd", "file"};
+constexpr std::array<std::string_view, 12> kTimingKeys = {"initial_delay",         "interval",
+                                                          "start_interval",        "timeout",
+                                                          "success_threshold",     "failure_threshold",
+                                                          "initial_delay_seconds", "period_seconds",
+                                                          "timeout_seconds",       "grace",
+                                                          "start_period",          "retries"};
 
 bool is_timing_key(std::string_view k) {
   for (auto t : kTimingKeys)
@@ -36,18 +38,24 @@ void read_timing_key(const Node::Entry& e, ProbeTiming& t, Reader& r) {
   auto set_ms = [&](Millis& field, std::optional<Millis> d) {
     if (d) field = *d;
   };
-  if (k == "initial_delay") set_ms(t.initial_delay, r.duration(v, k));
-  else if (k == "initial_delay_seconds") set_ms(t.initial_delay, r.seconds(v, k));
+  if (k == "initial_delay")
+    set_ms(t.initial_delay, r.duration(v, k));
+  else if (k == "initial_delay_seconds")
+    set_ms(t.initial_delay, r.seconds(v, k));
   else if (k == "interval") {
     set_ms(t.interval, r.duration(v, k));
     t.interval_given = true;
   } else if (k == "period_seconds") {
     set_ms(t.interval, r.seconds(v, k));
     t.interval_given = true;
-  } else if (k == "start_interval") set_ms(t.start_interval, r.duration(v, k));
-  else if (k == "timeout") set_ms(t.timeout, r.duration(v, k));
-  else if (k == "timeout_seconds") set_ms(t.timeout, r.seconds(v, k));
-  else if (k == "grace" || k == "start_period") set_ms(t.grace, r.duration(v, k));
+  } else if (k == "start_interval")
+    set_ms(t.start_interval, r.duration(v, k));
+  else if (k == "timeout")
+    set_ms(t.timeout, r.duration(v, k));
+  else if (k == "timeout_seconds")
+    set_ms(t.timeout, r.seconds(v, k));
+  else if (k == "grace" || k == "start_period")
+    set_ms(t.grace, r.duration(v, k));
   else if (k == "success_threshold") {
     if (auto n = r.integer(v, k, 1, 1000)) t.success_threshold = static_cast<int>(*n);
   } else if (k == "failure_threshold" || k == "retries") {
@@ -100,7 +108,8 @@ bool valid_regex(const Node& n, std::string_view what, Reader& r) {
     std::regex re(n.text);
     return true;
   } catch (const std::regex_error& e) {
-    r.diags().error(n.where, fmt::format("{}: invalid regular expression \"{}\": {}", what, n.text, e.what()));
+    r.diags().error(n.where,
+                    fmt::format("{}: invalid regular expression \"{}\": {}", what, n.text, e.what()));
     return false;
   }
 }
@@ -241,10 +250,14 @@ std::optional<ProbeKind> read_kind(std::string_view kind, const Node& v, ProbeTi
       if (const Node* c = v.find("checks")) {
         if (auto list = r.string_list(*c, "redis probe checks")) {
           for (const auto& check : *list) {
-            if (check == "roundtrip") p.roundtrip = true;
-            else if (check == "loaded") p.loaded = true;
+            if (check == "roundtrip")
+              p.roundtrip = true;
+            else if (check == "loaded")
+              p.loaded = true;
             else if (check != "ping")
-              r.diags().error(c->where, fmt::format("redis probe: unknown check \"{}\" (known: ping, roundtrip, loaded)", check));
+              r.diags().error(
+                  c->where,
+                  fmt::format("redis probe: unknown check \"{}\" (known: ping, roundtrip, loaded)", check));
           }
         }
       }
@@ -317,7 +330,9 @@ std::optional<Probe> decode_probe(const Node& n, Diagnostics& diags, bool strict
     kind_entry = &e;
   }
   if (!kind_entry) {
-    diags.error(n.where, "probe has no kind: use one of exec, tcp, http, postgres, redis, log, notify, notify_fd, file");
+    diags.error(
+        n.where,
+        "probe has no kind: use one of exec, tcp, http, postgres, redis, log, notify, notify_fd, file");
     return std::nullopt;
   }
   Probe p;
@@ -327,10 +342,8 @@ std::optional<Probe> decode_probe(const Node& n, Diagnostics& diags, bool strict
   auto kind = read_kind(kind_entry->key, kind_entry->value, p.timing, r, strict);
   if (!kind) return std::nullopt;
   p.kind = std::move(*kind);
-  if (p.timing.timeout.count() <= 0)
-    diags.error(p.where, "probe timeout must be greater than zero");
-  if (p.timing.interval.count() <= 0)
-    diags.error(p.where, "probe interval must be greater than zero");
+  if (p.timing.timeout.count() <= 0) diags.error(p.where, "probe timeout must be greater than zero");
+  if (p.timing.interval.count() <= 0) diags.error(p.where, "probe interval must be greater than zero");
   if (p.timing.start_interval.count() <= 0)
     diags.error(p.where, "probe start_interval must be greater than zero");
   return p;

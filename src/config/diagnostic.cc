@@ -1,8 +1,8 @@
 #include "config/diagnostic.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <deque>
-#include <fmt/format.h>
 
 namespace lineup::config {
 
@@ -29,9 +29,12 @@ const std::string& file_name(uint32_t id) {
 
 std::string_view severity_name(Severity s) {
   switch (s) {
-    case Severity::error: return "error";
-    case Severity::warning: return "warning";
-    case Severity::note: return "note";
+    case Severity::error:
+      return "error";
+    case Severity::warning:
+      return "warning";
+    case Severity::note:
+      return "note";
   }
   return "error";
 }
@@ -50,7 +53,9 @@ std::string format(const Diagnostic& d) {
   return fmt::format("{}: {}: {}", where, severity_name(d.severity), d.message);
 }
 
-bool Diagnostics::has_errors() const { return count(Severity::error) > 0; }
+bool Diagnostics::has_errors() const {
+  return count(Severity::error) > 0;
+}
 
 size_t Diagnostics::count(Severity s) const {
   return static_cast<size_t>(

@@ -40,9 +40,7 @@ std::string format(const Diagnostic& d);
 class Diagnostics {
  public:
   void error(Location where, std::string message) { add(Severity::error, where, std::move(message)); }
-  void warning(Location where, std::string message) {
-    add(Severity::warning, where, std::move(message));
-  }
+  void warning(Location where, std::string message) { add(Severity::warning, where, std::move(message)); }
   void note(Location where, std::string message) { add(Severity::note, where, std::move(message)); }
   void add(Severity s, Location where, std::string message) {
     items_.push_back({s, where, std::move(message)});

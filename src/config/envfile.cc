@@ -68,11 +68,21 @@ EnvList parse_env_text(std::string_view text, uint32_t file, const Variables& ba
         if (q == '"' && text[i] == '\\' && i + 1 < text.size()) {
           char e = text[++i];
           switch (e) {
-            case 'n': value += '\n'; break;
-            case 't': value += '\t'; break;
-            case 'r': value += '\r'; break;
-            case '$': value += "$$"; break;  // \$ is a literal dollar, as in compose
-            default: value += e; break;
+            case 'n':
+              value += '\n';
+              break;
+            case 't':
+              value += '\t';
+              break;
+            case 'r':
+              value += '\r';
+              break;
+            case '$':
+              value += "$$";
+              break;  // \$ is a literal dollar, as in compose
+            default:
+              value += e;
+              break;
           }
           continue;
         }

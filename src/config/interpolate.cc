@@ -6,8 +6,12 @@ namespace lineup::config {
 
 namespace {
 
-bool name_start(char c) { return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool name_char(char c) { return name_start(c) || (c >= '0' && c <= '9'); }
+bool name_start(char c) {
+  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool name_char(char c) {
+  return name_start(c) || (c >= '0' && c <= '9');
+}
 
 class Interpolator {
  public:
@@ -29,7 +33,8 @@ class Interpolator {
         continue;
       }
       size_t start = pos++;
-      if (pos >= text.size()) return fail(start, "invalid interpolation: a lone `$` at the end (write `$$` for a literal $)");
+      if (pos >= text.size())
+        return fail(start, "invalid interpolation: a lone `$` at the end (write `$$` for a literal $)");
       char n = text[pos];
       if (n == '$') {
         out += '$';
@@ -42,7 +47,8 @@ class Interpolator {
         ++pos;
         if (!braced(text, start, pos, out)) return false;
       } else {
-        return fail(start, fmt::format("invalid interpolation format \"${}\" (write `$$` for a literal $)", n));
+        return fail(start,
+                    fmt::format("invalid interpolation format \"${}\" (write `$$` for a literal $)", n));
       }
     }
     if (nested) return fail(open, "unterminated `${`: missing `}`");
@@ -73,8 +79,9 @@ class Interpolator {
     if (pos >= text.size()) return fail(start, "unterminated `${`: missing `}`");
     if (!name_start(text[pos])) {
       if (text[pos] == '}') return fail(start, "invalid interpolation format \"${}\": empty variable name");
-      return fail(start, fmt::format("invalid interpolation format: \"{}\" does not start with a variable name",
-                                     snippet(text, start)));
+      return fail(start,
+                  fmt::format("invalid interpolation format: \"{}\" does not start with a variable name",
+                              snippet(text, start)));
     }
     while (pos < text.size() && name_char(text[pos])) ++pos;
     std::string name(text.substr(b, pos - b));
@@ -92,8 +99,9 @@ class Interpolator {
     if (pos >= text.size()) return fail(start, "unterminated `${`: missing `}`");
     char op = text[pos];
     if (op != '-' && op != '?' && op != '+') {
-      return fail(start, fmt::format("invalid interpolation format \"{}\": unexpected `{}` after the variable name",
-                                     snippet(text, start), op));
+      return fail(start,
+                  fmt::format("invalid interpolation format \"{}\": unexpected `{}` after the variable name",
+                              snippet(text, start), op));
     }
     ++pos;
     // The operand is expanded lazily in effect: we always expand it (to find

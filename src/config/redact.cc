@@ -27,7 +27,8 @@ void Redactor::add_secret(std::string value) {
   if (value.size() < 3) return;
   if (std::find(secrets_.begin(), secrets_.end(), value) != secrets_.end()) return;
   secrets_.push_back(std::move(value));
-  std::sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  std::sort(secrets_.begin(), secrets_.end(),
+            [](const auto& a, const auto& b) { return a.size() > b.size(); });
 }
 
 std::string Redactor::operator()(std::string_view text) const {

@@ -1,7 +1,7 @@
 #include "config/scalars.h"
 
-#include <charconv>
 #include <fmt/format.h>
+#include <charconv>
 
 namespace lineup::config {
 

@@ -41,7 +41,7 @@ struct Dependency {
   Condition condition = Condition::ready;
   bool condition_given = false;  // short form: `ready`, or `started` if the dependency has no probe
   bool required = true;
-  bool restart = false;          // cascade restart (compose depends_on.restart)
+  bool restart = false;  // cascade restart (compose depends_on.restart)
   Location where;
 };
 
@@ -57,24 +57,43 @@ struct ProbeTiming {
   bool interval_given = false;  // the profile's probe_interval replaces only the default
 };
 
-struct ExecProbe { Command command; };
-struct TcpProbe { std::string host; int port = 0; };
+struct ExecProbe {
+  Command command;
+};
+struct TcpProbe {
+  std::string host;
+  int port = 0;
+};
 struct HttpProbe {
   std::string url;
   std::string method = "GET";
   std::vector<std::pair<std::string, std::string>> headers;
-  std::vector<int> status;       // exact codes; empty = see status_class
-  int status_class = 2;          // 2 = "2xx"; 0 = use `status`
+  std::vector<int> status;  // exact codes; empty = see status_class
+  int status_class = 2;     // 2 = "2xx"; 0 = use `status`
   std::string body_contains;
   std::string body_regex;
   std::vector<std::pair<std::string, std::string>> json;  // dotted path -> expected value (as JSON text)
 };
-struct PostgresProbe { std::string url; std::string query = "SELECT 1"; bool expect_rows = false; };
-struct RedisProbe { std::string url; bool roundtrip = false; bool loaded = false; };
-struct LogProbe { std::string regex; };
+struct PostgresProbe {
+  std::string url;
+  std::string query = "SELECT 1";
+  bool expect_rows = false;
+};
+struct RedisProbe {
+  std::string url;
+  bool roundtrip = false;
+  bool loaded = false;
+};
+struct LogProbe {
+  std::string regex;
+};
 struct NotifyProbe {};
-struct NotifyFdProbe { int fd = 3; };
-struct FileProbe { std::string path; };
+struct NotifyFdProbe {
+  int fd = 3;
+};
+struct FileProbe {
+  std::string path;
+};
 
 using ProbeKind = std::variant<ExecProbe, TcpProbe, HttpProbe, PostgresProbe, RedisProbe, LogProbe,
                                NotifyProbe, NotifyFdProbe, FileProbe>;

@@ -21,7 +21,9 @@ json env_json(const std::vector<std::pair<std::string, std::string>>& env, const
   return o;
 }
 
-std::string dur(Millis d) { return format_duration(d); }
+std::string dur(Millis d) {
+  return format_duration(d);
+}
 
 }  // namespace
 
@@ -39,7 +41,8 @@ json to_json(const Probe& p, const Redactor& redact) {
           json h = {{"url", redact(k.url)}, {"method", k.method}};
           if (!k.headers.empty()) {
             json hs = json::object();
-            for (const auto& [n, v] : k.headers) hs[n] = is_secret_name(n) || n == "Authorization" ? "***" : redact(v);
+            for (const auto& [n, v] : k.headers)
+              hs[n] = is_secret_name(n) || n == "Authorization" ? "***" : redact(v);
             h["headers"] = hs;
           }
           if (k.status_class) {
@@ -118,7 +121,8 @@ json to_json(const Config& cfg, const Redactor& redact) {
     if (!s.depends_on.empty()) {
       json deps = json::object();
       for (const auto& d : s.depends_on)
-        deps[d.name] = {{"condition", std::string(name_of(d.condition))}, {"required", d.required},
+        deps[d.name] = {{"condition", std::string(name_of(d.condition))},
+                        {"required", d.required},
                         {"restart", d.restart}};
       j["depends_on"] = deps;
     }
@@ -135,8 +139,11 @@ json to_json(const Config& cfg, const Redactor& redact) {
     const auto& b = s.restart.backoff;
     j["restart"] = {{"policy", std::string(name_of(s.restart.policy))},
                     {"backoff",
-                     {{"initial", dur(b.initial)}, {"max", dur(b.max)}, {"multiplier", b.multiplier},
-                      {"jitter", b.jitter}, {"reset_after", dur(b.reset_after)}}},
+                     {{"initial", dur(b.initial)},
+                      {"max", dur(b.max)},
+                      {"multiplier", b.multiplier},
+                      {"jitter", b.jitter},
+                      {"reset_after", dur(b.reset_after)}}},
                     {"max_attempts", s.restart.max_attempts}};
     j["circuit_breaker"] = {{"threshold", s.circuit_breaker.threshold},
                             {"window", dur(s.circuit_breaker.window)},
@@ -147,7 +154,8 @@ json to_json(const Config& cfg, const Redactor& redact) {
     if (!s.ports.empty()) {
       json ports = json::array();
       for (const auto& p : s.ports)
-        ports.push_back(p.protocol == "tcp" ? std::to_string(p.port) : std::to_string(p.port) + "/" + p.protocol);
+        ports.push_back(p.protocol == "tcp" ? std::to_string(p.port)
+                                            : std::to_string(p.port) + "/" + p.protocol);
       j["ports"] = ports;
     }
     if (!s.profiles.empty()) j["profiles"] = s.profiles;

@@ -22,10 +22,14 @@ Node* Node::find(std::string_view key) {
 
 std::string_view kind_name(Node::Kind k) {
   switch (k) {
-    case Node::Kind::null: return "null";
-    case Node::Kind::scalar: return "a scalar";
-    case Node::Kind::sequence: return "a list";
-    case Node::Kind::map: return "a mapping";
+    case Node::Kind::null:
+      return "null";
+    case Node::Kind::scalar:
+      return "a scalar";
+    case Node::Kind::sequence:
+      return "a list";
+    case Node::Kind::map:
+      return "a mapping";
   }
   return "?";
 }
@@ -90,7 +94,8 @@ class Builder {
     yaml_parser_delete(&parser);
     if (!ok) return std::nullopt;
     if (documents_ > 1)
-      diags_.warning({file_, 0, 0}, fmt::format("{} YAML documents in one file: only the first is used", documents_));
+      diags_.warning({file_, 0, 0},
+                     fmt::format("{} YAML documents in one file: only the first is used", documents_));
     if (!root_ || root_->is_null()) return Node{Node::Kind::map, {}, false, {}, {}, {file_, 1, 1}};
     return std::move(*root_);
   }
@@ -153,7 +158,8 @@ class Builder {
       case YAML_SEQUENCE_START_EVENT:
       case YAML_MAPPING_START_EVENT: {
         if (stack_.size() >= kMaxDepth) {
-          diags_.error(at(ev.start_mark), fmt::format("invalid YAML: nested more than {} levels deep", kMaxDepth));
+          diags_.error(at(ev.start_mark),
+                       fmt::format("invalid YAML: nested more than {} levels deep", kMaxDepth));
           return false;
         }
         if (!count(1, at(ev.start_mark))) return false;
@@ -214,7 +220,8 @@ class Builder {
       return true;
     }
     if (const Node::Entry* first = find_entry(top, key.text)) {
-      diags_.error(key.where, fmt::format("duplicate key \"{}\" (first defined at line {})", key.text, first->key_at.line));
+      diags_.error(key.where, fmt::format("duplicate key \"{}\" (first defined at line {})", key.text,
+                                          first->key_at.line));
       return true;
     }
     top.node.entries.push_back({std::move(key.text), key.where, std::move(n)});

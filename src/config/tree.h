@@ -21,10 +21,10 @@ struct Node {
   struct Entry;
 
   Kind kind = Kind::null;
-  std::string text;           // scalar: its text
-  bool quoted = false;        // scalar: written in quotes ("no" is a string, no is a bool)
-  std::vector<Node> items;    // sequence
-  std::vector<Entry> entries; // map, in document order
+  std::string text;            // scalar: its text
+  bool quoted = false;         // scalar: written in quotes ("no" is a string, no is a bool)
+  std::vector<Node> items;     // sequence
+  std::vector<Entry> entries;  // map, in document order
   Location where;
 
   bool is_null() const { return kind == Kind::null; }

@@ -22,7 +22,8 @@ void check_dependencies(const Config& cfg, Diagnostics& diags) {
     std::set<std::string_view> seen;
     for (const auto& d : s.depends_on) {
       if (!seen.insert(d.name).second) {
-        diags.warning(d.where, fmt::format("service \"{}\" lists \"{}\" twice in depends_on", s.name, d.name));
+        diags.warning(d.where,
+                      fmt::format("service \"{}\" lists \"{}\" twice in depends_on", s.name, d.name));
         continue;
       }
       if (d.name == s.name) {
@@ -44,19 +45,22 @@ void check_dependencies(const Config& cfg, Diagnostics& diags) {
           for (const auto& o : cfg.services) names.push_back(o.name);
           names.insert(names.end(), cfg.inactive_services.begin(), cfg.inactive_services.end());
         }
-        std::string msg = fmt::format("service \"{}\" depends on \"{}\", which does not exist", s.name, d.name);
+        std::string msg =
+            fmt::format("service \"{}\" depends on \"{}\", which does not exist", s.name, d.name);
         if (auto near = nearest(d.name, names)) msg += fmt::format(" (did you mean \"{}\"?)", *near);
         diags.error(d.where, msg);
         continue;
       }
       const Service& dep = *it->second;
       if (d.condition == Condition::completed && dep.type != ServiceType::oneshot)
-        diags.warning(d.where, fmt::format("\"{}\" waits for \"{}\" to complete, but \"{}\" is a long-running "
-                                           "service: it completes only when it exits successfully "
-                                           "(did you mean `type: oneshot` on it, or condition: ready?)",
-                                           s.name, d.name, d.name));
+        diags.warning(d.where,
+                      fmt::format("\"{}\" waits for \"{}\" to complete, but \"{}\" is a long-running "
+                                  "service: it completes only when it exits successfully "
+                                  "(did you mean `type: oneshot` on it, or condition: ready?)",
+                                  s.name, d.name, d.name));
       if (d.condition == Condition::ready && d.condition_given && dep.ready.empty() && dep.runnable())
-        diags.note(d.where, fmt::format("\"{}\" has no readiness probe: it counts as ready once started", d.name));
+        diags.note(d.where,
+                   fmt::format("\"{}\" has no readiness probe: it counts as ready once started", d.name));
     }
   }
 }
@@ -67,8 +71,9 @@ void check_probes(const Config& cfg, Diagnostics& diags) {
       // These watch the start-up itself; after READY there is nothing left for them to see.
       if (std::holds_alternative<NotifyProbe>(p.kind) || std::holds_alternative<NotifyFdProbe>(p.kind) ||
           std::holds_alternative<LogProbe>(p.kind))
-        diags.error(p.where, fmt::format("service \"{}\": a {} probe proves readiness; it cannot be a `live:` probe",
-                                         s.name, kind_name(p.kind)));
+        diags.error(p.where,
+                    fmt::format("service \"{}\": a {} probe proves readiness; it cannot be a `live:` probe",
+                                s.name, kind_name(p.kind)));
     }
     int notify_fds = 0;
     for (const auto& p : s.ready)
@@ -76,7 +81,8 @@ void check_probes(const Config& cfg, Diagnostics& diags) {
     if (notify_fds > 1)
       diags.error(s.where, fmt::format("service \"{}\" has more than one notify_fd probe", s.name));
     if (s.type == ServiceType::oneshot && !s.live.empty())
-      diags.warning(s.live.front().where, fmt::format("service \"{}\" is a oneshot: `live:` probes never run", s.name));
+      diags.warning(s.live.front().where,
+                    fmt::format("service \"{}\" is a oneshot: `live:` probes never run", s.name));
   }
 }
 
@@ -88,7 +94,8 @@ void check_ports(const Config& cfg, Diagnostics& diags) {
       auto [it, inserted] = owner.emplace(std::pair(p.port, p.protocol), std::pair(&s, p.where));
       if (inserted) continue;
       if (it->second.first == &s)
-        diags.error(p.where, fmt::format("service \"{}\" declares port {}/{} twice", s.name, p.port, p.protocol));
+        diags.error(p.where,
+                    fmt::format("service \"{}\" declares port {}/{} twice", s.name, p.port, p.protocol));
       else
         diags.error(p.where, fmt::format("port {}/{} is declared by both \"{}\" (line {}) and \"{}\"", p.port,
                                          p.protocol, it->second.first->name, it->second.second.line, s.name));

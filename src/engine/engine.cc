@@ -9,29 +9,46 @@ namespace lineup::engine {
 
 std::string_view name_of(State s) {
   switch (s) {
-    case State::pending: return "pending";
-    case State::waiting: return "waiting";
-    case State::starting: return "starting";
-    case State::ready: return "ready";
-    case State::completed: return "completed";
-    case State::backoff: return "backoff";
-    case State::blocked: return "blocked";
-    case State::stopping: return "stopping";
-    case State::stopped: return "stopped";
-    case State::failed: return "failed";
-    case State::skipped: return "skipped";
+    case State::pending:
+      return "pending";
+    case State::waiting:
+      return "waiting";
+    case State::starting:
+      return "starting";
+    case State::ready:
+      return "ready";
+    case State::completed:
+      return "completed";
+    case State::backoff:
+      return "backoff";
+    case State::blocked:
+      return "blocked";
+    case State::stopping:
+      return "stopping";
+    case State::stopped:
+      return "stopped";
+    case State::failed:
+      return "failed";
+    case State::skipped:
+      return "skipped";
   }
   return "?";
 }
 
 std::string_view name_of(Phase p) {
   switch (p) {
-    case Phase::starting: return "STARTING";
-    case Phase::ready: return "READY";
-    case Phase::degraded: return "DEGRADED";
-    case Phase::failed: return "FAILED";
-    case Phase::stopping: return "STOPPING";
-    case Phase::stopped: return "STOPPED";
+    case Phase::starting:
+      return "STARTING";
+    case Phase::ready:
+      return "READY";
+    case Phase::degraded:
+      return "DEGRADED";
+    case Phase::failed:
+      return "FAILED";
+    case Phase::stopping:
+      return "STOPPING";
+    case Phase::stopped:
+      return "STOPPED";
   }
   return "?";
 }
@@ -40,7 +57,9 @@ namespace {
 bool is_down(State s) {
   return s == State::stopped || s == State::failed || s == State::skipped || s == State::completed;
 }
-bool is_given_up(State s) { return s == State::failed || s == State::skipped || s == State::blocked; }
+bool is_given_up(State s) {
+  return s == State::failed || s == State::skipped || s == State::blocked;
+}
 }  // namespace
 
 Engine::Engine(const config::Config& cfg, const graph::Graph& g, uint64_t seed) : cfg_(cfg), g_(g) {
@@ -63,7 +82,8 @@ Engine::Engine(const config::Config& cfg, const graph::Graph& g, uint64_t seed) 
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     auto i = static_cast<size_t>(*it);
     long long behind = 0;
-    for (size_t e : g.dependents(*it)) behind = std::max(behind, chain_[static_cast<size_t>(g.edges()[e].dependent)]);
+    for (size_t e : g.dependents(*it))
+      behind = std::max(behind, chain_[static_cast<size_t>(g.edges()[e].dependent)]);
     chain_[i] = behind + 1 + cfg.services[i].expected_startup.value_or(Millis(0)).count();
   }
 }
@@ -108,7 +128,8 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
         if constexpr (std::is_same_v<E, Spawned>) {
           Svc& v = s(e.id);
           v.view.pid = e.pid;
-          if (v.view.state == State::starting && v.spec->ready.empty() && v.spec->type == config::ServiceType::service) {
+          if (v.view.state == State::starting && v.spec->ready.empty() &&
+              v.spec->type == config::ServiceType::service) {
             became_ready(e.id);
           } else if (v.view.state == State::starting && !v.spec->ready.empty()) {
             out_.push_back(RunProbes{e.id, ProbeSet::ready});
@@ -121,8 +142,10 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
             v.counted_running = false;
             --starting_count_;
           }
-          if (v.view.state == State::starting) attempt_failed(e.id, e.error);
-          else if (v.view.state == State::stopping) set_state(e.id, v.after_exit);
+          if (v.view.state == State::starting)
+            attempt_failed(e.id, e.error);
+          else if (v.view.state == State::stopping)
+            set_state(e.id, v.after_exit);
         } else if constexpr (std::is_same_v<E, Exited>) {
           exited(e.id, e.code, e.signal);
         } else if constexpr (std::is_same_v<E, Ready>) {
@@ -194,8 +217,10 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
           if (shutting_down_) return;
           v.view.goal = Goal::up;
           if (v.alive) {
-            if (v.view.state != State::stopping) begin_stop(e.id, State::waiting);
-            else v.after_exit = State::waiting;
+            if (v.view.state != State::stopping)
+              begin_stop(e.id, State::waiting);
+            else
+              v.after_exit = State::waiting;
           } else {
             request_start(e.id);
           }
@@ -205,7 +230,8 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
           if (!startup_done_) {
             for (auto& v : svc_)
               if (v.view.goal == Goal::up && !is_down(v.view.state) && v.view.state != State::ready)
-                if (v.view.error.empty()) v.view.error = "not ready when the startup deadline (up --timeout) expired";
+                if (v.view.error.empty())
+                  v.view.error = "not ready when the startup deadline (up --timeout) expired";
             phase_ = Phase::failed;
             out_.push_back(PhaseChanged{phase_});
             startup_done_ = true;
@@ -321,7 +347,8 @@ void Engine::set_state(Id id, State st, std::string message) {
   v.view.ready = st == State::ready;
   if (st == State::waiting && !v.view.waiting_at) v.view.waiting_at = now_;
   if (st == State::failed || st == State::completed || st == State::skipped) v.view.ended_at = now_;
-  if (message.empty() && (st == State::failed || st == State::backoff || st == State::blocked)) message = v.view.error;
+  if (message.empty() && (st == State::failed || st == State::backoff || st == State::blocked))
+    message = v.view.error;
   out_.push_back(Notice{id, from, st, std::move(message)});
   if (from == State::starting && cfg_.max_parallel_starts > 0) {
     // A slot may have freed: offer it to the waiting services, most important first, and
@@ -354,9 +381,15 @@ bool Engine::deps_met(Id id, bool& skip, std::string& why) const {
     bool oneshot_done = st == State::completed;
     bool ok = false;
     switch (edge.condition) {
-      case config::Condition::started: ok = st == State::starting || st == State::ready || oneshot_done; break;
-      case config::Condition::ready: ok = st == State::ready || oneshot_done; break;
-      case config::Condition::completed: ok = oneshot_done; break;
+      case config::Condition::started:
+        ok = st == State::starting || st == State::ready || oneshot_done;
+        break;
+      case config::Condition::ready:
+        ok = st == State::ready || oneshot_done;
+        break;
+      case config::Condition::completed:
+        ok = oneshot_done;
+        break;
     }
     if (!ok) return false;
   }
@@ -460,7 +493,8 @@ void Engine::attempt_failed(Id id, std::string reason) {
                                                                       : State::failed;
   // A critical service whose breaker opens during startup has failed: the startup fails with it,
   // so no half-open trial will follow.
-  if (target == State::blocked && !startup_done_ && !shutting_down_ && v.spec->priority == config::Priority::critical)
+  if (target == State::blocked && !startup_done_ && !shutting_down_ &&
+      v.spec->priority == config::Priority::critical)
     target = State::failed;
   if (v.view.goal == Goal::down) target = State::stopped;
   v.view.restarts = v.tracker.restarts();
@@ -513,15 +547,18 @@ void Engine::exited(Id id, int code, int signal) {
     --starting_count_;
   }
   out_.push_back(RunProbes{id, ProbeSet::none});
-  bool success = signal == 0 && std::find(v.spec->success_exit_codes.begin(), v.spec->success_exit_codes.end(),
-                                          code) != v.spec->success_exit_codes.end();
-  std::string how = signal ? fmt::format("killed by signal {}", signal) : fmt::format("exited with code {}", code);
+  bool success =
+      signal == 0 && std::find(v.spec->success_exit_codes.begin(), v.spec->success_exit_codes.end(), code) !=
+                         v.spec->success_exit_codes.end();
+  std::string how =
+      signal ? fmt::format("killed by signal {}", signal) : fmt::format("exited with code {}", code);
 
   switch (v.view.state) {
     case State::stopping: {
       State target = v.after_exit;
       if (target == State::waiting && v.view.goal == Goal::down) target = State::stopped;
-      if (target == State::stopped && v.view.goal == Goal::up) target = State::waiting;  // started again while stopping
+      if (target == State::stopped && v.view.goal == Goal::up)
+        target = State::waiting;  // started again while stopping
       set_state(id, target, target == State::stopped ? how : "");
       if (target == State::backoff) arm(id, Timer::backoff, pending_delay_[static_cast<size_t>(id)]);
       if (target == State::blocked) arm(id, Timer::cooldown, pending_delay_[static_cast<size_t>(id)]);

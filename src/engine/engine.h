@@ -68,7 +68,19 @@ namespace lineup::engine {
 
 using Id = graph::Id;
 
-enum class State { pending, waiting, starting, ready, completed, backoff, blocked, stopping, stopped, failed, skipped };
+enum class State {
+  pending,
+  waiting,
+  starting,
+  ready,
+  completed,
+  backoff,
+  blocked,
+  stopping,
+  stopped,
+  failed,
+  skipped
+};
 enum class Goal { up, down };
 // The stack as a whole: the startup result and what came after.
 enum class Phase { starting, ready, degraded, failed, stopping, stopped };
@@ -80,29 +92,85 @@ enum class Timer { startup, backoff, grace, stable, cooldown, deadline };
 enum class ProbeSet { none, ready, live };
 
 // --- events -------------------------------------------------------------------------------------
-struct Spawned { Id id; int pid; };
-struct SpawnFailed { Id id; std::string error; };
-struct Exited { Id id; int code; int signal; };  // signal != 0: killed by it (code is then -1)
-struct Ready { Id id; };
-struct AttemptFailed { Id id; std::string reason; };
-struct LivenessFailed { Id id; std::string reason; };
-struct ProbeStatus { Id id; std::string text; };  // last probe result or STATUS=, for ps
-struct TimerFired { Id id; Timer timer; uint64_t token; };
-struct StartRequested { Id id; };
-struct StopRequested { Id id; };
-struct RestartRequested { Id id; };
-struct Shutdown { bool emergency = false; };
+struct Spawned {
+  Id id;
+  int pid;
+};
+struct SpawnFailed {
+  Id id;
+  std::string error;
+};
+struct Exited {
+  Id id;
+  int code;
+  int signal;
+};  // signal != 0: killed by it (code is then -1)
+struct Ready {
+  Id id;
+};
+struct AttemptFailed {
+  Id id;
+  std::string reason;
+};
+struct LivenessFailed {
+  Id id;
+  std::string reason;
+};
+struct ProbeStatus {
+  Id id;
+  std::string text;
+};  // last probe result or STATUS=, for ps
+struct TimerFired {
+  Id id;
+  Timer timer;
+  uint64_t token;
+};
+struct StartRequested {
+  Id id;
+};
+struct StopRequested {
+  Id id;
+};
+struct RestartRequested {
+  Id id;
+};
+struct Shutdown {
+  bool emergency = false;
+};
 struct StartupDeadline {};  // `up --timeout` expired
-using Event = std::variant<Spawned, SpawnFailed, Exited, Ready, AttemptFailed, LivenessFailed, ProbeStatus,
-                           TimerFired, StartRequested, StopRequested, RestartRequested, Shutdown, StartupDeadline>;
+using Event =
+    std::variant<Spawned, SpawnFailed, Exited, Ready, AttemptFailed, LivenessFailed, ProbeStatus, TimerFired,
+                 StartRequested, StopRequested, RestartRequested, Shutdown, StartupDeadline>;
 
 // --- actions ------------------------------------------------------------------------------------
-struct Spawn { Id id; int attempt; };
-struct Signal { Id id; int signal; bool run_stop_command = false; };
-struct RunProbes { Id id; ProbeSet set; };
-struct ArmTimer { Id id; Timer timer; Millis after; uint64_t token; };
-struct Notice { Id id; State from; State to; std::string message; };
-struct PhaseChanged { Phase phase; };
+struct Spawn {
+  Id id;
+  int attempt;
+};
+struct Signal {
+  Id id;
+  int signal;
+  bool run_stop_command = false;
+};
+struct RunProbes {
+  Id id;
+  ProbeSet set;
+};
+struct ArmTimer {
+  Id id;
+  Timer timer;
+  Millis after;
+  uint64_t token;
+};
+struct Notice {
+  Id id;
+  State from;
+  State to;
+  std::string message;
+};
+struct PhaseChanged {
+  Phase phase;
+};
 using Action = std::variant<Spawn, Signal, RunProbes, ArmTimer, Notice, PhaseChanged>;
 
 struct ServiceView {
@@ -146,11 +214,11 @@ class Engine {
     ServiceView view;
     const config::Service* spec;
     RestartTracker tracker;
-    bool alive = false;         // a process exists
-    bool cascade = false;       // stopped for a dependency's restart; start again when it is ready
+    bool alive = false;                 // a process exists
+    bool cascade = false;               // stopped for a dependency's restart; start again when it is ready
     State after_exit = State::stopped;  // where an exit while stopping leads
-    uint64_t token = 0;         // current timer generation
-    bool counted_running = false;  // occupies a max_parallel_starts slot
+    uint64_t token = 0;                 // current timer generation
+    bool counted_running = false;       // occupies a max_parallel_starts slot
   };
 
   void set_state(Id id, State s, std::string message = {});
@@ -179,7 +247,8 @@ class Engine {
   const graph::Graph& g_;
   std::vector<Svc> svc_;
   std::vector<Millis> pending_delay_;
-  std::vector<long long> chain_;  // start order among equals: longest chain behind first  // backoff / cooldown to arm once a killed attempt has exited
+  std::vector<long long> chain_;  // start order among equals: longest chain behind first  // backoff /
+                                  // cooldown to arm once a killed attempt has exited
   std::vector<Id> queue_;
   std::vector<bool> queued_;
   std::vector<Action> out_;

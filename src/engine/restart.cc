@@ -7,9 +7,12 @@ namespace lineup::engine {
 
 std::string_view name_of(Breaker b) {
   switch (b) {
-    case Breaker::closed: return "closed";
-    case Breaker::open: return "open";
-    case Breaker::half_open: return "half-open";
+    case Breaker::closed:
+      return "closed";
+    case Breaker::open:
+      return "open";
+    case Breaker::half_open:
+      return "half-open";
   }
   return "closed";
 }
@@ -20,17 +23,21 @@ RestartTracker::RestartTracker(const config::Restart& restart, const config::Cir
 
 bool RestartTracker::restarts_after_exit(bool success) const {
   switch (restart_.policy) {
-    case config::RestartPolicy::no: return false;
-    case config::RestartPolicy::on_failure: return !success;
+    case config::RestartPolicy::no:
+      return false;
+    case config::RestartPolicy::on_failure:
+      return !success;
     case config::RestartPolicy::always:
-    case config::RestartPolicy::unless_stopped: return true;
+    case config::RestartPolicy::unless_stopped:
+      return true;
   }
   return false;
 }
 
 Millis RestartTracker::next_delay() {
   const auto& b = restart_.backoff;
-  double base = static_cast<double>(b.initial.count()) * std::pow(b.multiplier, std::max(consecutive_ - 1, 0));
+  double base =
+      static_cast<double>(b.initial.count()) * std::pow(b.multiplier, std::max(consecutive_ - 1, 0));
   base = std::min(base, static_cast<double>(b.max.count()));
   if (b.jitter > 0) {
     std::uniform_real_distribution<double> spread(-b.jitter, b.jitter);
@@ -67,7 +74,9 @@ void RestartTracker::on_ready() {
   }
 }
 
-void RestartTracker::on_stable() { consecutive_ = 0; }
+void RestartTracker::on_stable() {
+  consecutive_ = 0;
+}
 
 void RestartTracker::on_cooldown_over() {
   if (breaker_ == Breaker::open) {

@@ -21,9 +21,9 @@ namespace lineup::graph {
 struct Plan {
   Levels levels;
   std::vector<std::optional<Millis>> expected;  // per service; nullopt = unknown
-  std::vector<Millis> budget;                    // per service: worst case until failed or ready
-  CriticalPath critical;                         // weighted by expected (unknown = 0)
-  CriticalPath worst;                            // weighted by budget
+  std::vector<Millis> budget;                   // per service: worst case until failed or ready
+  CriticalPath critical;                        // weighted by expected (unknown = 0)
+  CriticalPath worst;                           // weighted by budget
 };
 
 // `recorded`: durations from the last run, by service name (may be empty).

@@ -5,11 +5,11 @@
 // eat memory.
 #include <netdb.h>
 
+#include <fmt/format.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <memory>
@@ -75,7 +75,8 @@ std::optional<asio::ip::tcp::endpoint> endpoint_of(const Url& u) {
 std::string describe(const boost::system::error_code& ec) {
   if (ec == asio::error::connection_refused) return "connection refused";
   if (ec == http::error::body_limit) return "response body larger than 1 MiB";
-  if (ec == asio::error::eof || ec == http::error::end_of_stream) return "connection closed before a response";
+  if (ec == asio::error::eof || ec == http::error::end_of_stream)
+    return "connection closed before a response";
   return ec.message();
 }
 
@@ -117,7 +118,8 @@ Result judge_http(const config::HttpProbe& p, int status, const std::string& bod
     return {false, fmt::format("HTTP {}: body does not contain \"{}\"", status, p.body_contains)};
   if (!p.body_regex.empty()) {
     std::regex re(p.body_regex);
-    if (!std::regex_search(body, re)) return {false, fmt::format("HTTP {}: body does not match /{}/", status, p.body_regex)};
+    if (!std::regex_search(body, re))
+      return {false, fmt::format("HTTP {}: body does not match /{}/", status, p.body_regex)};
   }
   if (!p.json.empty()) {
     auto doc = nlohmann::json::parse(body, nullptr, false);

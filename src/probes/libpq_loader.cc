@@ -97,27 +97,67 @@ bool libpq_available(std::string* why) {
 // The forwarding definitions. Only called after libpq_available() said yes.
 using lineup::probes::pq;
 extern "C" {
-void PQclear(PGresult* res) { pq().PQclear(res); }
-PostgresPollingStatusType PQconnectPoll(PGconn* conn) { return pq().PQconnectPoll(conn); }
+void PQclear(PGresult* res) {
+  pq().PQclear(res);
+}
+PostgresPollingStatusType PQconnectPoll(PGconn* conn) {
+  return pq().PQconnectPoll(conn);
+}
 PGconn* PQconnectStartParams(const char* const* keywords, const char* const* values, int expand_dbname) {
   return pq().PQconnectStartParams(keywords, values, expand_dbname);
 }
-void PQconninfoFree(PQconninfoOption* options) { pq().PQconninfoFree(options); }
-PQconninfoOption* PQconninfoParse(const char* conninfo, char** errmsg) { return pq().PQconninfoParse(conninfo, errmsg); }
-int PQconsumeInput(PGconn* conn) { return pq().PQconsumeInput(conn); }
-char* PQerrorMessage(const PGconn* conn) { return pq().PQerrorMessage(conn); }
-void PQfinish(PGconn* conn) { pq().PQfinish(conn); }
-int PQflush(PGconn* conn) { return pq().PQflush(conn); }
-void PQfreemem(void* ptr) { pq().PQfreemem(ptr); }
-PGresult* PQgetResult(PGconn* conn) { return pq().PQgetResult(conn); }
-int PQisBusy(PGconn* conn) { return pq().PQisBusy(conn); }
-int PQntuples(const PGresult* res) { return pq().PQntuples(res); }
-char* PQresStatus(ExecStatusType status) { return pq().PQresStatus(status); }
-char* PQresultErrorField(const PGresult* res, int fieldcode) { return pq().PQresultErrorField(res, fieldcode); }
-char* PQresultErrorMessage(const PGresult* res) { return pq().PQresultErrorMessage(res); }
-ExecStatusType PQresultStatus(const PGresult* res) { return pq().PQresultStatus(res); }
-int PQsendQuery(PGconn* conn, const char* query) { return pq().PQsendQuery(conn, query); }
-int PQsetnonblocking(PGconn* conn, int arg) { return pq().PQsetnonblocking(conn, arg); }
-int PQsocket(const PGconn* conn) { return pq().PQsocket(conn); }
-ConnStatusType PQstatus(const PGconn* conn) { return pq().PQstatus(conn); }
+void PQconninfoFree(PQconninfoOption* options) {
+  pq().PQconninfoFree(options);
+}
+PQconninfoOption* PQconninfoParse(const char* conninfo, char** errmsg) {
+  return pq().PQconninfoParse(conninfo, errmsg);
+}
+int PQconsumeInput(PGconn* conn) {
+  return pq().PQconsumeInput(conn);
+}
+char* PQerrorMessage(const PGconn* conn) {
+  return pq().PQerrorMessage(conn);
+}
+void PQfinish(PGconn* conn) {
+  pq().PQfinish(conn);
+}
+int PQflush(PGconn* conn) {
+  return pq().PQflush(conn);
+}
+void PQfreemem(void* ptr) {
+  pq().PQfreemem(ptr);
+}
+PGresult* PQgetResult(PGconn* conn) {
+  return pq().PQgetResult(conn);
+}
+int PQisBusy(PGconn* conn) {
+  return pq().PQisBusy(conn);
+}
+int PQntuples(const PGresult* res) {
+  return pq().PQntuples(res);
+}
+char* PQresStatus(ExecStatusType status) {
+  return pq().PQresStatus(status);
+}
+char* PQresultErrorField(const PGresult* res, int fieldcode) {
+  return pq().PQresultErrorField(res, fieldcode);
+}
+char* PQresultErrorMessage(const PGresult* res) {
+  return pq().PQresultErrorMessage(res);
+}
+ExecStatusType PQresultStatus(const PGresult* res) {
+  return pq().PQresultStatus(res);
+}
+int PQsendQuery(PGconn* conn, const char* query) {
+  return pq().PQsendQuery(conn, query);
+}
+int PQsetnonblocking(PGconn* conn, int arg) {
+  return pq().PQsetnonblocking(conn, arg);
+}
+int PQsocket(const PGconn* conn) {
+  return pq().PQsocket(conn);
+}
+ConnStatusType PQstatus(const PGconn* conn) {
+  return pq().PQstatus(conn);
+}
 }

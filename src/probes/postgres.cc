@@ -113,8 +113,7 @@ struct Check : std::enable_shared_from_this<Check> {
     r.reason = config::redact_url_passwords(r.reason);
     for (const auto& s : secrets)
       if (s.size() >= 4)
-        for (size_t at; (at = r.reason.find(s)) != std::string::npos;)
-          r.reason.replace(at, s.size(), "***");
+        for (size_t at; (at = r.reason.find(s)) != std::string::npos;) r.reason.replace(at, s.size(), "***");
     done(std::move(r));
   }
 
@@ -144,11 +143,9 @@ struct Check : std::enable_shared_from_this<Check> {
   void poll_connect(PostgresPollingStatusType status) {
     switch (status) {
       case PGRES_POLLING_READING:
-        return wait(asio::posix::descriptor_base::wait_read,
-                    [this] { poll_connect(PQconnectPoll(conn)); });
+        return wait(asio::posix::descriptor_base::wait_read, [this] { poll_connect(PQconnectPoll(conn)); });
       case PGRES_POLLING_WRITING:
-        return wait(asio::posix::descriptor_base::wait_write,
-                    [this] { poll_connect(PQconnectPoll(conn)); });
+        return wait(asio::posix::descriptor_base::wait_write, [this] { poll_connect(PQconnectPoll(conn)); });
       case PGRES_POLLING_OK:
         return send_query();
       default:
@@ -165,8 +162,7 @@ struct Check : std::enable_shared_from_this<Check> {
 
   void flush() {
     int r = PQflush(conn);
-    if (r < 0)
-      return finish({false, fmt::format("query failed: {}", connect_reason(PQerrorMessage(conn)))});
+    if (r < 0) return finish({false, fmt::format("query failed: {}", connect_reason(PQerrorMessage(conn)))});
     if (r > 0) return wait(asio::posix::descriptor_base::wait_write, [this] { flush(); });
     read();
   }
@@ -192,8 +188,7 @@ struct Check : std::enable_shared_from_this<Check> {
     }
     wait(asio::posix::descriptor_base::wait_read, [this] {
       if (!PQconsumeInput(conn))
-        return finish(
-            {false, fmt::format("query failed: {}", connect_reason(PQerrorMessage(conn)))});
+        return finish({false, fmt::format("query failed: {}", connect_reason(PQerrorMessage(conn)))});
       read();
     });
   }
@@ -208,8 +203,7 @@ struct Check : std::enable_shared_from_this<Check> {
 
 }  // namespace
 
-void check_postgres(asio::io_context& io, const config::PostgresProbe& p, Millis timeout,
-                    Done done) {
+void check_postgres(asio::io_context& io, const config::PostgresProbe& p, Millis timeout, Done done) {
   if (std::string why; !libpq_available(&why)) {
     done({false, why});
     return;
@@ -266,8 +260,7 @@ void check_postgres(asio::io_context& io, const config::PostgresProbe& p, Millis
   values.push_back(nullptr);
   c->conn = PQconnectStartParams(keys.data(), values.data(), /*expand_dbname=*/1);
   if (!c->conn) return c->finish({false, "out of memory"});
-  if (PQstatus(c->conn) == CONNECTION_BAD)
-    return c->finish({false, connect_reason(PQerrorMessage(c->conn))});
+  if (PQstatus(c->conn) == CONNECTION_BAD) return c->finish({false, connect_reason(PQerrorMessage(c->conn))});
 
   c->timer.expires_after(timeout);
   c->timer.async_wait([c, timeout](boost::system::error_code ec) {

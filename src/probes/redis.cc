@@ -52,8 +52,7 @@ std::string percent_decode(std::string_view s) {
 
 // redis://[[user]:password@]host[:port][/db]; the error never contains the password.
 std::variant<RedisUrl, std::string> parse_url(std::string_view s) {
-  if (s.starts_with("rediss://"))
-    return std::string("rediss:// (TLS) is not supported by this build yet");
+  if (s.starts_with("rediss://")) return std::string("rediss:// (TLS) is not supported by this build yet");
   if (!s.starts_with("redis://")) return std::string("not a redis:// URL");
   s.remove_prefix(8);
   RedisUrl u;
@@ -74,8 +73,7 @@ std::variant<RedisUrl, std::string> parse_url(std::string_view s) {
     size_t close = authority.find(']');
     if (close == std::string_view::npos) return std::string("bad IPv6 address in the redis URL");
     u.host = std::string(authority.substr(1, close - 1));
-    if (close + 1 < authority.size() && authority[close + 1] == ':')
-      port = authority.substr(close + 2);
+    if (close + 1 < authority.size() && authority[close + 1] == ':') port = authority.substr(close + 2);
   } else if (!authority.empty()) {
     size_t colon = authority.rfind(':');
     if (colon != 0) u.host = std::string(authority.substr(0, colon));
@@ -117,8 +115,7 @@ std::string describe(const boost::system::error_code& ec) {
   if (ec == asio::error::connection_refused) return "connection refused";
   if (ec == asio::error::host_unreachable) return "host unreachable";
   if (ec == asio::error::network_unreachable) return "network unreachable";
-  if (ec == asio::error::eof || ec == asio::error::connection_reset)
-    return "connection closed by the server";
+  if (ec == asio::error::eof || ec == asio::error::connection_reset) return "connection closed by the server";
   return ec.message();
 }
 
@@ -131,8 +128,7 @@ std::string one_line(std::string_view s, size_t max = 200) {
 
 std::string unique_token() {
   static std::atomic<unsigned> counter{0};
-  static const uint64_t salt =
-      std::random_device{}() * 0x9E3779B97F4A7C15ull ^ std::random_device{}();
+  static const uint64_t salt = std::random_device{}() * 0x9E3779B97F4A7C15ull ^ std::random_device{}();
   return fmt::format("{}:{}:{:x}", ::getpid(), counter++, salt);
 }
 
@@ -204,8 +200,7 @@ struct Check : std::enable_shared_from_this<Check> {
           if (self->finished) return;
           if (ec) return self->finish({false, describe(ec)});
           self->received += n;
-          if (self->received > kMaxReplies)
-            return self->finish({false, "replies larger than 1 MiB"});
+          if (self->received > kMaxReplies) return self->finish({false, "replies larger than 1 MiB"});
           if (redisReaderFeed(self->reader, self->buffer.data(), n) != REDIS_OK)
             return self->finish({false, fmt::format("bad reply: {}", self->reader->errstr)});
           while (self->next < self->judges.size()) {
@@ -240,8 +235,7 @@ void check_redis(asio::io_context& io, const config::RedisProbe& p, Millis timeo
 
   auto status_is = [](std::string want, std::string command) -> Judge {
     return [want, command](const redisReply& r) -> std::optional<std::string> {
-      if (r.type == REDIS_REPLY_STATUS && std::string_view(r.str, r.len) == want)
-        return std::nullopt;
+      if (r.type == REDIS_REPLY_STATUS && std::string_view(r.str, r.len) == want) return std::nullopt;
       return fmt::format("{} answered {}", command, shown(r));
     };
   };
@@ -258,8 +252,7 @@ void check_redis(asio::io_context& io, const config::RedisProbe& p, Millis timeo
     std::string key = "lineup:probe:" + token;
     c->command({"SET", key, token, "PX", "10000"}, status_is("OK", "SET"));
     c->command({"GET", key}, [token](const redisReply& r) -> std::optional<std::string> {
-      if (r.type == REDIS_REPLY_STRING && std::string_view(r.str, r.len) == token)
-        return std::nullopt;
+      if (r.type == REDIS_REPLY_STRING && std::string_view(r.str, r.len) == token) return std::nullopt;
       return fmt::format("roundtrip: GET returned {}, not the value just SET", shown(r));
     });
     c->command({"DEL", key}, [](const redisReply& r) -> std::optional<std::string> {
@@ -288,8 +281,7 @@ void check_redis(asio::io_context& io, const config::RedisProbe& p, Millis timeo
       auto loading = field("loading");
       if (loading == "0") return std::nullopt;
       if (!loading) return std::string("INFO persistence has no loading field");
-      if (auto perc = field("loading_loaded_perc"))
-        return fmt::format("loading the dataset ({}%)", *perc);
+      if (auto perc = field("loading_loaded_perc")) return fmt::format("loading the dataset ({}%)", *perc);
       return std::string("loading the dataset");
     });
     c->success += ", loaded";
@@ -302,11 +294,10 @@ void check_redis(asio::io_context& io, const config::RedisProbe& p, Millis timeo
   c->socket.async_connect(*ep, [c](boost::system::error_code ec) {
     if (c->finished) return;
     if (ec) return c->finish({false, describe(ec)});
-    asio::async_write(c->socket, asio::buffer(c->request),
-                      [c](boost::system::error_code ec, size_t) {
-                        if (c->finished) return;
-                        if (ec) return c->finish({false, describe(ec)});
-                      });
+    asio::async_write(c->socket, asio::buffer(c->request), [c](boost::system::error_code ec, size_t) {
+      if (c->finished) return;
+      if (ec) return c->finish({false, describe(ec)});
+    });
     c->read();
   });
 }

@@ -1,7 +1,7 @@
 #include "probes/runner.h"
 
-#include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
+#include <boost/asio/steady_timer.hpp>
 
 #include <regex>
 
@@ -75,7 +75,8 @@ struct Runner::Impl {
     return false;
   }
   static bool is_passive(const config::Probe& p) {
-    return std::holds_alternative<config::LogProbe>(p.kind) || std::holds_alternative<config::NotifyProbe>(p.kind) ||
+    return std::holds_alternative<config::LogProbe>(p.kind) ||
+           std::holds_alternative<config::NotifyProbe>(p.kind) ||
            std::holds_alternative<config::NotifyFdProbe>(p.kind);
   }
 
@@ -131,7 +132,8 @@ struct Runner::Impl {
           } else if constexpr (std::is_same_v<K, config::RedisProbe>) {
             check_redis(io, k, p.timing.timeout, done);
           } else {
-            done({false, fmt::format("{} probes are not supported by this build yet", config::kind_name(p.kind))});
+            done({false,
+                  fmt::format("{} probes are not supported by this build yet", config::kind_name(p.kind))});
           }
         },
         p.kind);
@@ -214,9 +216,15 @@ struct Runner::Impl {
 Runner::Runner(asio::io_context& io, const config::Config& cfg, Host& host)
     : impl_(std::make_unique<Impl>(io, cfg, host)) {}
 Runner::~Runner() = default;
-void Runner::run(Id id, ProbeSet set) { impl_->run(id, set); }
-void Runner::spawned(Id id) { impl_->spawned(id); }
-void Runner::log_line(Id id, std::string_view line) { impl_->log_line(id, line); }
+void Runner::run(Id id, ProbeSet set) {
+  impl_->run(id, set);
+}
+void Runner::spawned(Id id) {
+  impl_->spawned(id);
+}
+void Runner::log_line(Id id, std::string_view line) {
+  impl_->log_line(id, line);
+}
 void Runner::notified(Id id) {
   impl_->services[static_cast<size_t>(id)].notify_seen = true;
   impl_->passive_event(id);

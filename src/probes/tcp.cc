@@ -1,9 +1,9 @@
 // `tcp: host:port`: passes when a TCP connection opens within the timeout.
 #include <netdb.h>
 
+#include <fmt/format.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <fmt/format.h>
 #include <memory>
 
 #include "probes/kinds.h"
@@ -47,7 +47,8 @@ void check_tcp(asio::io_context& io, const config::TcpProbe& p, Millis timeout, 
     bool finished = false;
     Done done;
   };
-  auto s = std::make_shared<Shared>(Shared{asio::ip::tcp::socket(io), asio::steady_timer(io), false, std::move(done)});
+  auto s = std::make_shared<Shared>(
+      Shared{asio::ip::tcp::socket(io), asio::steady_timer(io), false, std::move(done)});
   s->timer.expires_after(timeout);
   s->timer.async_wait([s, timeout](boost::system::error_code e) {
     if (e || s->finished) return;

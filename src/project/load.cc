@@ -62,9 +62,10 @@ bool locate(const LoadOptions& o, std::vector<std::string>& files, std::string& 
       }
     }
     if (files.empty()) {
-      diags.error({}, fmt::format("no config file found in {} (looked for lineup.yaml, lineup.yml, compose.yaml, "
-                                  "compose.yml, docker-compose.yaml, docker-compose.yml); use -f FILE",
-                                  base == "." ? "the current directory" : base));
+      diags.error({},
+                  fmt::format("no config file found in {} (looked for lineup.yaml, lineup.yml, compose.yaml, "
+                              "compose.yml, docker-compose.yaml, docker-compose.yml); use -f FILE",
+                              base == "." ? "the current directory" : base));
       return false;
     }
   }
@@ -100,7 +101,8 @@ config::EnvList load_variables(const LoadOptions& o, const Node& raw, const std:
       const Node* path = i->is_map() ? i->find("path") : i;
       bool required = true;
       if (i->is_map())
-        if (const Node* r = i->find("required"); r && r->is_scalar()) required = !(r->text == "false" || r->text == "no");
+        if (const Node* r = i->find("required"); r && r->is_scalar())
+          required = !(r->text == "false" || r->text == "no");
       if (path && path->is_scalar()) {
         exported.emplace_back(path->text, path->where);
         exported_required.push_back(required);
@@ -128,7 +130,8 @@ config::EnvList load_variables(const LoadOptions& o, const Node& raw, const std:
     }
   };
   for (size_t i = 0; i < exported.size(); ++i)
-    if (!exported[i].first.empty()) load_one(exported[i].first, exported[i].second, exported_required[i], true);
+    if (!exported[i].first.empty())
+      load_one(exported[i].first, exported[i].second, exported_required[i], true);
   for (const auto& [f, where] : interp_files) load_one(f, where, true, false);
   for (const auto& [k, v] : env.all()) vars.set(k, v);
   return exported_values;
@@ -145,14 +148,17 @@ class InterpolationPass {
       Node* cur = stack.back();
       stack.pop_back();
       switch (cur->kind) {
-        case Node::Kind::scalar: scalar(*cur); break;
+        case Node::Kind::scalar:
+          scalar(*cur);
+          break;
         case Node::Kind::sequence:
           for (auto& i : cur->items) stack.push_back(&i);
           break;
         case Node::Kind::map:
           for (auto& e : cur->entries) stack.push_back(&e.value);
           break;
-        case Node::Kind::null: break;
+        case Node::Kind::null:
+          break;
       }
     }
   }
@@ -214,8 +220,9 @@ Project load(const LoadOptions& o) {
       continue;
     }
     if (!tree->is_map()) {
-      p.diags.error(tree->where, fmt::format("the config file must be a mapping with a `services:` key, not {}",
-                                             config::kind_name(tree->kind)));
+      p.diags.error(tree->where,
+                    fmt::format("the config file must be a mapping with a `services:` key, not {}",
+                                config::kind_name(tree->kind)));
       p.unusable = true;
       continue;
     }

@@ -18,10 +18,10 @@
 namespace lineup::project {
 
 struct LoadOptions {
-  std::vector<std::string> files;        // -f, in order; empty = look for the default names
-  std::string project_dir;               // --project-dir; empty = the first file's directory
-  std::string profile;                   // --profile; empty = LINEUP_PROFILE, then default_profile
-  std::vector<std::string> env_files;    // --env-file: extra files for interpolation only (not exported)
+  std::vector<std::string> files;      // -f, in order; empty = look for the default names
+  std::string project_dir;             // --project-dir; empty = the first file's directory
+  std::string profile;                 // --profile; empty = LINEUP_PROFILE, then default_profile
+  std::vector<std::string> env_files;  // --env-file: extra files for interpolation only (not exported)
   std::vector<std::string> named_services;
   bool strict = false;
   const config::Variables* environment = nullptr;  // the process environment (null = read it)
@@ -39,7 +39,7 @@ struct Project {
 Project load(const LoadOptions& options);
 
 // The names `-f` defaults to, in the order they are tried.
-inline constexpr const char* kDefaultFileNames[] = {"lineup.yaml", "lineup.yml", "compose.yaml",
-                                                    "compose.yml", "docker-compose.yaml", "docker-compose.yml"};
+inline constexpr const char* kDefaultFileNames[] = {
+    "lineup.yaml", "lineup.yml", "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"};
 
 }  // namespace lineup::project

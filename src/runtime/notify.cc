@@ -8,9 +8,12 @@ NotifyMessage parse_notify(std::string_view d) {
     size_t nl = d.find('\n');
     std::string_view line = d.substr(0, nl);
     d.remove_prefix(nl == std::string_view::npos ? d.size() : nl + 1);
-    if (line == "READY=1") m.ready = true;
-    else if (line == "STOPPING=1") m.stopping = true;
-    else if (line.starts_with("STATUS=")) m.status = std::string(line.substr(7, 200));
+    if (line == "READY=1")
+      m.ready = true;
+    else if (line == "STOPPING=1")
+      m.stopping = true;
+    else if (line.starts_with("STATUS="))
+      m.status = std::string(line.substr(7, 200));
   }
   return m;
 }

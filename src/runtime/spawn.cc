@@ -50,7 +50,8 @@ Result<std::string> resolve_executable(const std::string& name, std::span<const 
   while (start <= path.size()) {
     size_t end = path.find(':', start);
     if (end == std::string::npos) end = path.size();
-    std::string_view dir = end > start ? std::string_view(path).substr(start, end - start) : std::string_view(".");
+    std::string_view dir =
+        end > start ? std::string_view(path).substr(start, end - start) : std::string_view(".");
     std::string candidate = fmt::format("{}/{}", dir, name);
     struct stat st;
     if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
@@ -75,8 +76,9 @@ Result<pid_t> spawn(const SpawnRequest& r) {
     if (!resolved) return unexpected(resolved.error());
     program = *resolved;
   } else {
-    std::string check =
-        program.front() == '/' || r.working_dir.empty() ? program : fmt::format("{}/{}", r.working_dir, program);
+    std::string check = program.front() == '/' || r.working_dir.empty()
+                            ? program
+                            : fmt::format("{}/{}", r.working_dir, program);
     if (::access(check.c_str(), X_OK) != 0)
       return unexpected(fmt::format("exec {}: {}", program, std::strerror(errno)));
   }

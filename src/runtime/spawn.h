@@ -24,9 +24,9 @@ namespace lineup::runtime {
 
 struct SpawnRequest {
   std::vector<std::string> argv;
-  std::span<const std::string> env;  // "K=V"; not owned: the caller keeps it alive
-  std::string working_dir;       // "" = lineup's own
-  int output_fd = -1;            // becomes the child's stdout and stderr
+  std::span<const std::string> env;            // "K=V"; not owned: the caller keeps it alive
+  std::string working_dir;                     // "" = lineup's own
+  int output_fd = -1;                          // becomes the child's stdout and stderr
   std::vector<std::pair<int, int>> extra_fds;  // {parent fd, child fd number}
 };
 

@@ -9,7 +9,9 @@
 
 namespace lineup::runtime {
 
-std::string state_dir_of(const std::string& project_dir) { return project_dir + "/.lineup"; }
+std::string state_dir_of(const std::string& project_dir) {
+  return project_dir + "/.lineup";
+}
 
 int take_lock(const std::string& state_dir) {
   std::error_code ec;

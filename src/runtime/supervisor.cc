@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <boost/asio.hpp>
 #include <fmt/format.h>
+#include <boost/asio.hpp>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -41,7 +41,8 @@ using engine::TimePoint;
 namespace {
 
 constexpr size_t kLogRotateBytes = 16 << 20;
-const char* kColors[] = {"\033[36m", "\033[33m", "\033[32m", "\033[35m", "\033[34m", "\033[96m", "\033[93m", "\033[92m"};
+const char* kColors[] = {"\033[36m", "\033[33m", "\033[32m", "\033[35m",
+                         "\033[34m", "\033[96m", "\033[93m", "\033[92m"};
 
 double since(TimePoint start, std::optional<TimePoint> t) {
   return t ? std::chrono::duration<double>(*t - start).count() : 0.0;
@@ -51,7 +52,12 @@ double since(TimePoint start, std::optional<TimePoint> t) {
 
 struct Supervisor::Impl : probes::Host {
   Impl(const config::Config& cfg, const graph::Graph& g, SupervisorOptions o)
-      : cfg(cfg), graph(g), options(std::move(o)), engine(cfg, g), signals(io), runner(io, cfg, *this),
+      : cfg(cfg),
+        graph(g),
+        options(std::move(o)),
+        engine(cfg, g),
+        signals(io),
+        runner(io, cfg, *this),
         redact(options.redactor) {
     procs.resize(cfg.services.size());
     for (size_t i = 0; i < procs.size(); ++i) {
@@ -110,9 +116,15 @@ struct Supervisor::Impl : probes::Host {
     hooks.last_run_json = [this] { return last_run; };
     hooks.execute = [this](const api::Command& c) {
       switch (c.kind) {
-        case api::Command::Kind::start: feed(engine::StartRequested{c.service}); break;
-        case api::Command::Kind::stop: feed(engine::StopRequested{c.service}); break;
-        case api::Command::Kind::restart: feed(engine::RestartRequested{c.service}); break;
+        case api::Command::Kind::start:
+          feed(engine::StartRequested{c.service});
+          break;
+        case api::Command::Kind::stop:
+          feed(engine::StopRequested{c.service});
+          break;
+        case api::Command::Kind::restart:
+          feed(engine::RestartRequested{c.service});
+          break;
         case api::Command::Kind::down:
           // Answer first; the shutdown starts on the next turn of the loop.
           asio::post(io, [this] { feed(engine::Shutdown{false}); });
@@ -142,7 +154,9 @@ struct Supervisor::Impl : probes::Host {
     maybe_finish();
   }
 
-  void watch_child(pid_t pid, std::function<void(int)> on_exit) override { watchers[pid] = std::move(on_exit); }
+  void watch_child(pid_t pid, std::function<void(int)> on_exit) override {
+    watchers[pid] = std::move(on_exit);
+  }
   const std::vector<std::string>& environment_of(Id id) override { return env_for(id); }
 
   // --- actions out ---------------------------------------------------------------------------
@@ -151,12 +165,18 @@ struct Supervisor::Impl : probes::Host {
       std::visit(
           [&](auto& act) {
             using A = std::decay_t<decltype(act)>;
-            if constexpr (std::is_same_v<A, engine::Spawn>) do_spawn(act.id);
-            else if constexpr (std::is_same_v<A, engine::Signal>) do_signal(act.id, act.signal, act.run_stop_command);
-            else if constexpr (std::is_same_v<A, engine::RunProbes>) do_probes(act.id, act.set);
-            else if constexpr (std::is_same_v<A, engine::ArmTimer>) do_timer(act);
-            else if constexpr (std::is_same_v<A, engine::Notice>) do_notice(act);
-            else if constexpr (std::is_same_v<A, engine::PhaseChanged>) do_phase(act.phase);
+            if constexpr (std::is_same_v<A, engine::Spawn>)
+              do_spawn(act.id);
+            else if constexpr (std::is_same_v<A, engine::Signal>)
+              do_signal(act.id, act.signal, act.run_stop_command);
+            else if constexpr (std::is_same_v<A, engine::RunProbes>)
+              do_probes(act.id, act.set);
+            else if constexpr (std::is_same_v<A, engine::ArmTimer>)
+              do_timer(act);
+            else if constexpr (std::is_same_v<A, engine::Notice>)
+              do_notice(act);
+            else if constexpr (std::is_same_v<A, engine::PhaseChanged>)
+              do_phase(act.phase);
           },
           a);
     }
@@ -189,7 +209,8 @@ struct Supervisor::Impl : probes::Host {
     for (char** e = environ; e && *e; ++e) {
       std::string_view kv(*e);
       auto eq = kv.find('=');
-      if (eq == std::string_view::npos || kv.starts_with("NOTIFY_SOCKET=") || kv.starts_with("LISTEN_")) continue;
+      if (eq == std::string_view::npos || kv.starts_with("NOTIFY_SOCKET=") || kv.starts_with("LISTEN_"))
+        continue;
       env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
     }
     for (const auto& [k, v] : cfg.environment) env[k] = v;
@@ -213,7 +234,8 @@ struct Supervisor::Impl : probes::Host {
       }
     }
     if (!s.command) {
-      feed(engine::SpawnFailed{id, "container service (image, no command): not runnable by the process runtime"});
+      feed(engine::SpawnFailed{id,
+                               "container service (image, no command): not runnable by the process runtime"});
       return;
     }
     int out_pipe[2];
@@ -230,7 +252,8 @@ struct Supervisor::Impl : probes::Host {
       if (auto* nf = std::get_if<config::NotifyFdProbe>(&probe.kind)) {
         if (::pipe2(fd_pipe, O_CLOEXEC) == 0) req.extra_fds.emplace_back(fd_pipe[1], nf->fd);
       }
-      if (std::holds_alternative<config::NotifyProbe>(probe.kind) && p.notify_sock < 0) open_notify_socket(id);
+      if (std::holds_alternative<config::NotifyProbe>(probe.kind) && p.notify_sock < 0)
+        open_notify_socket(id);
     }
     req.env = env_for(id);
     auto pid = runtime::spawn(req);
@@ -245,7 +268,8 @@ struct Supervisor::Impl : probes::Host {
     p.pid = *pid;
     p.starting = true;
     pid_to_service[p.pid] = id;
-    if (p.log.path().empty()) p.log = LogFile(options.state_dir + "/logs/" + s.name + ".log", kLogRotateBytes);
+    if (p.log.path().empty())
+      p.log = LogFile(options.state_dir + "/logs/" + s.name + ".log", kLogRotateBytes);
     ::fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
     p.out = std::make_unique<asio::posix::stream_descriptor>(io, out_pipe[0]);
     read_output(id, p.out.get());
@@ -268,7 +292,8 @@ struct Supervisor::Impl : probes::Host {
     std::memcpy(addr.sun_path + 1, p.notify_name.data(), len);  // abstract: leading NUL, nothing on disk
     int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + len)) != 0) {
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr),
+               static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + len)) != 0) {
       ::close(fd);
       p.notify_name.clear();
       return;
@@ -280,36 +305,37 @@ struct Supervisor::Impl : probes::Host {
 
   void watch_notify(Id id) {
     Proc& p = procs[static_cast<size_t>(id)];
-    p.notify_watch->async_wait(asio::posix::stream_descriptor::wait_read, [this, id](boost::system::error_code ec) {
-      if (ec) return;
-      Proc& p = procs[static_cast<size_t>(id)];
-      char data[4096];
-      alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 16) + CMSG_SPACE(sizeof(ucred))];
-      while (true) {
-        iovec iov{data, sizeof data - 1};
-        msghdr msg{};
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        ssize_t n = ::recvmsg(p.notify_sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-        if (n < 0) break;
-        // systemd-notify passes an fd with BARRIER=1 and waits for it to be closed.
-        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-          if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-            size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-            for (size_t k = 0; k < count; ++k) {
-              int passed;
-              std::memcpy(&passed, CMSG_DATA(c) + k * sizeof(int), sizeof(int));
-              ::close(passed);
-            }
+    p.notify_watch->async_wait(
+        asio::posix::stream_descriptor::wait_read, [this, id](boost::system::error_code ec) {
+          if (ec) return;
+          Proc& p = procs[static_cast<size_t>(id)];
+          char data[4096];
+          alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 16) + CMSG_SPACE(sizeof(ucred))];
+          while (true) {
+            iovec iov{data, sizeof data - 1};
+            msghdr msg{};
+            msg.msg_iov = &iov;
+            msg.msg_iovlen = 1;
+            msg.msg_control = control;
+            msg.msg_controllen = sizeof control;
+            ssize_t n = ::recvmsg(p.notify_sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+            if (n < 0) break;
+            // systemd-notify passes an fd with BARRIER=1 and waits for it to be closed.
+            for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+              if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+                size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                for (size_t k = 0; k < count; ++k) {
+                  int passed;
+                  std::memcpy(&passed, CMSG_DATA(c) + k * sizeof(int), sizeof(int));
+                  ::close(passed);
+                }
+              }
+            NotifyMessage m = parse_notify(std::string_view(data, static_cast<size_t>(n)));
+            if (m.status) feed(engine::ProbeStatus{id, *m.status});
+            if (m.ready) runner.notified(id);
           }
-        NotifyMessage m = parse_notify(std::string_view(data, static_cast<size_t>(n)));
-        if (m.status) feed(engine::ProbeStatus{id, *m.status});
-        if (m.ready) runner.notified(id);
-      }
-      watch_notify(id);
-    });
+          watch_notify(id);
+        });
   }
 
   void watch_ready_fd(Id id, asio::posix::stream_descriptor* d) {
@@ -364,7 +390,8 @@ struct Supervisor::Impl : probes::Host {
     if (options.print_output) {
       const auto& name = cfg.services[static_cast<size_t>(id)].name;
       if (options.color) {
-        term_chunk += fmt::format("{}{:<{}} |\033[0m {}\n", kColors[static_cast<size_t>(id) % 8], name, width, line);
+        term_chunk +=
+            fmt::format("{}{:<{}} |\033[0m {}\n", kColors[static_cast<size_t>(id) % 8], name, width, line);
       } else {
         term_chunk += fmt::format("{:<{}} | {}\n", name, width, line);
       }
@@ -376,7 +403,8 @@ struct Supervisor::Impl : probes::Host {
       term_chunk.clear();
       if (p.fail_re && p.pid && std::regex_search(line.begin(), line.end(), *p.fail_re)) {
         p.starting = false;
-        feed(engine::AttemptFailed{id, fmt::format("output matched fail_on_log: {}", redact(line.substr(0, 200)))});
+        feed(engine::AttemptFailed{
+            id, fmt::format("output matched fail_on_log: {}", redact(line.substr(0, 200)))});
         return;
       }
       if (p.starting) runner.log_line(id, line);
@@ -432,7 +460,8 @@ struct Supervisor::Impl : probes::Host {
   void event_line(const std::string& text) {
     if (options.quiet) return;
     if (options.color)
-      term.write(fmt::format("\033[1mlineup\033[0m {:<{}} {}\n", "", width > 6 ? width - 6 : 0, redact(text)));
+      term.write(
+          fmt::format("\033[1mlineup\033[0m {:<{}} {}\n", "", width > 6 ? width - 6 : 0, redact(text)));
     else
       term.write(fmt::format("lineup {:<{}} {}\n", "", width > 6 ? width - 6 : 0, redact(text)));
   }
@@ -492,12 +521,20 @@ struct Supervisor::Impl : probes::Host {
     if (options.color) {
       switch (n.to) {
         case engine::State::ready:
-        case engine::State::completed: c = "\033[32m"; break;
+        case engine::State::completed:
+          c = "\033[32m";
+          break;
         case engine::State::failed:
-        case engine::State::blocked: c = "\033[31m"; break;
+        case engine::State::blocked:
+          c = "\033[31m";
+          break;
         case engine::State::backoff:
-        case engine::State::skipped: c = "\033[33m"; break;
-        default: c = "\033[2m"; break;
+        case engine::State::skipped:
+          c = "\033[33m";
+          break;
+        default:
+          c = "\033[2m";
+          break;
       }
     }
     std::string msg = n.message.empty() ? "" : ": " + redact(n.message);
@@ -505,8 +542,8 @@ struct Supervisor::Impl : probes::Host {
       auto v = engine.view(n.id);
       if (v.spawned_at) msg += fmt::format(" in {:.2f}s", since(*v.spawned_at, engine::Clock::now()));
     }
-    term.write(fmt::format("{}{:<{}} |{} {}{}{}\n", options.color ? "\033[1m" : "", name, width, options.color ? "\033[0m" : "",
-                           c, state, (options.color ? "\033[0m" : "") + msg));
+    term.write(fmt::format("{}{:<{}} |{} {}{}{}\n", options.color ? "\033[1m" : "", name, width,
+                           options.color ? "\033[0m" : "", c, state, (options.color ? "\033[0m" : "") + msg));
   }
 
   void do_phase(engine::Phase phase) {
@@ -526,7 +563,9 @@ struct Supervisor::Impl : probes::Host {
   void print_result(engine::Phase phase) {
     double took = std::chrono::duration<double>(engine::Clock::now() - started).count();
     if (options.json_events) {
-      term.write(nlohmann::json{{"result", std::string(engine::name_of(phase))}, {"duration_s", took}}.dump() + "\n");
+      term.write(
+          nlohmann::json{{"result", std::string(engine::name_of(phase))}, {"duration_s", took}}.dump() +
+          "\n");
       return;
     }
     event_line(fmt::format("{} in {:.2f}s", engine::name_of(phase), took));
@@ -536,8 +575,10 @@ struct Supervisor::Impl : probes::Host {
       const auto& s = cfg.services[i];
       if (v.goal != engine::Goal::up) continue;
       std::string ports;
-      for (const auto& p : s.ports) ports += fmt::format("{}http://127.0.0.1:{}", ports.empty() ? "" : " ", p.port);
-      std::string extra = !v.error.empty() && v.state != engine::State::ready ? " (" + redact(v.error) + ")" : ports;
+      for (const auto& p : s.ports)
+        ports += fmt::format("{}http://127.0.0.1:{}", ports.empty() ? "" : " ", p.port);
+      std::string extra =
+          !v.error.empty() && v.state != engine::State::ready ? " (" + redact(v.error) + ")" : ports;
       event_line(fmt::format("  {:<{}} {:<9} {}", s.name, width, engine::name_of(v.state), extra));
     }
   }
@@ -588,9 +629,12 @@ struct Supervisor::Impl : probes::Host {
       s["spawned_at"] = v.spawned_at ? nlohmann::ordered_json(since(started, v.spawned_at)) : nullptr;
       s["ready_at"] = v.ready_at ? nlohmann::ordered_json(since(started, v.ready_at)) : nullptr;
       auto end = v.ready_at ? v.ready_at : v.ended_at;
-      s["duration_s"] = v.spawned_at && end ? nlohmann::ordered_json(std::chrono::duration<double>(*end - *v.spawned_at).count())
-                                            : nullptr;
-      s["error"] = v.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(redact(v.error));
+      s["duration_s"] =
+          v.spawned_at && end
+              ? nlohmann::ordered_json(std::chrono::duration<double>(*end - *v.spawned_at).count())
+              : nullptr;
+      s["error"] =
+          v.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(redact(v.error));
       services[v.name] = s;
     }
     j["services"] = services;
@@ -712,7 +756,9 @@ struct Supervisor::Impl : probes::Host {
 Supervisor::Supervisor(const config::Config& cfg, const graph::Graph& g, SupervisorOptions options)
     : impl_(std::make_unique<Impl>(cfg, g, std::move(options))) {}
 Supervisor::~Supervisor() = default;
-int Supervisor::run() { return impl_->run(); }
+int Supervisor::run() {
+  return impl_->run();
+}
 
 namespace {
 // Our direct children, from /proc/PID/stat (kernels built without

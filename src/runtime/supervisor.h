@@ -20,12 +20,12 @@
 namespace lineup::runtime {
 
 struct SupervisorOptions {
-  std::vector<engine::Id> targets;   // empty = every service
-  std::string state_dir;             // <project>/.lineup
-  bool print_output = true;          // service lines on stdout as `name | line`
+  std::vector<engine::Id> targets;  // empty = every service
+  std::string state_dir;            // <project>/.lineup
+  bool print_output = true;         // service lines on stdout as `name | line`
   bool color = false;
   bool quiet = false;
-  bool json_events = false;          // --log-format json
+  bool json_events = false;               // --log-format json
   std::optional<Millis> startup_timeout;  // up --timeout
   config::Redactor redactor;              // secrets never reach the terminal, logs of lineup, or state files
   // Called once, when the startup has a result (READY, DEGRADED or FAILED).

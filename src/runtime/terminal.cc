@@ -59,9 +59,11 @@ void Terminal::run() {
     queue_.pop_front();
     queued_bytes_ -= text.size();
     if (dropped_lines_) {
-      text = fmt::format("lineup | {} lines not shown here (the terminal was not reading); they are in .lineup/logs/\n",
-                         dropped_lines_) +
-             text;
+      text =
+          fmt::format(
+              "lineup | {} lines not shown here (the terminal was not reading); they are in .lineup/logs/\n",
+              dropped_lines_) +
+          text;
       dropped_lines_ = 0;
     }
     writing_ = true;

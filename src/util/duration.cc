@@ -35,8 +35,8 @@ std::optional<double> take_number(std::string_view& s) {
 
 std::optional<double> unit_in_ms(std::string_view& s) {
   // Longest units first so "ms" is not read as "m" followed by "s".
-  static constexpr std::pair<std::string_view, double> units[] = {
-      {"ms", 1.0}, {"us", 0.001}, {"h", 3600e3}, {"m", 60e3}, {"s", 1e3}, {"d", 86400e3}};
+  static constexpr std::pair<std::string_view, double> units[] = {{"ms", 1.0}, {"us", 0.001}, {"h", 3600e3},
+                                                                  {"m", 60e3}, {"s", 1e3},    {"d", 86400e3}};
   for (auto [name, factor] : units) {
     if (s.starts_with(name)) {
       s.remove_prefix(name.size());

@@ -37,8 +37,7 @@ std::optional<std::string> nearest_in(std::string_view word, const Range& candid
     if (cv == word) continue;
     size_t d = edit_distance(word, cv);
     // A prefix relation ("depend" / "depends_on") is a good hint as well.
-    if (d > budget && cv.size() > word.size() && word.size() >= 4 && cv.starts_with(word))
-      d = budget;
+    if (d > budget && cv.size() > word.size() && word.size() >= 4 && cv.starts_with(word)) d = budget;
     if (d < best_distance) {
       best_distance = d;
       best = std::string(cv);

@@ -52,18 +52,21 @@ TEST(Decode, MistakesAreReportedWhereTheyAre) {
        "  web:\n"
        "    command: run\n"
        "    depend_on: [db]\n",
-       Severity::warning, 4, 5, "unknown key \"depend_on\" in service \"web\" (did you mean \"depends_on\"?)"},
+       Severity::warning, 4, 5,
+       "unknown key \"depend_on\" in service \"web\" (did you mean \"depends_on\"?)"},
       {"unknown service key, strict",
        "services:\n"
        "  web:\n"
        "    command: run\n"
        "    depend_on: [db]\n",
-       Severity::error, 4, 5, "unknown key \"depend_on\" in service \"web\" (did you mean \"depends_on\"?)", true},
+       Severity::error, 4, 5, "unknown key \"depend_on\" in service \"web\" (did you mean \"depends_on\"?)",
+       true},
       {"unknown top-level key",
        "enviroment: {A: b}\n"
        "services:\n"
        "  web: {command: run}\n",
-       Severity::warning, 1, 1, "unknown key \"enviroment\" at the top level (did you mean \"environment\"?)"},
+       Severity::warning, 1, 1,
+       "unknown key \"enviroment\" at the top level (did you mean \"environment\"?)"},
       {"unknown key in depends_on",
        "services:\n"
        "  db: {command: db}\n"
@@ -71,7 +74,8 @@ TEST(Decode, MistakesAreReportedWhereTheyAre) {
        "    command: run\n"
        "    depends_on:\n"
        "      db: {conditon: started}\n",
-       Severity::warning, 6, 12, "unknown key \"conditon\" in depends_on \"db\" (did you mean \"condition\"?)"},
+       Severity::warning, 6, 12,
+       "unknown key \"conditon\" in depends_on \"db\" (did you mean \"condition\"?)"},
       {"unknown key in an http probe",
        "services:\n"
        "  web:\n"
@@ -105,7 +109,8 @@ TEST(Decode, MistakesAreReportedWhereTheyAre) {
        "    command: run\n"
        "    depends_on:\n"
        "      db: {condition: healthyy}\n",
-       Severity::error, 6, 23, "condition: \"healthyy\" is not a condition (use started, ready or completed)"},
+       Severity::error, 6, 23,
+       "condition: \"healthyy\" is not a condition (use started, ready or completed)"},
       {"bad priority",
        "services:\n"
        "  web:\n"
@@ -363,8 +368,10 @@ TEST(Decode, ComposeHealthcheckIsOneExecProbeForReadyAndLive) {
     bool shell;
   } cases[] = {
       {"CMD", "[\"CMD\", \"pg_isready\", \"-U\", \"app\"]", {"pg_isready", "-U", "app"}, false},
-      {"CMD-SHELL", "[\"CMD-SHELL\", \"curl -f http://localhost || exit 1\"]",
-       {"/bin/sh", "-c", "curl -f http://localhost || exit 1"}, true},
+      {"CMD-SHELL",
+       "[\"CMD-SHELL\", \"curl -f http://localhost || exit 1\"]",
+       {"/bin/sh", "-c", "curl -f http://localhost || exit 1"},
+       true},
       {"string", "\"redis-cli ping\"", {"/bin/sh", "-c", "redis-cli ping"}, true},
   };
   for (const auto& c : cases) {
@@ -436,30 +443,31 @@ TEST(Decode, HealthcheckDefaultsAndDisable) {
 
 TEST(Decode, ProbeKinds) {
   TempProject tmp;
-  auto p = load_yaml(tmp,
-                     "services:\n"
-                     "  web:\n"
-                     "    command: run\n"
-                     "    ready:\n"
-                     "      - tcp: 127.0.0.1:5432\n"
-                     "      - tcp: 6379\n"
-                     "      - http: {url: \"http://127.0.0.1:8000/health\", status: 204, json: {status: ok}}\n"
-                     "      - postgres: {url: \"postgresql://app:pw@127.0.0.1:5432/app\", query: \"SELECT 2\"}\n"
-                     "      - redis: redis://127.0.0.1:6379\n"
-                     "      - log: \"listening on\"\n"
-                     "      - exec: [\"true\"]\n"
-                     "      - file: /tmp/ready\n"
-                     "      - notify: true\n"
-                     "    readiness_probe:\n"
-                     "      http_get: {host: 127.0.0.1, port: 9000, path: /ready}\n"
-                     "      period_seconds: 2\n");
+  auto p =
+      load_yaml(tmp,
+                "services:\n"
+                "  web:\n"
+                "    command: run\n"
+                "    ready:\n"
+                "      - tcp: 127.0.0.1:5432\n"
+                "      - tcp: 6379\n"
+                "      - http: {url: \"http://127.0.0.1:8000/health\", status: 204, json: {status: ok}}\n"
+                "      - postgres: {url: \"postgresql://app:pw@127.0.0.1:5432/app\", query: \"SELECT 2\"}\n"
+                "      - redis: redis://127.0.0.1:6379\n"
+                "      - log: \"listening on\"\n"
+                "      - exec: [\"true\"]\n"
+                "      - file: /tmp/ready\n"
+                "      - notify: true\n"
+                "    readiness_probe:\n"
+                "      http_get: {host: 127.0.0.1, port: 9000, path: /ready}\n"
+                "      period_seconds: 2\n");
   EXPECT_FALSE(p.diags.has_errors()) << dump(p.diags);
   const Service& web = service(p, "web");
   ASSERT_EQ(web.ready.size(), 10u);
   std::vector<std::string_view> kinds;
   for (const auto& pr : web.ready) kinds.push_back(kind_name(pr.kind));
-  EXPECT_EQ(kinds, (std::vector<std::string_view>{"tcp", "tcp", "http", "postgres", "redis", "log", "exec", "file",
-                                                  "notify", "http"}));
+  EXPECT_EQ(kinds, (std::vector<std::string_view>{"tcp", "tcp", "http", "postgres", "redis", "log", "exec",
+                                                  "file", "notify", "http"}));
   const auto& tcp = std::get<TcpProbe>(web.ready[0].kind);
   EXPECT_EQ(tcp.host, "127.0.0.1");
   EXPECT_EQ(tcp.port, 5432);
@@ -588,7 +596,8 @@ TEST(Decode, RestartForms) {
   };
   for (const auto& c : cases) {
     TempProject tmp;
-    auto p = load_yaml(tmp, std::string("services:\n  web:\n    command: run\n    restart: ") + c.yaml + "\n");
+    auto p =
+        load_yaml(tmp, std::string("services:\n  web:\n    command: run\n    restart: ") + c.yaml + "\n");
     EXPECT_FALSE(p.diags.has_errors()) << c.yaml << "\n" << dump(p.diags);
     const Service& web = service(p, "web");
     EXPECT_EQ(web.restart.policy, c.policy) << c.yaml;
@@ -627,8 +636,9 @@ TEST(Decode, SignalNumbers) {
   struct Case {
     const char* name;
     int number;
-  } cases[] = {{"SIGTERM", 15}, {"TERM", 15}, {"SIGINT", 2}, {"INT", 2}, {"9", 9}, {"SIGKILL", 9},
-               {"SIGHUP", 1},   {"USR1", 10}, {"", 0},       {"SIG", 0}, {"FOO", 0}, {"65", 0}, {"-1", 0}};
+  } cases[] = {{"SIGTERM", 15}, {"TERM", 15},  {"SIGINT", 2}, {"INT", 2}, {"9", 9},
+               {"SIGKILL", 9},  {"SIGHUP", 1}, {"USR1", 10},  {"", 0},    {"SIG", 0},
+               {"FOO", 0},      {"65", 0},     {"-1", 0}};
   for (const auto& c : cases) EXPECT_EQ(signal_number(c.name), c.number) << c.name;
 }
 
@@ -685,7 +695,7 @@ constexpr const char* kProfilesYaml =
 
 TEST(Decode, ProfileMultipliesTimeouts) {
   struct Case {
-    const char* requested;   // --profile
+    const char* requested;    // --profile
     const char* env_profile;  // LINEUP_PROFILE
     const char* active;
     long long startup_ms, plain_startup_ms, probe_timeout_ms, probe_interval_ms;
@@ -908,9 +918,9 @@ TEST(Decode, ExplicitEnvFilesAndEnvironment) {
   // environment: overrides the env files' values.
   EXPECT_EQ(p.config.environment,
             (std::vector<std::pair<std::string, std::string>>{{"SHARED", "common"}, {"LOG_LEVEL", "info"}}));
-  EXPECT_EQ(service(p, "api").environment, (std::vector<std::pair<std::string, std::string>>{
-                                                {"A", "1"}, {"B", "3"}, {"URL", "http://db.local/"},
-                                                {"FROM_HOST", "host-value"}}));
+  EXPECT_EQ(service(p, "api").environment,
+            (std::vector<std::pair<std::string, std::string>>{
+                {"A", "1"}, {"B", "3"}, {"URL", "http://db.local/"}, {"FROM_HOST", "host-value"}}));
 }
 
 // Regression: with several -f files, the top-level env_file of the first

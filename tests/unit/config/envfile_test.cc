@@ -34,7 +34,9 @@ TEST(EnvFile, Parses) {
       {"crlf", "A=1\r\nB=2\r\n", {{"A", "1"}, {"B", "2"}}},
       {"names with dots and dashes", "a.b-c_D=1\n", {{"a.b-c_D", "1"}}},
       // Single quotes: literal, no escapes, no interpolation.
-      {"single quotes literal", "A='$HOME \\n ${X} # not a comment'\n", {{"A", "$HOME \\n ${X} # not a comment"}}},
+      {"single quotes literal",
+       "A='$HOME \\n ${X} # not a comment'\n",
+       {{"A", "$HOME \\n ${X} # not a comment"}}},
       {"single quotes keep spaces", "A='  padded  '\n", {{"A", "  padded  "}}},
       // Double quotes: escapes and interpolation.
       {"double quotes newline escape", "A=\"line1\\nline2\"\n", {{"A", "line1\nline2"}}},
@@ -84,17 +86,32 @@ TEST(EnvFile, InvalidLinesGiveDiagnosticsAndParsingGoesOn) {
     const char* message;
     EnvList expected;  // what is still read
   } cases[] = {
-      {"not key=value", "A=1\nthis is not valid\nB=2\n", 2, "invalid line in env file", {{"A", "1"}, {"B", "2"}}},
+      {"not key=value",
+       "A=1\nthis is not valid\nB=2\n",
+       2,
+       "invalid line in env file",
+       {{"A", "1"}, {"B", "2"}}},
       {"name starts with digit", "1BAD=x\nB=2\n", 1, "invalid variable name \"1BAD\"", {{"B", "2"}}},
       {"empty name", "A=1\n=x\n", 2, "invalid variable name", {{"A", "1"}}},
       {"space in name", "MY VAR=x\n", 1, "invalid variable name", {}},
       {"malformed template", "A=1\nB=${\nC=3\n", 2, "in the value of B", {{"A", "1"}, {"C", "3"}}},
-      {"required variable", "A=${NOPE:?must be set}\nB=2\n", 1, "required variable NOPE is missing a value: must be set",
+      {"required variable",
+       "A=${NOPE:?must be set}\nB=2\n",
+       1,
+       "required variable NOPE is missing a value: must be set",
        {{"B", "2"}}},
-      {"unterminated double quote", "A=1\nB=\"open\n", 2, "unterminated quote in the value of B", {{"A", "1"}}},
+      {"unterminated double quote",
+       "A=1\nB=\"open\n",
+       2,
+       "unterminated quote in the value of B",
+       {{"A", "1"}}},
       {"unterminated single quote", "B='open\n", 1, "unterminated quote", {}},
       // The multi-line value moves the line count on: the bad line is line 4.
-      {"line count after multi-line value", "A=\"x\ny\"\nB=1\nbad line\n", 4, "invalid line", {{"A", "x\ny"}, {"B", "1"}}},
+      {"line count after multi-line value",
+       "A=\"x\ny\"\nB=1\nbad line\n",
+       4,
+       "invalid line",
+       {{"A", "x\ny"}, {"B", "1"}}},
   };
   for (const auto& c : cases) {
     Diagnostics diags;

@@ -36,7 +36,10 @@ TEST(Interpolate, ExpandsLikeCompose) {
       // $VAR and ${VAR}.
       {"$SET", "value", {}},
       {"${SET}", "value", {}},
-      {"x${SET}y${SET}z", "xvaluey" "valuez", {}},
+      {"x${SET}y${SET}z",
+       "xvaluey"
+       "valuez",
+       {}},
       {"$SET-suffix", "value-suffix", {}},  // a name stops at the first non-name character
       {"$SET.txt", "value.txt", {}},
       {"${SET}x", "valuex", {}},
@@ -119,11 +122,11 @@ TEST(Interpolate, MalformedTemplatesAreErrors) {
     const char* text;
     size_t offset;  // where the bad template starts
   } cases[] = {
-      {"${", 0},         {"${}", 0},          {"${ foo}", 0},      {"${foo!}", 0},
-      {"$", 0},          {"abc$", 3},         {"$1", 0},           {"x $1", 2},
-      {"${foo", 0},      {"${foo:-bar", 0},   {"${foo:", 0},       {"${foo:x}", 0},
-      {"${1}", 0},       {"${foo bar}", 0},   {"$ x", 0},          {"ok ${SET} ${", 10},
-      {"${foo-}}${", 8}, {"$-", 0},           {"$}", 0},           {"${foo:-${}}", 7},
+      {"${", 0},         {"${}", 0},        {"${ foo}", 0}, {"${foo!}", 0},
+      {"$", 0},          {"abc$", 3},       {"$1", 0},      {"x $1", 2},
+      {"${foo", 0},      {"${foo:-bar", 0}, {"${foo:", 0},  {"${foo:x}", 0},
+      {"${1}", 0},       {"${foo bar}", 0}, {"$ x", 0},     {"ok ${SET} ${", 10},
+      {"${foo-}}${", 8}, {"$-", 0},         {"$}", 0},      {"${foo:-${}}", 7},
   };
   Variables vars = test_vars();
   for (const auto& c : cases) {

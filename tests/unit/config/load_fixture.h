@@ -48,8 +48,8 @@ class TempProject {
 };
 
 // Loads `yaml` as dir/lineup.yaml with `vars` as the whole process environment.
-inline project::Project load_yaml(const TempProject& tmp, std::string_view yaml, const config::Variables& vars = {},
-                                  project::LoadOptions options = {}) {
+inline project::Project load_yaml(const TempProject& tmp, std::string_view yaml,
+                                  const config::Variables& vars = {}, project::LoadOptions options = {}) {
   options.files = {tmp.write("lineup.yaml", yaml)};
   options.environment = &vars;
   return project::load(options);
@@ -69,7 +69,8 @@ inline const config::Diagnostic* find_diag(const config::Diagnostics& diags, con
   return nullptr;
 }
 
-inline size_t count_diags(const config::Diagnostics& diags, config::Severity severity, std::string_view text) {
+inline size_t count_diags(const config::Diagnostics& diags, config::Severity severity,
+                          std::string_view text) {
   size_t n = 0;
   for (const auto& d : diags.items())
     if (d.severity == severity && d.message.find(text) != std::string::npos) ++n;

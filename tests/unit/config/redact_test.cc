@@ -13,9 +13,18 @@ TEST(Redact, SecretNames) {
     const char* name;
     bool secret;
   } cases[] = {
-      {"POSTGRES_PASSWORD", true}, {"db_password", true},  {"JWT_SECRET", true},    {"SECRET_KEY_BASE", true},
-      {"GITHUB_TOKEN", true},      {"api_key", true},      {"AWS_ACCESS_KEY_ID", true}, {"MYSQL_PASSWD", true},
-      {"PATH", false},             {"HOME", false},        {"LOG_LEVEL", false},   {"PORT", false},
+      {"POSTGRES_PASSWORD", true},
+      {"db_password", true},
+      {"JWT_SECRET", true},
+      {"SECRET_KEY_BASE", true},
+      {"GITHUB_TOKEN", true},
+      {"api_key", true},
+      {"AWS_ACCESS_KEY_ID", true},
+      {"MYSQL_PASSWD", true},
+      {"PATH", false},
+      {"HOME", false},
+      {"LOG_LEVEL", false},
+      {"PORT", false},
       {"", false},
   };
   for (const auto& c : cases) EXPECT_EQ(is_secret_name(c.name), c.secret) << c.name;

@@ -16,7 +16,9 @@ std::string dump(const Diagnostics& diags) {
   return out;
 }
 
-uint32_t test_file() { return intern_file("tree_test.yaml"); }
+uint32_t test_file() {
+  return intern_file("tree_test.yaml");
+}
 
 Node parse_ok(std::string_view text) {
   Diagnostics diags;
@@ -40,13 +42,13 @@ const Node::Entry* entry(const Node& map, std::string_view key) {
 
 TEST(ParseYaml, LocationsAreOneBased) {
   Node root = parse_ok(
-      "name: shop\n"         // 1
-      "services:\n"          // 2
-      "  api:\n"             // 3
-      "    command: run\n"   // 4
-      "    ports:\n"         // 5
-      "      - \"8000\"\n"   // 6
-      "      - 9000\n");     // 7
+      "name: shop\n"        // 1
+      "services:\n"         // 2
+      "  api:\n"            // 3
+      "    command: run\n"  // 4
+      "    ports:\n"        // 5
+      "      - \"8000\"\n"  // 6
+      "      - 9000\n");    // 7
   ASSERT_TRUE(root.is_map());
   struct Case {
     const char* what;
@@ -220,7 +222,8 @@ TEST(ParseYaml, NonScalarKeyIsAnError) {
   Diagnostics diags;
   parse_yaml("ok: 1\n? [a, b]\n: value\n", test_file(), diags);
   ASSERT_TRUE(diags.has_errors()) << dump(diags);
-  EXPECT_NE(diags.items().front().message.find("keys must be plain strings"), std::string::npos) << dump(diags);
+  EXPECT_NE(diags.items().front().message.find("keys must be plain strings"), std::string::npos)
+      << dump(diags);
   EXPECT_EQ(diags.items().front().where.line, 2) << dump(diags);
 }
 
@@ -355,10 +358,8 @@ TEST(MergeInto, KindChangesReplace) {
     const char* overlay;
     Node::Kind kind;
   } cases[] = {
-      {"v: {a: 1}\n", "v: scalar\n", Node::Kind::scalar},
-      {"v: scalar\n", "v: {a: 1}\n", Node::Kind::map},
-      {"v: [1]\n", "v: {a: 1}\n", Node::Kind::map},
-      {"v: {a: 1}\n", "v: [1]\n", Node::Kind::sequence},
+      {"v: {a: 1}\n", "v: scalar\n", Node::Kind::scalar}, {"v: scalar\n", "v: {a: 1}\n", Node::Kind::map},
+      {"v: [1]\n", "v: {a: 1}\n", Node::Kind::map},       {"v: {a: 1}\n", "v: [1]\n", Node::Kind::sequence},
       {"v: {a: 1}\n", "v:\n", Node::Kind::null},
   };
   for (const auto& c : cases) {

@@ -135,7 +135,8 @@ TEST(Validate, ProblemsAreReportedWhereTheyAre) {
        "  db:\n"
        "    image: postgres:16\n",
        Severity::note, 2, 3,
-       "service \"db\" is a container service (image: postgres:16, no command): not runnable by the process runtime"},
+       "service \"db\" is a container service (image: postgres:16, no command): not runnable by the process "
+       "runtime"},
       {"build-only service is a container service",
        "services:\n"
        "  web:\n"
@@ -205,7 +206,8 @@ TEST(Validate, NoSuggestionWhenNothingIsClose) {
                      "services:\n"
                      "  postgres: {command: pg}\n"
                      "  api: {command: api, depends_on: [elasticsearch]}\n");
-  const Diagnostic* d = find_diag(p.diags, Severity::error, "depends on \"elasticsearch\", which does not exist");
+  const Diagnostic* d =
+      find_diag(p.diags, Severity::error, "depends on \"elasticsearch\", which does not exist");
   ASSERT_TRUE(d) << dump(p.diags);
   EXPECT_EQ(d->message.find("did you mean"), std::string::npos) << d->message;
 }
@@ -228,9 +230,14 @@ TEST(Validate, RequireEnvListsAllMissingInOneDiagnostic) {
     std::vector<std::pair<std::string, std::string>> env;
     const char* expected;  // nullptr: no error
   } cases[] = {
-      {"all missing", {}, "missing required environment variables: JWT_SECRET, REDIS_PASSWORD, POSTGRES_PASSWORD"},
-      {"one set", {{"REDIS_PASSWORD", "r"}}, "missing required environment variables: JWT_SECRET, POSTGRES_PASSWORD"},
-      {"empty counts as missing", {{"JWT_SECRET", ""}, {"REDIS_PASSWORD", "r"}, {"POSTGRES_PASSWORD", "p"}},
+      {"all missing",
+       {},
+       "missing required environment variables: JWT_SECRET, REDIS_PASSWORD, POSTGRES_PASSWORD"},
+      {"one set",
+       {{"REDIS_PASSWORD", "r"}},
+       "missing required environment variables: JWT_SECRET, POSTGRES_PASSWORD"},
+      {"empty counts as missing",
+       {{"JWT_SECRET", ""}, {"REDIS_PASSWORD", "r"}, {"POSTGRES_PASSWORD", "p"}},
        "missing required environment variables: JWT_SECRET ("},
       {"all set", {{"JWT_SECRET", "j"}, {"REDIS_PASSWORD", "r"}, {"POSTGRES_PASSWORD", "p"}}, nullptr},
   };
@@ -265,7 +272,8 @@ TEST(Validate, RequireEnvIsSatisfiedByEnvFilesAndEnvironment) {
                      "environment: {FROM_CONFIG: yes}\n"
                      "services:\n"
                      "  api: {command: api}\n");
-  const Diagnostic* d = find_diag(p.diags, Severity::error, "missing required environment variables: STILL_MISSING (");
+  const Diagnostic* d =
+      find_diag(p.diags, Severity::error, "missing required environment variables: STILL_MISSING (");
   EXPECT_TRUE(d) << dump(p.diags);
 }
 

@@ -19,9 +19,15 @@
 namespace lineup::engine {
 
 // Readable failure messages: "starting", not "4-byte object <02-00 00-00>".
-void PrintTo(State s, std::ostream* os) { *os << name_of(s); }
-void PrintTo(Phase p, std::ostream* os) { *os << name_of(p); }
-void PrintTo(Breaker b, std::ostream* os) { *os << name_of(b); }
+void PrintTo(State s, std::ostream* os) {
+  *os << name_of(s);
+}
+void PrintTo(Phase p, std::ostream* os) {
+  *os << name_of(p);
+}
+void PrintTo(Breaker b, std::ostream* os) {
+  *os << name_of(b);
+}
 
 namespace {
 
@@ -100,7 +106,9 @@ config::Config make_config(std::vector<Svc> services, int max_parallel_starts = 
 class FakeOs {
  public:
   explicit FakeOs(std::vector<Svc> services, int max_parallel_starts = 0)
-      : cfg_(make_config(std::move(services), max_parallel_starts)), g_(graph::Graph::build(cfg_)), engine_(cfg_, g_) {}
+      : cfg_(make_config(std::move(services), max_parallel_starts)),
+        g_(graph::Graph::build(cfg_)),
+        engine_(cfg_, g_) {}
   // A failing test shows what the engine did, step by step, in virtual time.
   ~FakeOs() {
     if (::testing::Test::HasFailure()) std::cerr << "engine log:\n" << log_.str();
@@ -109,8 +117,9 @@ class FakeOs {
   FakeOs& operator=(const FakeOs&) = delete;
 
   // What the fake processes do on their own.
-  bool sigkill_kills = true;   // SIGKILL ends the process (it always does)
-  bool sigterm_kills = false;  // the stop signal ends the process at once; otherwise the test delivers the exit
+  bool sigkill_kills = true;  // SIGKILL ends the process (it always does)
+  bool sigterm_kills =
+      false;  // the stop signal ends the process at once; otherwise the test delivers the exit
   std::map<std::string, std::string> spawn_fails;  // the next spawn of that service fails with this error
 
   Engine& engine() { return engine_; }
@@ -263,7 +272,8 @@ class FakeOs {
               const std::string& n = g_.name(act.id);
               signals.push_back({n, act.signal, now()});
               log_ << at() << " signal " << n << " " << act.signal << "\n";
-              bool dies = (act.signal == SIGKILL && sigkill_kills) || (act.signal != SIGKILL && sigterm_kills);
+              bool dies =
+                  (act.signal == SIGKILL && sigkill_kills) || (act.signal != SIGKILL && sigterm_kills);
               if (dies && pid_.erase(act.id)) events_.push_back(Exited{act.id, -1, act.signal});
             } else if constexpr (std::is_same_v<A, ArmTimer>) {
               arms.push_back({g_.name(act.id), act.timer, act.after});
@@ -407,13 +417,22 @@ TEST(EngineOneshot, ExitDecidesCompletedOrFailed) {
     State migrate, api;
     Phase phase;
   } cases[] = {
-      {"exit 0: completed, `completed` dependents start", 0, {0}, State::completed, State::ready, Phase::ready},
+      {"exit 0: completed, `completed` dependents start",
+       0,
+       {0},
+       State::completed,
+       State::ready,
+       Phase::ready},
       {"exit 3 listed as success", 3, {0, 3}, State::completed, State::ready, Phase::ready},
       {"exit 1: failed, required dependent skipped", 1, {0}, State::failed, State::skipped, Phase::degraded},
   };
   for (auto& c : cases) {
     SCOPED_TRACE(c.name);
-    FakeOs os({Svc("migrate").oneshot().policy(RestartPolicy::no).priority(Priority::high).success_codes(c.success_codes),
+    FakeOs os({Svc("migrate")
+                   .oneshot()
+                   .policy(RestartPolicy::no)
+                   .priority(Priority::high)
+                   .success_codes(c.success_codes),
                Svc("api").after("migrate", Condition::completed)});
     os.start();
     EXPECT_EQ(os.state("migrate"), State::starting);
@@ -535,7 +554,8 @@ TEST(EngineFailure, CriticalFailureDuringStartupStopsEverything) {
   } cases[] = {{"exits before READY", false}, {"startup_timeout", true}};
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
-    FakeOs os({Svc("db"), Svc("cache").probe(), Svc("api").probe().after("db").policy(RestartPolicy::no).startup_timeout(20s),
+    FakeOs os({Svc("db"), Svc("cache").probe(),
+               Svc("api").probe().after("db").policy(RestartPolicy::no).startup_timeout(20s),
                Svc("web").after("api"), Svc("side").priority(Priority::low)});
     os.sigterm_kills = true;
     os.start();
@@ -587,7 +607,8 @@ TEST(EngineFailure, NonCriticalFailureDegrades) {
              Svc("api").after("db").after("cache"), Svc("web").after("api"),
              Svc("worker").after("cache", Condition::ready, /*required=*/false).after("db")});
   os.start();
-  EXPECT_EQ(os.state("worker"), State::waiting) << "an optional dependency is still waited for while it starts";
+  EXPECT_EQ(os.state("worker"), State::waiting)
+      << "an optional dependency is still waited for while it starts";
   os.advance(2s);
   os.exit("cache", 1);
   EXPECT_EQ(os.state("cache"), State::failed);
@@ -678,9 +699,9 @@ TEST(EngineRunning, CrashAfterReadyPerPolicy) {
     int code;
     State after;
   } cases[] = {
-      {RestartPolicy::no, 1, State::failed},           {RestartPolicy::no, 0, State::stopped},
-      {RestartPolicy::on_failure, 1, State::backoff},  {RestartPolicy::on_failure, 0, State::stopped},
-      {RestartPolicy::always, 0, State::backoff},      {RestartPolicy::unless_stopped, 0, State::backoff},
+      {RestartPolicy::no, 1, State::failed},          {RestartPolicy::no, 0, State::stopped},
+      {RestartPolicy::on_failure, 1, State::backoff}, {RestartPolicy::on_failure, 0, State::stopped},
+      {RestartPolicy::always, 0, State::backoff},     {RestartPolicy::unless_stopped, 0, State::backoff},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(::testing::Message() << config::name_of(c.policy) << ", exit " << c.code);
@@ -811,10 +832,11 @@ TEST(EngineParallel, FreedSlotGoesToCriticalWaiterNotToTheLowDependentItUnblocks
 // freed by the change) and both cascade-stopped dependents may start again
 // (`started`): the high one must get the only free slot, not the low one.
 TEST(EngineParallel, DependentsUnblockedTogetherStartInPriorityOrder) {
-  FakeOs os({Svc("db").probe(),
-             Svc("low").probe().priority(Priority::low).after("db", Condition::started, true, /*restart=*/true),
-             Svc("high").probe().priority(Priority::high).after("db", Condition::started, true, /*restart=*/true)},
-            2);
+  FakeOs os(
+      {Svc("db").probe(),
+       Svc("low").probe().priority(Priority::low).after("db", Condition::started, true, /*restart=*/true),
+       Svc("high").probe().priority(Priority::high).after("db", Condition::started, true, /*restart=*/true)},
+      2);
   os.sigterm_kills = true;
   os.start();
   EXPECT_EQ(os.spawned_names(), (std::vector<std::string>{"db", "high"}));
@@ -1015,8 +1037,8 @@ TEST(EngineTimer, StaleTokensAreIgnored) {
   struct Case {
     const char* name;
     Timer timer;
-  } cases[] = {{"startup", Timer::startup}, {"backoff", Timer::backoff}, {"grace", Timer::grace},
-               {"cooldown", Timer::cooldown}, {"stable", Timer::stable}, {"deadline", Timer::deadline}};
+  } cases[] = {{"startup", Timer::startup},   {"backoff", Timer::backoff}, {"grace", Timer::grace},
+               {"cooldown", Timer::cooldown}, {"stable", Timer::stable},   {"deadline", Timer::deadline}};
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
     FakeOs os({Svc("api").probe().startup_timeout(5s).breaker(3, 60s, 300s).priority(Priority::high)});

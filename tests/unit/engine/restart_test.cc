@@ -48,9 +48,12 @@ RestartTracker make(const Limits& l, uint64_t seed = 7) {
 
 const char* name(Verdict v) {
   switch (v) {
-    case Verdict::retry: return "retry";
-    case Verdict::give_up: return "give_up";
-    case Verdict::breaker_open: return "breaker_open";
+    case Verdict::retry:
+      return "retry";
+    case Verdict::give_up:
+      return "give_up";
+    case Verdict::breaker_open:
+      return "breaker_open";
   }
   return "?";
 }
@@ -109,7 +112,9 @@ TEST(RestartBackoff, Schedule) {
   } cases[] = {
       {"defaults without jitter: 1s doubling to the 30s cap", {}, {1s, 2s, 4s, 8s, 16s, 30s, 30s, 30s}},
       {"small cap", {.initial = 1s, .max = 5s}, {1s, 2s, 4s, 5s, 5s}},
-      {"multiplier 1.5", {.initial = 1000ms, .max = 60s, .multiplier = 1.5}, {1000ms, 1500ms, 2250ms, 3375ms}},
+      {"multiplier 1.5",
+       {.initial = 1000ms, .max = 60s, .multiplier = 1.5},
+       {1000ms, 1500ms, 2250ms, 3375ms}},
       {"multiplier 1: constant", {.initial = 250ms, .multiplier = 1.0}, {250ms, 250ms, 250ms, 250ms}},
       {"initial above the cap is capped", {.initial = 10s, .max = 3s}, {3s, 3s}},
       {"zero initial", {.initial = 0ms}, {0ms, 0ms, 0ms}},
@@ -136,7 +141,8 @@ TEST(RestartBackoff, JitterBoundsWithFixedSeed) {
   auto run = [&](uint64_t seed) {
     auto t = make(l, seed);
     std::vector<Millis> out;
-    for (size_t i = 0; i < base.size(); ++i) out.push_back(t.on_failure(t0 + static_cast<int>(i) * 1h, static_cast<int>(i) + 1).delay);
+    for (size_t i = 0; i < base.size(); ++i)
+      out.push_back(t.on_failure(t0 + static_cast<int>(i) * 1h, static_cast<int>(i) + 1).delay);
     return out;
   };
   auto a = run(42);
@@ -159,9 +165,9 @@ TEST(RestartBackoff, MaxAttemptsGivesUp) {
     int attempts;  // spawns so far when the attempt fails
     Verdict verdict;
   } cases[] = {
-      {0, 1, Verdict::retry},   {0, 50, Verdict::retry},   // 0 = unlimited
-      {1, 1, Verdict::give_up},                            // one attempt, no retry
-      {3, 1, Verdict::retry},   {3, 2, Verdict::retry},   {3, 3, Verdict::give_up}, {3, 4, Verdict::give_up},
+      {0, 1, Verdict::retry},   {0, 50, Verdict::retry},  // 0 = unlimited
+      {1, 1, Verdict::give_up},                           // one attempt, no retry
+      {3, 1, Verdict::retry},   {3, 2, Verdict::retry},  {3, 3, Verdict::give_up}, {3, 4, Verdict::give_up},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(::testing::Message() << "max_attempts " << c.max_attempts << ", attempts " << c.attempts);
@@ -179,8 +185,12 @@ TEST(RestartBreaker, Window) {
   } cases[] = {
       {"three quick failures open it", {0s, 1s, 2s}, {Verdict::retry, Verdict::retry, Verdict::breaker_open}},
       {"three inside 60s open it", {0s, 30s, 59s}, {Verdict::retry, Verdict::retry, Verdict::breaker_open}},
-      {"spread wider than the window", {0s, 40s, 80s, 120s, 160s}, {Verdict::retry, Verdict::retry, Verdict::retry, Verdict::retry, Verdict::retry}},
-      {"exactly one window apart is outside it", {0s, 30s, 60s}, {Verdict::retry, Verdict::retry, Verdict::retry}},
+      {"spread wider than the window",
+       {0s, 40s, 80s, 120s, 160s},
+       {Verdict::retry, Verdict::retry, Verdict::retry, Verdict::retry, Verdict::retry}},
+      {"exactly one window apart is outside it",
+       {0s, 30s, 60s},
+       {Verdict::retry, Verdict::retry, Verdict::retry}},
       {"an old failure drops out, then three close ones",
        {0s, 100s, 101s, 102s},
        {Verdict::retry, Verdict::retry, Verdict::retry, Verdict::breaker_open}},
@@ -243,7 +253,8 @@ TEST(RestartBreaker, TransitionsOnlyFromTheirState) {
   EXPECT_EQ(t.breaker(), Breaker::closed);
   for (int i = 0; i < 3; ++i) t.on_failure(t0 + i * 1s, i + 1);
   t.on_ready();
-  EXPECT_EQ(t.breaker(), Breaker::open) << "READY does not close an open breaker; only a half-open trial does";
+  EXPECT_EQ(t.breaker(), Breaker::open)
+      << "READY does not close an open breaker; only a half-open trial does";
 }
 
 TEST(RestartBackoff, StableResetsTheSchedule) {

@@ -125,11 +125,14 @@ TEST(Graph, FindCycles) {
       {"acyclic", {{"a", {}}, {"b", {"a"}}, {"c", {"a", "b"}}}, {}},
       {"self", {{"a", {"a"}}}, {{"a", "a"}}},
       {"two", {{"a", {"b"}}, {"b", {"a"}}}, {{"a", "b", "a"}}},
-      {"three", {{"api", {"worker"}}, {"worker", {"cache"}}, {"cache", {"api"}}},
+      {"three",
+       {{"api", {"worker"}}, {"worker", {"cache"}}, {"cache", {"api"}}},
        {{"api", "worker", "cache", "api"}}},
       // The path starts where the cycle was entered, not at the service that led there.
       {"tail into cycle", {{"web", {"a"}}, {"a", {"b"}}, {"b", {"c"}}, {"c", {"a"}}}, {{"a", "b", "c", "a"}}},
-      {"two separate", {{"a", {"b"}}, {"b", {"a"}}, {"x", {"y"}}, {"y", {"x"}}}, {{"a", "b", "a"}, {"x", "y", "x"}}},
+      {"two separate",
+       {{"a", {"b"}}, {"b", {"a"}}, {"x", {"y"}}, {"y", {"x"}}},
+       {{"a", "b", "a"}, {"x", "y", "x"}}},
       // Cycles sharing a service are reported once.
       {"figure eight", {{"a", {"b", "c"}}, {"b", {"a"}}, {"c", {"a"}}}, {{"a", "b", "a"}}},
       // Regression: a self-dependency hid the longer cycle through the same service.
@@ -216,7 +219,8 @@ TEST(Graph, TenThousandLongChain) {
   for (int i = 0; i < kN; ++i) {
     auto& s = cfg.services[static_cast<size_t>(i)];
     s.name = "s" + std::to_string(i);
-    if (i > 0) s.depends_on.push_back({"s" + std::to_string(i - 1), Condition::ready, false, true, false, {}});
+    if (i > 0)
+      s.depends_on.push_back({"s" + std::to_string(i - 1), Condition::ready, false, true, false, {}});
   }
   Graph g = Graph::build(cfg);
   ASSERT_EQ(g.size(), static_cast<size_t>(kN));
@@ -235,7 +239,8 @@ TEST(Graph, TenThousandLongChain) {
   EXPECT_EQ(cp.total, Millis(kN));
 
   // Closing the chain into one 10,000-long cycle is found, iteratively, with its whole path.
-  cfg.services[0].depends_on.push_back({"s" + std::to_string(kN - 1), Condition::ready, false, true, false, {}});
+  cfg.services[0].depends_on.push_back(
+      {"s" + std::to_string(kN - 1), Condition::ready, false, true, false, {}});
   Graph cyclic = Graph::build(cfg);
   auto cycles = find_cycles(cyclic);
   ASSERT_EQ(cycles.size(), 1u);

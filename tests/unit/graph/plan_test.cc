@@ -27,13 +27,11 @@ TEST(Plan, AttemptsBeforeFailure) {
     int threshold;     // circuit breaker
     int attempts;
   } cases[] = {
-      {RestartPolicy::no, 0, 3, 1},
-      {RestartPolicy::no, 5, 10, 1},
-      {RestartPolicy::on_failure, 0, 3, 3},     // the breaker stops it
-      {RestartPolicy::on_failure, 2, 3, 2},     // max_attempts first
-      {RestartPolicy::always, 10, 3, 3},        // the breaker first
-      {RestartPolicy::always, 0, 1, 1},
-      {RestartPolicy::unless_stopped, 0, 5, 5},
+      {RestartPolicy::no, 0, 3, 1},         {RestartPolicy::no, 5, 10, 1},
+      {RestartPolicy::on_failure, 0, 3, 3},  // the breaker stops it
+      {RestartPolicy::on_failure, 2, 3, 2},  // max_attempts first
+      {RestartPolicy::always, 10, 3, 3},     // the breaker first
+      {RestartPolicy::always, 0, 1, 1},     {RestartPolicy::unless_stopped, 0, 5, 5},
       {RestartPolicy::on_failure, 1, 5, 1},
   };
   for (const auto& c : cases) {
@@ -94,7 +92,9 @@ config::Config chain_config() {
     s.startup_timeout = Millis(10000);
     cfg.services.push_back(std::move(s));
   }
-  auto dep = [](const char* n) { return config::Dependency{n, config::Condition::ready, false, true, false, {}}; };
+  auto dep = [](const char* n) {
+    return config::Dependency{n, config::Condition::ready, false, true, false, {}};
+  };
   cfg.services[2].depends_on.push_back(dep("db"));
   cfg.services[3].depends_on.push_back(dep("migrate"));
   cfg.services[3].depends_on.push_back(dep("cache"));

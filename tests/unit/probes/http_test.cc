@@ -19,9 +19,8 @@ TEST(JudgeHttp, StatusMatching) {
     int got;
     bool ok;
   } cases[] = {
-      {{}, 2, 200, true},        {{}, 2, 204, true},         {{}, 2, 503, false},
-      {{200}, 0, 200, true},     {{200}, 0, 201, false},     {{200, 204}, 0, 204, true},
-      {{}, 5, 503, true},        {{}, 3, 200, false},
+      {{}, 2, 200, true},     {{}, 2, 204, true},         {{}, 2, 503, false}, {{200}, 0, 200, true},
+      {{200}, 0, 201, false}, {{200, 204}, 0, 204, true}, {{}, 5, 503, true},  {{}, 3, 200, false},
   };
   for (const auto& c : cases) {
     auto p = probe();

@@ -52,8 +52,8 @@ class PostgresProbe : public ::testing::Test {
     }
     std::string out;
     int rc = test_servers::run_to_end(
-        {initdb, "-D", dir + "/data", "--auth=scram-sha-256", "--pwfile=" + dir + "/pw", "-U",
-         "app", "--no-sync", "--no-instructions", "-E", "UTF8", "--locale=C"},
+        {initdb, "-D", dir + "/data", "--auth=scram-sha-256", "--pwfile=" + dir + "/pw", "-U", "app",
+         "--no-sync", "--no-instructions", "-E", "UTF8", "--locale=C"},
         *as, out);
     if (rc != 0) {
       error = "initdb failed (" + std::to_string(rc) + "):\n" + out;
@@ -70,8 +70,8 @@ class PostgresProbe : public ::testing::Test {
       return;
     }
     // Fixtures for the queries, over a plain blocking libpq connection.
-    std::string conninfo = "postgresql://app:" + std::string(kPassword) +
-                           "@127.0.0.1:" + std::to_string(port) + "/postgres";
+    std::string conninfo =
+        "postgresql://app:" + std::string(kPassword) + "@127.0.0.1:" + std::to_string(port) + "/postgres";
     PGconn* c = PQconnectdb(conninfo.c_str());
     if (PQstatus(c) != CONNECTION_OK) {
       error = std::string("fixture connection failed: ") + PQerrorMessage(c);
@@ -100,15 +100,13 @@ class PostgresProbe : public ::testing::Test {
 
   void SetUp() override { ASSERT_TRUE(error.empty()) << error; }
 
-  static std::string url(const std::string& password = kPassword,
-                         const std::string& host = "127.0.0.1") {
+  static std::string url(const std::string& password = kPassword, const std::string& host = "127.0.0.1") {
     return "postgresql://app:" + password + "@" + host + ":" + std::to_string(port) + "/postgres";
   }
 
   static Outcome check(config::PostgresProbe p, Millis timeout = 5s) {
-    return run_check([&](boost::asio::io_context& io, Done done) {
-      check_postgres(io, p, timeout, std::move(done));
-    });
+    return run_check(
+        [&](boost::asio::io_context& io, Done done) { check_postgres(io, p, timeout, std::move(done)); });
   }
 };
 
@@ -127,9 +125,8 @@ TEST_F(PostgresProbe, LocalhostIsPassedAsAnAddress) {
 }
 
 TEST_F(PostgresProbe, PercentEncodedPasswordWithSpecialCharacters) {
-  auto o =
-      check({"postgres://odd:p%40ss%3Aw%2Frd%25@127.0.0.1:" + std::to_string(port) + "/postgres",
-             "SELECT 1", false});
+  auto o = check({"postgres://odd:p%40ss%3Aw%2Frd%25@127.0.0.1:" + std::to_string(port) + "/postgres",
+                  "SELECT 1", false});
   EXPECT_TRUE(o.result.ok) << o.result.reason;
 }
 
@@ -142,16 +139,15 @@ TEST_F(PostgresProbe, WrongPasswordNamesTheFailureButNotThePassword) {
 }
 
 TEST_F(PostgresProbe, MissingPassword) {
-  auto o = check(
-      {"postgresql://app@127.0.0.1:" + std::to_string(port) + "/postgres", "SELECT 1", false});
+  auto o = check({"postgresql://app@127.0.0.1:" + std::to_string(port) + "/postgres", "SELECT 1", false});
   EXPECT_FALSE(o.result.ok);
   EXPECT_NE(o.result.reason.find("no password supplied"), std::string::npos) << o.result.reason;
 }
 
 TEST_F(PostgresProbe, UnknownDatabase) {
-  auto o = check({"postgresql://app:" + std::string(kPassword) +
-                      "@127.0.0.1:" + std::to_string(port) + "/nope",
-                  "SELECT 1", false});
+  auto o =
+      check({"postgresql://app:" + std::string(kPassword) + "@127.0.0.1:" + std::to_string(port) + "/nope",
+             "SELECT 1", false});
   EXPECT_FALSE(o.result.ok);
   EXPECT_EQ(o.result.reason, "database \"nope\" does not exist");
 }
@@ -190,9 +186,9 @@ TEST_F(PostgresProbe, ExpectRowsOnATableWithARow) {
 
 TEST_F(PostgresProbe, SilentServerTimesOut) {
   test_servers::SilentListener silent;
-  auto o = check({"postgresql://app:x@127.0.0.1:" + std::to_string(silent.port()) + "/postgres",
-                  "SELECT 1", false},
-                 300ms);
+  auto o = check(
+      {"postgresql://app:x@127.0.0.1:" + std::to_string(silent.port()) + "/postgres", "SELECT 1", false},
+      300ms);
   EXPECT_EQ(o.calls, 1);
   EXPECT_FALSE(o.result.ok);
   EXPECT_EQ(o.result.reason, "timeout after 300ms");

@@ -22,10 +22,8 @@ class RedisProbe : public ::testing::Test {
   static inline int auth_port = 0;  // requirepass "pw-default", user alice / "alice-pw"
   static inline std::unique_ptr<test_servers::Child> open_server, auth_server;
 
-  static bool start(std::unique_ptr<test_servers::Child>& server, int& port,
-                    std::vector<std::string> extra) {
-    std::string bin =
-        test_servers::find_binary({"/usr/bin/redis-server", "/usr/local/bin/redis-server"});
+  static bool start(std::unique_ptr<test_servers::Child>& server, int& port, std::vector<std::string> extra) {
+    std::string bin = test_servers::find_binary({"/usr/bin/redis-server", "/usr/local/bin/redis-server"});
     if (bin.empty()) {
       error = "redis-server not found (/usr/bin/redis-server): run scripts/setup.sh";
       return false;
@@ -47,9 +45,8 @@ class RedisProbe : public ::testing::Test {
   static void SetUpTestSuite() {
     error.clear();
     if (!start(open_server, open_port, {})) return;
-    start(
-        auth_server, auth_port,
-        {"--requirepass", "pw-default", "--user", "alice", "on", ">alice-pw", "~*", "&*", "+@all"});
+    start(auth_server, auth_port,
+          {"--requirepass", "pw-default", "--user", "alice", "on", ">alice-pw", "~*", "&*", "+@all"});
   }
 
   static void TearDownTestSuite() {
@@ -62,14 +59,12 @@ class RedisProbe : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(error.empty()) << error; }
 
   static std::string at(int port, const std::string& userinfo = "", const std::string& path = "") {
-    return "redis://" + (userinfo.empty() ? "" : userinfo + "@") +
-           "127.0.0.1:" + std::to_string(port) + path;
+    return "redis://" + (userinfo.empty() ? "" : userinfo + "@") + "127.0.0.1:" + std::to_string(port) + path;
   }
 
   static Outcome check(config::RedisProbe p, Millis timeout = 5s) {
-    return run_check([&](boost::asio::io_context& io, Done done) {
-      check_redis(io, p, timeout, std::move(done));
-    });
+    return run_check(
+        [&](boost::asio::io_context& io, Done done) { check_redis(io, p, timeout, std::move(done)); });
   }
 
   // A plain hiredis connection, to look at what a probe left behind.
@@ -105,16 +100,14 @@ TEST_F(RedisProbe, UserAndPassword) {
   auto o = check({at(auth_port, "alice:alice-pw"), true, true});
   EXPECT_TRUE(o.result.ok) << o.result.reason;
   EXPECT_EQ(o.result.reason, "PONG, roundtrip ok, loaded");
-  std::cout << "[ latency  ] redis AUTH + PING + roundtrip + INFO: " << o.elapsed.count()
-            << " us\n";
+  std::cout << "[ latency  ] redis AUTH + PING + roundtrip + INFO: " << o.elapsed.count() << " us\n";
 }
 
 TEST_F(RedisProbe, WrongPasswordIsTheServersErrorWithoutThePassword) {
   auto o = check({at(auth_port, ":Wr0ngPassword"), false, false});
   EXPECT_EQ(o.calls, 1);
   EXPECT_FALSE(o.result.ok);
-  EXPECT_TRUE(o.result.reason.starts_with("WRONGPASS invalid username-password pair"))
-      << o.result.reason;
+  EXPECT_TRUE(o.result.reason.starts_with("WRONGPASS invalid username-password pair")) << o.result.reason;
   EXPECT_EQ(o.result.reason.find("Wr0ngPassword"), std::string::npos);
   auto user = check({at(auth_port, "alice:Wr0ngPassword"), false, false});
   EXPECT_TRUE(user.result.reason.starts_with("WRONGPASS")) << user.result.reason;

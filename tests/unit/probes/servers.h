@@ -84,8 +84,7 @@ inline std::string find_binary(const std::vector<std::string>& candidates) {
 // The newest /usr/lib/postgresql/N/bin that has NAME (or PATH's), or "".
 inline std::string find_postgres_binary(const std::string& name) {
   std::vector<std::string> candidates;
-  if (const char* dir = std::getenv("LINEUP_PG_BINDIR"))
-    candidates.push_back(std::string(dir) + "/" + name);
+  if (const char* dir = std::getenv("LINEUP_PG_BINDIR")) candidates.push_back(std::string(dir) + "/" + name);
   std::vector<std::filesystem::path> versions;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator("/usr/lib/postgresql", ec))
@@ -120,8 +119,7 @@ class Child {
   ~Child() { stop(); }
 
   // Starts argv[0] with argv; output (stdout and stderr) is collected.
-  bool start(const std::vector<std::string>& argv, const RunAs& as, int death_signal,
-             std::string& error) {
+  bool start(const std::vector<std::string>& argv, const RunAs& as, int death_signal, std::string& error) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) {
       error = std::string("pipe: ") + std::strerror(errno);
@@ -142,8 +140,7 @@ class Child {
       int devnull = ::open("/dev/null", O_RDONLY);
       ::dup2(devnull, 0);
       ::setpgid(0, 0);  // keep terminal signals (Ctrl-C on the test) to ourselves
-      if (as.change &&
-          (::setgroups(0, nullptr) != 0 || ::setgid(as.gid) != 0 || ::setuid(as.uid) != 0))
+      if (as.change && (::setgroups(0, nullptr) != 0 || ::setgid(as.gid) != 0 || ::setuid(as.uid) != 0))
         _exit(126);
       ::prctl(PR_SET_PDEATHSIG, death_signal);  // after setuid, which clears it
       if (::getppid() != parent) _exit(125);
@@ -173,9 +170,8 @@ class Child {
   // output or `limit` passes (false).
   bool wait_for_output(const std::string& needle, std::chrono::milliseconds limit) {
     std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, limit, [&] {
-      return log_.find(needle) != std::string::npos || eof_;
-    }) && log_.find(needle) != std::string::npos;
+    return cv_.wait_for(lock, limit, [&] { return log_.find(needle) != std::string::npos || eof_; }) &&
+           log_.find(needle) != std::string::npos;
   }
 
   std::string log() {
@@ -255,8 +251,7 @@ Outcome run_check(Start start) {
     ++o.calls;
   });
   io.run();
-  o.elapsed =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+  o.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
   return o;
 }
 

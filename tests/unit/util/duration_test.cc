@@ -9,8 +9,8 @@ TEST(ParseDuration, Spellings) {
   struct Case {
     const char* text;
     long long ms;
-  } cases[] = {{"250ms", 250}, {"10s", 10000}, {"1m30s", 90000}, {"2h", 7200000}, {"5", 5000},
-               {"1.5s", 1500},  {"0", 0},       {"0.25", 250},    {"1h2m3s", 3723000}, {" 3s ", 3000}};
+  } cases[] = {{"250ms", 250}, {"10s", 10000}, {"1m30s", 90000}, {"2h", 7200000},     {"5", 5000},
+               {"1.5s", 1500}, {"0", 0},       {"0.25", 250},    {"1h2m3s", 3723000}, {" 3s ", 3000}};
   for (auto c : cases) {
     auto d = parse_duration(c.text);
     ASSERT_TRUE(d) << c.text;
