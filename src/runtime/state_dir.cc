@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -31,6 +32,15 @@ bool is_running(const std::string& state_dir) {
   bool locked = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
   ::close(fd);
   return locked;
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << content;
+  }
+  std::rename(tmp.c_str(), path.c_str());
 }
 
 void write_pids(const std::string& state_dir, Pids p) {

@@ -25,6 +25,9 @@ struct Pids {
   pid_t guardian = 0;
   pid_t supervisor = 0;
 };
+// Readers never see a half-written file: write a temporary, then rename.
+void write_file_atomically(const std::string& path, const std::string& content);
+
 void write_pids(const std::string& state_dir, Pids p);
 std::optional<Pids> read_pids(const std::string& state_dir);
 

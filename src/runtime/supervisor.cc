@@ -23,10 +23,12 @@
 #include "api/server.h"
 #include "config/redact.h"
 #include "probes/runner.h"
+#include "report/last_run.h"
 #include "runtime/notify.h"
 #include "runtime/output.h"
 #include "runtime/ports.h"
 #include "runtime/spawn.h"
+#include "runtime/state_dir.h"
 #include "runtime/terminal.h"
 
 extern char** environ;
@@ -494,12 +496,7 @@ struct Supervisor::Impl : probes::Host {
   void write_state() {
     engine::Snapshot snap = redacted_snapshot();
     api::Routed r = api::route({"GET", "/v1/services", ""}, api::View{snap, last_run});
-    std::string tmp = options.state_dir + "/state.json.tmp";
-    {
-      std::ofstream out(tmp);
-      out << r.response.body;
-    }
-    std::rename(tmp.c_str(), (options.state_dir + "/state.json").c_str());
+    write_file_atomically(options.state_dir + "/state.json", r.response.body);
   }
 
   void do_notice(const engine::Notice& n) {
@@ -583,68 +580,10 @@ struct Supervisor::Impl : probes::Host {
     }
   }
 
-  // The critical chain of the actual run: from the last service to become
-  // ready, back through the dependency that became ready last.
-  std::vector<std::string> actual_critical_chain() const {
-    auto finish = [&](Id id) {
-      const auto& v = engine.view(id);
-      return v.ready_at ? v.ready_at : v.ended_at;
-    };
-    std::optional<Id> end;
-    for (size_t i = 0; i < cfg.services.size(); ++i) {
-      auto f = finish(static_cast<Id>(i));
-      if (f && (!end || *f > *finish(*end))) end = static_cast<Id>(i);
-    }
-    std::vector<std::string> chain;
-    while (end) {
-      chain.push_back(cfg.services[static_cast<size_t>(*end)].name);
-      std::optional<Id> next;
-      for (size_t e : graph.dependencies(*end)) {
-        Id d = graph.edges()[e].dependency;
-        auto f = finish(d);
-        if (f && (!next || *f > *finish(*next))) next = d;
-      }
-      end = next;
-    }
-    std::reverse(chain.begin(), chain.end());
-    return chain;
-  }
-
   void write_last_run(engine::Phase phase) {
-    nlohmann::ordered_json j;
-    char when[64];
-    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&started_wall));
-    j["result"] = std::string(engine::name_of(phase));
-    j["started_at"] = when;
-    j["duration_s"] = std::chrono::duration<double>(engine::Clock::now() - started).count();
-    j["critical_path"] = actual_critical_chain();
-    nlohmann::ordered_json services = nlohmann::ordered_json::object();
-    for (size_t i = 0; i < cfg.services.size(); ++i) {
-      const auto& v = engine.view(static_cast<Id>(i));
-      nlohmann::ordered_json s;
-      s["status"] = std::string(engine::name_of(v.state));
-      s["priority"] = std::string(config::name_of(cfg.services[i].priority));
-      s["attempts"] = v.attempts;
-      s["waiting_at"] = v.waiting_at ? nlohmann::ordered_json(since(started, v.waiting_at)) : nullptr;
-      s["spawned_at"] = v.spawned_at ? nlohmann::ordered_json(since(started, v.spawned_at)) : nullptr;
-      s["ready_at"] = v.ready_at ? nlohmann::ordered_json(since(started, v.ready_at)) : nullptr;
-      auto end = v.ready_at ? v.ready_at : v.ended_at;
-      s["duration_s"] =
-          v.spawned_at && end
-              ? nlohmann::ordered_json(std::chrono::duration<double>(*end - *v.spawned_at).count())
-              : nullptr;
-      s["error"] =
-          v.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(redact(v.error));
-      services[v.name] = s;
-    }
-    j["services"] = services;
-    std::string tmp = options.state_dir + "/last-run.json.tmp";
-    {
-      std::ofstream out(tmp);
-      out << j.dump(2) << "\n";
-    }
-    std::rename(tmp.c_str(), (options.state_dir + "/last-run.json").c_str());
-    last_run = j.dump(2) + "\n";
+    last_run =
+        report::last_run_json(phase, redacted_snapshot(), graph, started, started_wall, engine::Clock::now());
+    write_file_atomically(options.state_dir + "/last-run.json", last_run);
   }
 
   // --- the OS side -----------------------------------------------------------------------------

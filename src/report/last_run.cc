@@ -1,0 +1,75 @@
+#include "report/last_run.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace lineup::report {
+
+using engine::Id;
+using json = nlohmann::ordered_json;
+
+namespace {
+
+std::optional<engine::TimePoint> finish(const engine::ServiceView& v) {
+  return v.ready_at ? v.ready_at : v.ended_at;
+}
+
+json seconds_since(engine::TimePoint start, const std::optional<engine::TimePoint>& t) {
+  if (!t) return nullptr;
+  return std::chrono::duration<double>(*t - start).count();
+}
+
+}  // namespace
+
+std::vector<std::string> critical_chain(const graph::Graph& g, const engine::Snapshot& snap) {
+  auto done = [&](Id id) { return finish(snap.services[static_cast<size_t>(id)]); };
+  std::optional<Id> end;
+  for (size_t i = 0; i < snap.services.size(); ++i) {
+    auto f = done(static_cast<Id>(i));
+    if (f && (!end || *f > *done(*end))) end = static_cast<Id>(i);
+  }
+  std::vector<std::string> chain;
+  while (end) {
+    chain.push_back(snap.services[static_cast<size_t>(*end)].name);
+    std::optional<Id> next;
+    for (size_t e : g.dependencies(*end)) {
+      Id d = g.edges()[e].dependency;
+      auto f = done(d);
+      if (f && (!next || *f > *done(*next))) next = d;
+    }
+    end = next;
+  }
+  std::reverse(chain.begin(), chain.end());
+  return chain;
+}
+
+std::string last_run_json(engine::Phase result, const engine::Snapshot& snap, const graph::Graph& g,
+                          engine::TimePoint started, std::time_t started_wall, engine::TimePoint now) {
+  char when[64];
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&started_wall));
+  json j;
+  j["result"] = std::string(engine::name_of(result));
+  j["started_at"] = when;
+  j["duration_s"] = std::chrono::duration<double>(now - started).count();
+  j["critical_path"] = critical_chain(g, snap);
+  json services = json::object();
+  for (const auto& v : snap.services) {
+    json s;
+    s["status"] = std::string(engine::name_of(v.state));
+    s["priority"] = std::string(config::name_of(v.priority));
+    s["attempts"] = v.attempts;
+    s["waiting_at"] = seconds_since(started, v.waiting_at);
+    s["spawned_at"] = seconds_since(started, v.spawned_at);
+    s["ready_at"] = seconds_since(started, v.ready_at);
+    auto end = finish(v);
+    s["duration_s"] =
+        v.spawned_at && end ? json(std::chrono::duration<double>(*end - *v.spawned_at).count()) : json();
+    s["error"] = v.error.empty() ? json() : json(v.error);
+    services[v.name] = s;
+  }
+  j["services"] = services;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace lineup::report
