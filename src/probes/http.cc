@@ -16,6 +16,7 @@
 #include <regex>
 
 #include "probes/kinds.h"
+#include "probes/net.h"
 
 namespace lineup::probes {
 
@@ -56,28 +57,10 @@ std::optional<Url> parse_url(const std::string& url) {
   return u;
 }
 
-std::optional<asio::ip::tcp::endpoint> endpoint_of(const Url& u) {
-  int port = std::atoi(u.port.c_str());
-  if (port <= 0 || port > 65535) return std::nullopt;
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(u.host == "localhost" ? "127.0.0.1" : u.host, ec);
-  if (!ec) return asio::ip::tcp::endpoint(address, static_cast<unsigned short>(port));
-  addrinfo hints{}, *res = nullptr;
-  hints.ai_socktype = SOCK_STREAM;
-  if (::getaddrinfo(u.host.c_str(), nullptr, &hints, &res) != 0 || !res) return std::nullopt;
-  asio::ip::tcp::endpoint ep;
-  std::memcpy(ep.data(), res->ai_addr, res->ai_addrlen);
-  ::freeaddrinfo(res);
-  ep.port(static_cast<unsigned short>(port));
-  return ep;
-}
-
-std::string describe(const boost::system::error_code& ec) {
-  if (ec == asio::error::connection_refused) return "connection refused";
+std::string describe_http(const boost::system::error_code& ec) {
   if (ec == http::error::body_limit) return "response body larger than 1 MiB";
-  if (ec == asio::error::eof || ec == http::error::end_of_stream)
-    return "connection closed before a response";
-  return ec.message();
+  if (ec == http::error::end_of_stream) return "connection closed before a response";
+  return describe(ec);
 }
 
 bool status_ok(const config::HttpProbe& p, int status) {
@@ -141,7 +124,7 @@ void check_http(asio::io_context& io, const config::HttpProbe& p, Millis timeout
                                                : "not an http:// URL"});
     return;
   }
-  auto ep = endpoint_of(*url);
+  auto ep = resolve(url->host, std::atoi(url->port.c_str()));
   if (!ep) {
     done({false, fmt::format("cannot resolve {}", url->host)});
     return;
@@ -184,13 +167,13 @@ void check_http(asio::io_context& io, const config::HttpProbe& p, Millis timeout
   });
   s->socket.async_connect(*ep, [s](boost::system::error_code ec) {
     if (s->finished) return;
-    if (ec) return s->finish({false, describe(ec)});
+    if (ec) return s->finish({false, describe_http(ec)});
     http::async_write(s->socket, s->request, [s](boost::system::error_code ec, size_t) {
       if (s->finished) return;
-      if (ec) return s->finish({false, describe(ec)});
+      if (ec) return s->finish({false, describe_http(ec)});
       http::async_read(s->socket, s->buffer, s->parser, [s](boost::system::error_code ec, size_t) {
         if (s->finished) return;
-        if (ec) return s->finish({false, describe(ec)});
+        if (ec) return s->finish({false, describe_http(ec)});
         const auto& res = s->parser.get();
         s->finish(judge_http(s->probe, static_cast<int>(res.result_int()), res.body()));
       });

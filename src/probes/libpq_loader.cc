@@ -13,34 +13,38 @@
 
 #include "probes/kinds.h"
 
+// Every libpq function the postgres probe calls.
+#define LINEUP_PQ_FUNCTIONS(X) \
+  X(PQclear)                   \
+  X(PQconnectPoll)             \
+  X(PQconnectStartParams)      \
+  X(PQconninfoFree)            \
+  X(PQconninfoParse)           \
+  X(PQconsumeInput)            \
+  X(PQerrorMessage)            \
+  X(PQfinish)                  \
+  X(PQflush)                   \
+  X(PQfreemem)                 \
+  X(PQgetResult)               \
+  X(PQisBusy)                  \
+  X(PQntuples)                 \
+  X(PQresStatus)               \
+  X(PQresultErrorField)        \
+  X(PQresultErrorMessage)      \
+  X(PQresultStatus)            \
+  X(PQsendQuery)               \
+  X(PQsetnonblocking)          \
+  X(PQsocket)                  \
+  X(PQstatus)
+
 namespace lineup::probes {
 
 struct Libpq {
   void* handle = nullptr;
   std::string error;
-#define LINEUP_PQ(name) decltype(&::name) name = nullptr;
-  LINEUP_PQ(PQclear)
-  LINEUP_PQ(PQconnectPoll)
-  LINEUP_PQ(PQconnectStartParams)
-  LINEUP_PQ(PQconninfoFree)
-  LINEUP_PQ(PQconninfoParse)
-  LINEUP_PQ(PQconsumeInput)
-  LINEUP_PQ(PQerrorMessage)
-  LINEUP_PQ(PQfinish)
-  LINEUP_PQ(PQflush)
-  LINEUP_PQ(PQfreemem)
-  LINEUP_PQ(PQgetResult)
-  LINEUP_PQ(PQisBusy)
-  LINEUP_PQ(PQntuples)
-  LINEUP_PQ(PQresStatus)
-  LINEUP_PQ(PQresultErrorField)
-  LINEUP_PQ(PQresultErrorMessage)
-  LINEUP_PQ(PQresultStatus)
-  LINEUP_PQ(PQsendQuery)
-  LINEUP_PQ(PQsetnonblocking)
-  LINEUP_PQ(PQsocket)
-  LINEUP_PQ(PQstatus)
-#undef LINEUP_PQ
+#define LINEUP_PQ_FIELD(name) decltype(&::name) name = nullptr;
+  LINEUP_PQ_FUNCTIONS(LINEUP_PQ_FIELD)
+#undef LINEUP_PQ_FIELD
 
   Libpq() {
     handle = ::dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
@@ -53,29 +57,9 @@ struct Libpq {
       fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(handle, name));
       ok = ok && fn;
     };
-#define LINEUP_PQ(name) load(name, #name);
-    LINEUP_PQ(PQclear)
-    LINEUP_PQ(PQconnectPoll)
-    LINEUP_PQ(PQconnectStartParams)
-    LINEUP_PQ(PQconninfoFree)
-    LINEUP_PQ(PQconninfoParse)
-    LINEUP_PQ(PQconsumeInput)
-    LINEUP_PQ(PQerrorMessage)
-    LINEUP_PQ(PQfinish)
-    LINEUP_PQ(PQflush)
-    LINEUP_PQ(PQfreemem)
-    LINEUP_PQ(PQgetResult)
-    LINEUP_PQ(PQisBusy)
-    LINEUP_PQ(PQntuples)
-    LINEUP_PQ(PQresStatus)
-    LINEUP_PQ(PQresultErrorField)
-    LINEUP_PQ(PQresultErrorMessage)
-    LINEUP_PQ(PQresultStatus)
-    LINEUP_PQ(PQsendQuery)
-    LINEUP_PQ(PQsetnonblocking)
-    LINEUP_PQ(PQsocket)
-    LINEUP_PQ(PQstatus)
-#undef LINEUP_PQ
+#define LINEUP_PQ_LOAD(name) load(name, #name);
+    LINEUP_PQ_FUNCTIONS(LINEUP_PQ_LOAD)
+#undef LINEUP_PQ_LOAD
     if (!ok) error = "libpq.so.5 lacks a function lineup needs";
   }
 };

@@ -21,6 +21,7 @@
 #include <random>
 
 #include "probes/kinds.h"
+#include "probes/net.h"
 
 namespace lineup::probes {
 
@@ -94,29 +95,6 @@ std::variant<RedisUrl, std::string> parse_url(std::string_view s) {
     }
   }
   return u;
-}
-
-std::optional<asio::ip::tcp::endpoint> endpoint_of(const RedisUrl& u) {
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(u.host == "localhost" ? "127.0.0.1" : u.host, ec);
-  if (!ec) return asio::ip::tcp::endpoint(address, static_cast<unsigned short>(u.port));
-  // Numeric addresses are the norm here; a name is looked up once, synchronously.
-  addrinfo hints{}, *res = nullptr;
-  hints.ai_socktype = SOCK_STREAM;
-  if (::getaddrinfo(u.host.c_str(), nullptr, &hints, &res) != 0 || !res) return std::nullopt;
-  asio::ip::tcp::endpoint ep;
-  std::memcpy(ep.data(), res->ai_addr, res->ai_addrlen);
-  ::freeaddrinfo(res);
-  ep.port(static_cast<unsigned short>(u.port));
-  return ep;
-}
-
-std::string describe(const boost::system::error_code& ec) {
-  if (ec == asio::error::connection_refused) return "connection refused";
-  if (ec == asio::error::host_unreachable) return "host unreachable";
-  if (ec == asio::error::network_unreachable) return "network unreachable";
-  if (ec == asio::error::eof || ec == asio::error::connection_reset) return "connection closed by the server";
-  return ec.message();
 }
 
 std::string one_line(std::string_view s, size_t max = 200) {
@@ -225,7 +203,7 @@ void check_redis(asio::io_context& io, const config::RedisProbe& p, Millis timeo
   auto parsed = parse_url(p.url);
   if (auto* why = std::get_if<std::string>(&parsed)) return done({false, *why});
   const auto& url = std::get<RedisUrl>(parsed);
-  auto ep = endpoint_of(url);
+  auto ep = resolve(url.host, url.port);
   if (!ep) return done({false, fmt::format("cannot resolve {}", url.host)});
 
   auto c = std::make_shared<Check>(io);
