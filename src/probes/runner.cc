@@ -24,6 +24,7 @@ struct Runner::Impl {
     std::unique_ptr<asio::steady_timer> timer;
     std::vector<bool> log_seen;
     std::vector<std::optional<std::regex>> log_res;
+    std::string last_reason;  // the last result reported to the engine
     bool notify_seen = false;
     bool fd_seen = false;
     engine::TimePoint spawned_at;
@@ -65,6 +66,7 @@ struct Runner::Impl {
     auto& s = services[static_cast<size_t>(id)];
     std::fill(s.log_seen.begin(), s.log_seen.end(), false);
     s.notify_seen = s.fd_seen = false;
+    s.last_reason.clear();
     s.spawned_at = engine::Clock::now();
   }
 
@@ -143,8 +145,13 @@ struct Runner::Impl {
     auto& s = services[static_cast<size_t>(id)];
     if (gen != s.generation) return;
     const auto& p = probes(id, s.set)[s.layer];
-    host.feed(engine::ProbeStatus{id, r.reason});
-    if (s.generation != gen) return;  // the status report may have changed everything
+    // Only a changed result is news: a thousand probes saying "connected"
+    // every second must not wake the engine a thousand times.
+    if (r.reason != s.last_reason) {
+      s.last_reason = r.reason;
+      host.feed(engine::ProbeStatus{id, r.reason});
+      if (s.generation != gen) return;  // the status report may have changed everything
+    }
     if (r.ok) {
       s.failures = 0;
       s.passed_once = true;
