@@ -20,30 +20,8 @@ using lineup::testing::find_diag;
 using lineup::testing::load_yaml;
 using lineup::testing::TempProject;
 
-struct DiagCase {
-  const char* name;
-  const char* yaml;
-  Severity severity;
-  int line, column;
-  const char* message;
-  bool strict = false;
-};
-
-void check_diag_cases(std::span<const DiagCase> cases) {
-  for (const auto& c : cases) {
-    TempProject tmp;
-    project::LoadOptions o;
-    o.strict = c.strict;
-    auto p = load_yaml(tmp, c.yaml, {}, o);
-    const Diagnostic* d = find_diag(p.diags, c.severity, c.message);
-    ASSERT_TRUE(d) << c.name << ": no " << severity_name(c.severity) << " containing \"" << c.message
-                   << "\" in:\n"
-                   << dump(p.diags);
-    EXPECT_EQ(file_name(d->where.file), (tmp.dir() / "lineup.yaml").string()) << c.name;
-    EXPECT_EQ(d->where.line, c.line) << c.name << ": " << format(*d);
-    EXPECT_EQ(d->where.column, c.column) << c.name << ": " << format(*d);
-  }
-}
+using lineup::testing::check_diag_cases;
+using lineup::testing::DiagCase;
 
 TEST(Decode, MistakesAreReportedWhereTheyAre) {
   const DiagCase cases[] = {

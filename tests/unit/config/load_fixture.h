@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -75,6 +76,33 @@ inline size_t count_diags(const config::Diagnostics& diags, config::Severity sev
   for (const auto& d : diags.items())
     if (d.severity == severity && d.message.find(text) != std::string::npos) ++n;
   return n;
+}
+
+// One config mistake: where its diagnostic must point and what it must say.
+struct DiagCase {
+  const char* name;
+  const char* yaml;
+  config::Severity severity;
+  int line, column;
+  const char* message;
+  bool strict = false;
+};
+
+// Loads each case's YAML and checks that the diagnostic is there, in lineup.yaml, at line:column.
+inline void check_diag_cases(std::span<const DiagCase> cases) {
+  for (const auto& c : cases) {
+    TempProject tmp;
+    project::LoadOptions o;
+    o.strict = c.strict;
+    auto p = load_yaml(tmp, c.yaml, {}, o);
+    const config::Diagnostic* d = find_diag(p.diags, c.severity, c.message);
+    ASSERT_TRUE(d) << c.name << ": no " << config::severity_name(c.severity) << " containing \"" << c.message
+                   << "\" in:\n"
+                   << dump(p.diags);
+    EXPECT_EQ(config::file_name(d->where.file), (tmp.dir() / "lineup.yaml").string()) << c.name;
+    EXPECT_EQ(d->where.line, c.line) << c.name << ": " << config::format(*d);
+    EXPECT_EQ(d->where.column, c.column) << c.name << ": " << config::format(*d);
+  }
 }
 
 }  // namespace lineup::testing

@@ -17,13 +17,7 @@ using lineup::testing::load_yaml;
 using lineup::testing::TempProject;
 
 TEST(Validate, ProblemsAreReportedWhereTheyAre) {
-  struct Case {
-    const char* name;
-    const char* yaml;
-    Severity severity;
-    int line, column;
-    const char* message;
-  } cases[] = {
+  const lineup::testing::DiagCase cases[] = {
       {"two-service cycle",
        "services:\n"
        "  a:\n"
@@ -158,17 +152,7 @@ TEST(Validate, ProblemsAreReportedWhereTheyAre) {
        "      - tcp: 80\n",
        Severity::warning, 6, 9, "service \"a\" is a oneshot: `live:` probes never run"},
   };
-  for (const auto& c : cases) {
-    TempProject tmp;
-    auto p = load_yaml(tmp, c.yaml);
-    const Diagnostic* d = find_diag(p.diags, c.severity, c.message);
-    ASSERT_TRUE(d) << c.name << ": no " << severity_name(c.severity) << " containing \"" << c.message
-                   << "\" in:\n"
-                   << dump(p.diags);
-    EXPECT_EQ(file_name(d->where.file), (tmp.dir() / "lineup.yaml").string()) << c.name;
-    EXPECT_EQ(d->where.line, c.line) << c.name << ": " << format(*d);
-    EXPECT_EQ(d->where.column, c.column) << c.name << ": " << format(*d);
-  }
+  lineup::testing::check_diag_cases(cases);
 }
 
 TEST(Validate, OneDiagnosticPerCycle) {
