@@ -15,7 +15,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libpq-dev libhiredis-dev  # probes: real PostgreSQL and Redis protocols
   postgresql redis-server   # real servers for the integration tests
-  python3 procps iproute2
+  python3 procps iproute2 curl
 )
 
 missing=()

@@ -56,6 +56,60 @@ Routed ready(const View& v) {
   return {json_response(503, {{"status", "not ready"}, {"waiting_for", not_ready}}), std::nullopt};
 }
 
+// Prometheus text exposition (version 0.0.4): one family per metric, a
+// `service` label per service, label values escaped.
+std::string metrics_text(const View& v) {
+  auto label = [](std::string_view value) {
+    std::string out;
+    for (char c : value) {
+      if (c == '\\' || c == '"') out += '\\';
+      if (c == '\n') {
+        out += "\\n";
+        continue;
+      }
+      out += c;
+    }
+    return out;
+  };
+  std::string out;
+  auto family = [&](const char* name, const char* type, const char* help) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+  };
+  auto per_service = [&](const char* name, const char* type, const char* help, auto value) {
+    family(name, type, help);
+    for (const auto& s : v.snapshot.services)
+      out += fmt::format("{}{{service=\"{}\"}} {}\n", name, label(s.name), value(s));
+  };
+  per_service("lineup_service_up", "gauge", "1 while the service has a running process.",
+              [](const engine::ServiceView& s) { return s.pid != 0 ? 1 : 0; });
+  per_service("lineup_service_ready", "gauge", "1 while the service is ready (or a oneshot completed).",
+              [](const engine::ServiceView& s) {
+                return s.state == engine::State::ready || s.state == engine::State::completed ? 1 : 0;
+              });
+  per_service("lineup_service_restarts_total", "counter", "Restarts after failures.",
+              [](const engine::ServiceView& s) { return s.restarts; });
+  per_service("lineup_service_attempts_total", "counter", "Spawns, the first one included.",
+              [](const engine::ServiceView& s) { return s.attempts; });
+  per_service("lineup_service_startup_seconds", "gauge",
+              "Spawn to ready of the last attempt that became ready.", [](const engine::ServiceView& s) {
+                if (!s.spawned_at || !s.ready_at) return std::string("NaN");
+                return fmt::format("{:.6f}",
+                                   std::chrono::duration<double>(*s.ready_at - *s.spawned_at).count());
+              });
+  per_service(
+      "lineup_service_breaker_open", "gauge", "Circuit breaker: 0 closed, 1 half-open, 2 open.",
+      [](const engine::ServiceView& s) {
+        return s.breaker == engine::Breaker::open ? 2 : s.breaker == engine::Breaker::half_open ? 1 : 0;
+      });
+  family("lineup_service_state", "gauge", "1 for the state the service is in.");
+  for (const auto& s : v.snapshot.services)
+    out += fmt::format("lineup_service_state{{service=\"{}\",state=\"{}\"}} 1\n", label(s.name),
+                       engine::name_of(s.state));
+  family("lineup_stack_state", "gauge", "1 for the state the stack is in.");
+  out += fmt::format("lineup_stack_state{{state=\"{}\"}} 1\n", engine::name_of(v.snapshot.phase));
+  return out;
+}
+
 }  // namespace
 
 std::string service_json(const engine::ServiceView& s) {
@@ -76,6 +130,10 @@ Routed route(const Request& r, const View& v) {
     return {{200, "application/json", v.last_run_json}, {}};
   }
   if (path == "/v1/services") return get ? services(v) : Routed{error(405, "use GET"), {}};
+  if (path == "/metrics") {
+    if (!get) return {error(405, "use GET"), {}};
+    return {{200, "text/plain; version=0.0.4", metrics_text(v)}, {}};
+  }
   if (path == "/v1/down") {
     if (!post) return {error(405, "use POST"), {}};
     return {json_response(202, {{"status", "stopping"}}), Command{Command::Kind::down}};

@@ -17,6 +17,13 @@ check test "$(wc -l < db.starts)" = 2
 check test "$(ps_field db attempts)" = 2
 expect_exit 2 "$LINEUP" restart nosuch
 expect_contains 'no service named "nosuch"'
+# The same API serves Prometheus metrics and health over the socket.
+expect_exit 0 curl -sf --unix-socket .lineup/lineup.sock http://lineup/metrics
+expect_contains 'lineup_service_attempts_total{service="db"} 2'
+expect_contains 'lineup_stack_state{state="READY"} 1'
+expect_exit 0 curl -sf --unix-socket .lineup/lineup.sock http://lineup/health/ready
+expect_exit 0 curl -sf --unix-socket .lineup/lineup.sock http://lineup/health/startup
+expect_contains '"critical_path"'
 expect_exit 0 "$LINEUP" down
 expect_no_leftovers
 check test ! -e .lineup/lineup.sock
