@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/as_tuple.hpp>
@@ -11,8 +12,12 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <deque>
+#include <memory>
+#include <vector>
 
 namespace lineup::api {
 
@@ -43,6 +48,10 @@ struct Server::Impl {
       auto result = co_await (std::move(read) || timer.async_wait(asio::use_awaitable));
       if (result.index() == 1) co_return;  // idle or too slow: drop it
       auto& req = parser.get();
+      if (req.method() == http::verb::get && req.target().substr(0, req.target().find('?')) == "/v1/events") {
+        co_await stream_events(socket);
+        co_return;
+      }
       Request r{std::string(req.method_string()), std::string(req.target()), req.body()};
       engine::Snapshot snap = hooks.snapshot();
       std::string last_run = hooks.last_run_json();
@@ -59,6 +68,57 @@ struct Server::Impl {
     }
   }
 
+  // Server-sent events: the current snapshot first, then one JSON object per
+  // state change. A subscriber that falls more than kMaxQueued events behind
+  // is dropped rather than buffered without bound.
+  struct Subscriber {
+    explicit Subscriber(asio::io_context& io) : wake(io) {
+      wake.expires_at(asio::steady_timer::time_point::max());
+    }
+    std::deque<std::string> queue;
+    asio::steady_timer wake;
+    bool dropped = false;
+  };
+  static constexpr size_t kMaxQueued = 4096;
+
+  asio::awaitable<void> stream_events(local::socket& socket) {
+    auto sub = std::make_shared<Subscriber>(io);
+    subscribers.push_back(sub);
+    std::string head =
+        "HTTP/1.1 200 OK\r\nServer: lineup\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+        "Connection: close\r\n\r\n";
+    engine::Snapshot snap = hooks.snapshot();
+    std::string first = route({"GET", "/v1/services", ""}, View{snap, std::string()}).response.body;
+    if (!first.empty() && first.back() == '\n') first.pop_back();
+    head += "event: snapshot\ndata: " + first + "\n\n";
+    auto [ec, n] = co_await asio::async_write(socket, asio::buffer(head),
+                                              asio::experimental::as_tuple(asio::use_awaitable));
+    while (!ec && !sub->dropped) {
+      if (sub->queue.empty()) {
+        co_await sub->wake.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+        sub->wake.expires_at(asio::steady_timer::time_point::max());
+        continue;
+      }
+      std::string chunk;
+      for (auto& e : sub->queue) chunk += "data: " + e + "\n\n";
+      sub->queue.clear();
+      std::tie(ec, n) = co_await asio::async_write(socket, asio::buffer(chunk),
+                                                   asio::experimental::as_tuple(asio::use_awaitable));
+    }
+    std::erase(subscribers, sub);
+  }
+
+  void publish(const std::string& event) {
+    for (auto& sub : subscribers) {
+      if (sub->queue.size() >= kMaxQueued) {
+        sub->dropped = true;
+      } else {
+        sub->queue.push_back(event);
+      }
+      sub->wake.cancel();
+    }
+  }
+
   asio::awaitable<void> accept_loop() {
     for (;;) {
       auto [ec, socket] = co_await acceptor.async_accept(asio::experimental::as_tuple(asio::use_awaitable));
@@ -72,6 +132,7 @@ struct Server::Impl {
   ServerHooks hooks;
   local::acceptor acceptor;
   std::string path;
+  std::vector<std::shared_ptr<Subscriber>> subscribers;
 };
 
 Server::Server(asio::io_context& io, ServerHooks hooks)
@@ -94,6 +155,10 @@ Result<Ok> Server::listen_unix(const std::string& path) {
   impl_->path = path;
   asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
   return Ok{};
+}
+
+void Server::publish(const std::string& event_json) {
+  impl_->publish(event_json);
 }
 
 void Server::close() {

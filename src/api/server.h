@@ -27,6 +27,8 @@ class Server {
 
   // Listens on a Unix socket path (created with mode 0600; a stale file is replaced).
   Result<Ok> listen_unix(const std::string& path);
+  // One JSON object to every `GET /v1/events` subscriber.
+  void publish(const std::string& event_json);
   void close();
 
  private:

@@ -502,6 +502,14 @@ struct Supervisor::Impl : probes::Host {
   void do_notice(const engine::Notice& n) {
     state_changed();
     const auto& name = cfg.services[static_cast<size_t>(n.id)].name;
+    if (server) {
+      nlohmann::json e = {{"time", std::chrono::duration<double>(engine::Clock::now() - started).count()},
+                          {"service", name},
+                          {"from", std::string(engine::name_of(n.from))},
+                          {"to", std::string(engine::name_of(n.to))}};
+      if (!n.message.empty()) e["message"] = redact(n.message);
+      server->publish(e.dump());
+    }
     if (options.json_events) {
       nlohmann::json j = {{"time", std::chrono::duration<double>(engine::Clock::now() - started).count()},
                           {"service", name},
@@ -546,6 +554,11 @@ struct Supervisor::Impl : probes::Host {
   void do_phase(engine::Phase phase) {
     using engine::Phase;
     write_state();
+    if (server)
+      server->publish(
+          nlohmann::json{{"time", std::chrono::duration<double>(engine::Clock::now() - started).count()},
+                         {"stack", std::string(engine::name_of(phase))}}
+              .dump());
     if (phase == Phase::ready || phase == Phase::degraded || phase == Phase::failed) {
       if (!result_reported) {
         result_reported = true;
