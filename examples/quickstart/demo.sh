@@ -16,5 +16,6 @@ step "lineup plan";         "$bin" plan
 step "lineup up --detach";  "$bin" up --detach || true
 step "lineup ps";           "$bin" ps
 step "lineup logs --tail 3"; "$bin" logs --tail 3
+step "lineup report";       "$bin" report
 step "lineup plan (now with the durations of this run)"; "$bin" plan
 step "lineup down";         "$bin" down

@@ -37,6 +37,7 @@ void register_ps(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_logs(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_service_actions(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_wait(CLI::App& app, const GlobalOptions& g, Action& action);
+void register_report(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_version(CLI::App& app, Action& action);
 
 int run(int argc, char** argv);

@@ -26,4 +26,12 @@ expect_exit 0 "$LINEUP" down
 expect_no_leftovers
 # The report of the run names the critical chain through the slow service.
 python3 -c 'import json; d=json.load(open(".lineup/last-run.json")); assert d["result"]=="READY", d; assert d["critical_path"]==["slow","d"], d["critical_path"]' && pass || fail "critical path"
+expect_exit 0 "$LINEUP" report
+expect_contains "READY in"
+expect_contains "slow @0."
+expect_contains "└ d @"
+expect_exit 0 "$LINEUP" report --format svg -o timeline.svg
+check grep -q "</svg>" timeline.svg
+expect_exit 0 "$LINEUP" report --format trace
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert any(e["ph"]=="X" for e in d["traceEvents"])' "$OUT" && pass || fail "trace json"
 finish
