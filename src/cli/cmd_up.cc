@@ -5,6 +5,7 @@
 //   exit code: 0 READY, 3 DEGRADED, 1 FAILED, 130/143 after Ctrl-C/SIGTERM.
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
@@ -76,6 +77,13 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
   }
 
   std::string state_dir = runtime::state_dir_of(cfg.project_dir);
+  // Another user who can write .lineup/ could replace the socket or the logs.
+  if (struct stat st;
+      ::stat(state_dir.c_str(), &st) == 0 && ((st.st_mode & S_IWOTH) || st.st_uid != ::geteuid())) {
+    fmt::print(stderr, "lineup: {} is {}; refusing to start (chmod o-w, or remove it)\n", state_dir,
+               (st.st_mode & S_IWOTH) ? "writable by other users" : "owned by another user");
+    return kFailed;
+  }
   int lock = runtime::take_lock(state_dir);
   if (lock < 0) {
     auto pids = runtime::read_pids(state_dir);

@@ -10,4 +10,12 @@ expect_exit 0 "$LINEUP" down
 expect_no_leftovers
 expect_exit 0 "$LINEUP" down
 expect_contains "nothing is running"
+# A state directory that other users can write is refused.
+chmod o+w .lineup
+expect_exit 1 "$LINEUP" up -d
+expect_contains "writable by other users"
+chmod o-w .lineup
+expect_exit 0 "$LINEUP" up -d
+expect_exit 0 "$LINEUP" down
+expect_no_leftovers
 finish
