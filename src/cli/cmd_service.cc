@@ -64,9 +64,13 @@ int run_action(const GlobalOptions& g, const std::string& action, const std::vec
 }  // namespace
 
 void register_service_actions(CLI::App& app, const GlobalOptions& g, Action& action) {
-  for (const char* verb : {"start", "stop", "restart"}) {
+  static constexpr std::pair<const char*, const char*> verbs[] = {
+      {"start", "Start services (and what they depend on) of the running stack"},
+      {"stop", "Stop services of the running stack"},
+      {"restart", "Restart services of the running stack (and their restart: true dependents)"}};
+  for (auto [verb, help] : verbs) {
     auto services = std::make_shared<std::vector<std::string>>();
-    auto* cmd = app.add_subcommand(verb, fmt::format("{} services of the running stack", verb));
+    auto* cmd = app.add_subcommand(verb, help);
     cmd->add_option("services", *services, "Service names")->required();
     std::string v = verb;
     cmd->callback(
