@@ -197,8 +197,6 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
             case Timer::stable:
               if (v.view.state == State::ready) v.tracker.on_stable();
               break;
-            case Timer::deadline:
-              break;
           }
         } else if constexpr (std::is_same_v<E, StartRequested>) {
           request_start(e.id);
@@ -541,7 +539,6 @@ void Engine::exited(Id id, int code, int signal) {
   if (!v.alive) return;
   v.alive = false;
   v.view.pid = 0;
-  bool was_counted = v.counted_running;
   if (v.counted_running) {
     v.counted_running = false;
     --starting_count_;
@@ -594,7 +591,6 @@ void Engine::exited(Id id, int code, int signal) {
       }
       break;
     default:
-      (void)was_counted;
       break;
   }
 }

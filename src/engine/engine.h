@@ -88,7 +88,7 @@ enum class Phase { starting, ready, degraded, failed, stopping, stopped };
 std::string_view name_of(State s);
 std::string_view name_of(Phase p);
 
-enum class Timer { startup, backoff, grace, stable, cooldown, deadline };
+enum class Timer { startup, backoff, grace, stable, cooldown };
 enum class ProbeSet { none, ready, live };
 
 // --- events -------------------------------------------------------------------------------------

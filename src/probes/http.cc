@@ -129,27 +129,14 @@ void check_http(asio::io_context& io, const config::HttpProbe& p, Millis timeout
     done({false, fmt::format("cannot resolve {}", url->host)});
     return;
   }
-  struct Shared {
-    Shared(asio::io_context& io) : socket(io), timer(io) {}
-    beast::tcp_stream::socket_type socket;
-    asio::steady_timer timer;
+  struct Shared : SocketCheck {
+    using SocketCheck::SocketCheck;
     beast::flat_buffer buffer;
     http::request<http::empty_body> request;
     http::response_parser<http::string_body> parser;
-    bool finished = false;
-    Done done;
     config::HttpProbe probe;
-    void finish(Result r) {
-      if (finished) return;
-      finished = true;
-      timer.cancel();
-      boost::system::error_code ignore;
-      socket.close(ignore);
-      done(std::move(r));
-    }
   };
-  auto s = std::make_shared<Shared>(io);
-  s->done = std::move(done);
+  auto s = std::make_shared<Shared>(io, std::move(done));
   s->probe = p;
   s->parser.body_limit(kMaxBody);
   s->parser.header_limit(64 * 1024);
@@ -161,10 +148,7 @@ void check_http(asio::io_context& io, const config::HttpProbe& p, Millis timeout
   s->request.set(http::field::connection, "close");
   for (const auto& [name, value] : p.headers) s->request.set(name, value);
 
-  s->timer.expires_after(timeout);
-  s->timer.async_wait([s, timeout](boost::system::error_code ec) {
-    if (!ec) s->finish({false, fmt::format("timeout after {}", format_duration(timeout))});
-  });
+  SocketCheck::arm(s, timeout);
   s->socket.async_connect(*ep, [s](boost::system::error_code ec) {
     if (s->finished) return;
     if (ec) return s->finish({false, describe_http(ec)});

@@ -131,31 +131,18 @@ std::string shown(const redisReply& r) {
   }
 }
 
-struct Check : std::enable_shared_from_this<Check> {
-  explicit Check(asio::io_context& io) : socket(io), timer(io) {}
-  ~Check() {
+struct Check : SocketCheck, std::enable_shared_from_this<Check> {
+  using SocketCheck::SocketCheck;
+  ~Check() override {
     if (reader) redisReaderFree(reader);
   }
-  asio::ip::tcp::socket socket;
-  asio::steady_timer timer;
   redisReader* reader = nullptr;
   std::string request;
   std::vector<Judge> judges;
   size_t next = 0;
   size_t received = 0;
   std::array<char, 16 * 1024> buffer;
-  bool finished = false;
   std::string success = "PONG";
-  Done done;
-
-  void finish(Result r) {
-    if (finished) return;
-    finished = true;
-    timer.cancel();
-    boost::system::error_code ignore;
-    socket.close(ignore);
-    done(std::move(r));
-  }
 
   void command(std::vector<std::string> argv, Judge judge) {
     std::vector<const char*> args;
@@ -206,8 +193,7 @@ void check_redis(asio::io_context& io, const config::RedisProbe& p, Millis timeo
   auto ep = resolve(url.host, url.port);
   if (!ep) return done({false, fmt::format("cannot resolve {}", url.host)});
 
-  auto c = std::make_shared<Check>(io);
-  c->done = std::move(done);
+  auto c = std::make_shared<Check>(io, std::move(done));
   c->reader = redisReaderCreate();
   if (!c->reader) return c->finish({false, "out of memory"});
 
@@ -265,10 +251,7 @@ void check_redis(asio::io_context& io, const config::RedisProbe& p, Millis timeo
     c->success += ", loaded";
   }
 
-  c->timer.expires_after(timeout);
-  c->timer.async_wait([c, timeout](boost::system::error_code ec) {
-    if (!ec) c->finish({false, fmt::format("timeout after {}", format_duration(timeout))});
-  });
+  SocketCheck::arm(c, timeout);
   c->socket.async_connect(*ep, [c](boost::system::error_code ec) {
     if (c->finished) return;
     if (ec) return c->finish({false, describe(ec)});

