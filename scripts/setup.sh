@@ -16,6 +16,7 @@ packages=(
   libpq-dev libhiredis-dev  # probes: real PostgreSQL and Redis protocols
   postgresql redis-server   # real servers for the integration tests
   python3 procps iproute2 curl
+  python3-prometheus-client # tests parse /metrics with Prometheus' own text parser
   systemd                   # systemd-notify, for the sd_notify scenario test
 )
 

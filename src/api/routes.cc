@@ -56,21 +56,44 @@ Routed ready(const View& v) {
   return {json_response(503, {{"status", "not ready"}, {"waiting_for", not_ready}}), std::nullopt};
 }
 
+std::string escape_label(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+template <class Family>
+void probe_metrics(const std::vector<probes::ProbeStats>& stats, std::string& out, Family& family) {
+  family("lineup_probe_duration_seconds", "histogram", "Time from the start of a probe check to its result.");
+  for (const auto& p : stats) {
+    std::string labels = fmt::format("service=\"{}\",kind=\"{}\"", escape_label(p.service), p.kind);
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < p.kBuckets.size(); ++i) {
+      cumulative += p.in_bucket[i];
+      out += fmt::format("lineup_probe_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels, p.kBuckets[i],
+                         cumulative);
+    }
+    out += fmt::format("lineup_probe_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels, p.count);
+    out += fmt::format("lineup_probe_duration_seconds_sum{{{}}} {:.6f}\n", labels, p.sum_seconds);
+    out += fmt::format("lineup_probe_duration_seconds_count{{{}}} {}\n", labels, p.count);
+  }
+  family("lineup_probe_failures_total", "counter", "Probe checks that failed.");
+  for (const auto& p : stats)
+    out += fmt::format("lineup_probe_failures_total{{service=\"{}\",kind=\"{}\"}} {}\n",
+                       escape_label(p.service), p.kind, p.failures);
+}
+
 // Prometheus text exposition (version 0.0.4): one family per metric, a
 // `service` label per service, label values escaped.
 std::string metrics_text(const View& v) {
-  auto label = [](std::string_view value) {
-    std::string out;
-    for (char c : value) {
-      if (c == '\\' || c == '"') out += '\\';
-      if (c == '\n') {
-        out += "\\n";
-        continue;
-      }
-      out += c;
-    }
-    return out;
-  };
+  auto label = escape_label;
   std::string out;
   auto family = [&](const char* name, const char* type, const char* help) {
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
@@ -105,6 +128,7 @@ std::string metrics_text(const View& v) {
   for (const auto& s : v.snapshot.services)
     out += fmt::format("lineup_service_state{{service=\"{}\",state=\"{}\"}} 1\n", label(s.name),
                        engine::name_of(s.state));
+  if (v.probe_stats) probe_metrics(*v.probe_stats, out, family);
   family("lineup_stack_state", "gauge", "1 for the state the stack is in.");
   out += fmt::format("lineup_stack_state{{state=\"{}\"}} 1\n", engine::name_of(v.snapshot.phase));
   return out;

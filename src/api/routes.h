@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "probes/stats.h"
 
 namespace lineup::api {
 
@@ -34,6 +35,7 @@ struct Command {
 struct View {
   const engine::Snapshot& snapshot;
   const std::string& last_run_json;  // the startup report, "" before it exists
+  const std::vector<probes::ProbeStats>* probe_stats = nullptr;
 };
 
 struct Routed {

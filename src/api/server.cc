@@ -9,6 +9,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -16,6 +17,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <deque>
+#include <list>
 #include <memory>
 #include <vector>
 
@@ -26,28 +28,98 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using namespace asio::experimental::awaitable_operators;
 using local = asio::local::stream_protocol;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
 
 namespace {
-constexpr size_t kMaxHeader = 8 * 1024;
+constexpr size_t kMaxHeader = 8 * 1024;  // request line + headers; also bounds the header count
 constexpr size_t kMaxBody = 64 * 1024;
-constexpr auto kIdle = std::chrono::seconds(10);
+constexpr auto kIdle = std::chrono::seconds(10);  // to read one request, or to write one response
+constexpr size_t kMaxSessions = 128;              // more connections are closed on accept
+constexpr auto tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
+
+// Compares every byte of the expected token whatever the given one holds, so
+// the time taken does not tell an attacker how much of a guess was right.
+bool same_token(std::string_view given, std::string_view want) {
+  unsigned diff = given.size() != want.size() ? 1u : 0u;
+  for (size_t i = 0; i < want.size(); ++i)
+    diff |= static_cast<unsigned char>(want[i]) ^ static_cast<unsigned char>(i < given.size() ? given[i] : 0);
+  return diff == 0;
+}
+
+bool authorized(const http::request<http::string_body>& req, const std::string& token) {
+  if (token.empty()) return true;
+  std::string_view value = req[http::field::authorization];
+  constexpr std::string_view scheme = "Bearer ";
+  bool has_scheme = value.starts_with(scheme);
+  return same_token(has_scheme ? value.substr(scheme.size()) : std::string_view(), token) && has_scheme;
+}
+
+using HttpResponse = http::response<http::string_body>;
+
+HttpResponse make_response(int status, unsigned version, std::string_view content_type, std::string body,
+                           bool keep_alive) {
+  HttpResponse res{static_cast<http::status>(status), version};
+  res.set(http::field::server, "lineup");
+  if (status == 401) res.set(http::field::www_authenticate, "Bearer");
+  if (!content_type.empty()) res.set(http::field::content_type, content_type);
+  res.keep_alive(keep_alive);
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+// The status for a request the parser refused.
+int refusal(const error_code& ec) {
+  if (ec == http::error::header_limit) return 431;
+  if (ec == http::error::body_limit) return 413;
+  return 400;
+}
 }  // namespace
 
 struct Server::Impl {
-  Impl(asio::io_context& io, ServerHooks hooks) : io(io), hooks(std::move(hooks)), acceptor(io) {}
+  Impl(asio::io_context& io, ServerHooks hooks) : io(io), hooks(std::move(hooks)) {}
 
-  asio::awaitable<void> session(local::socket socket) {
+  // Runs `op` (an awaitable of (error_code, size_t)) with a deadline.
+  template <class Op>
+  asio::awaitable<error_code> within(Op op) {
+    asio::steady_timer timer(io);
+    timer.expires_after(kIdle);
+    auto result = co_await (std::move(op) || timer.async_wait(tuple_awaitable));
+    if (result.index() == 1) co_return asio::error::timed_out;
+    co_return std::get<0>(std::get<0>(result));
+  }
+
+  template <class Socket>
+  asio::awaitable<void> session(Socket socket, const std::string& token) {
+    ++sessions;
+    struct Count {
+      size_t& n;
+      ~Count() { --n; }
+    } count{sessions};
     beast::flat_buffer buffer(kMaxHeader + kMaxBody);
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(kMaxHeader);
       parser.body_limit(kMaxBody);
-      asio::steady_timer timer(io);
-      timer.expires_after(kIdle);
-      auto read = http::async_read(socket, buffer, parser, asio::use_awaitable);
-      auto result = co_await (std::move(read) || timer.async_wait(asio::use_awaitable));
-      if (result.index() == 1) co_return;  // idle or too slow: drop it
+      error_code ec = co_await within(http::async_read(socket, buffer, parser, tuple_awaitable));
+      if (ec == asio::error::timed_out || ec == http::error::end_of_stream || ec == asio::error::eof ||
+          ec == asio::error::connection_reset)
+        co_return;
+      if (ec) {  // too large or malformed: say why, then hang up
+        int status = refusal(ec);
+        HttpResponse res = make_response(
+            status, 11, "application/json",
+            fmt::format("{{\"error\":\"{}\"}}\n", status == 400 ? "malformed request" : ec.message()), false);
+        co_await within(http::async_write(socket, res, tuple_awaitable));
+        co_return;
+      }
       auto& req = parser.get();
+      if (!authorized(req, token)) {
+        HttpResponse res = make_response(401, req.version(), "", "", false);
+        co_await within(http::async_write(socket, res, tuple_awaitable));
+        co_return;
+      }
       if (req.method() == http::verb::get && req.target().substr(0, req.target().find('?')) == "/v1/events") {
         co_await stream_events(socket);
         co_return;
@@ -55,22 +127,24 @@ struct Server::Impl {
       Request r{std::string(req.method_string()), std::string(req.target()), req.body()};
       engine::Snapshot snap = hooks.snapshot();
       std::string last_run = hooks.last_run_json();
-      Routed routed = route(r, View{snap, last_run});
+      Routed routed = route(r, View{snap, last_run, hooks.probe_stats ? &hooks.probe_stats() : nullptr});
       if (routed.command) hooks.execute(*routed.command);
-      http::response<http::string_body> res{static_cast<http::status>(routed.response.status), req.version()};
-      res.set(http::field::server, "lineup");
-      res.set(http::field::content_type, routed.response.content_type);
-      res.keep_alive(req.keep_alive());
-      if (req.method() != http::verb::head) res.body() = std::move(routed.response.body);
-      res.prepare_payload();
-      co_await http::async_write(socket, res, asio::use_awaitable);
-      if (!res.keep_alive()) co_return;
+      // (Locals, not temporaries, around co_await: GCC 12 destroys some
+      // temporaries of a co_await expression twice.)
+      bool head = req.method() == http::verb::head;
+      HttpResponse res =
+          make_response(routed.response.status, req.version(), routed.response.content_type,
+                        head ? std::string() : std::move(routed.response.body), req.keep_alive());
+      if (head) res.content_length(routed.response.body.size());
+      error_code written = co_await within(http::async_write(socket, res, tuple_awaitable));
+      if (written || !req.keep_alive()) co_return;
     }
   }
 
   // Server-sent events: the current snapshot first, then one JSON object per
   // state change. A subscriber that falls more than kMaxQueued events behind
-  // is dropped rather than buffered without bound.
+  // is dropped rather than buffered without bound; one that hangs up is
+  // noticed at once (a read that completes), not at the next event.
   struct Subscriber {
     explicit Subscriber(asio::io_context& io) : wake(io) {
       wake.expires_at(asio::steady_timer::time_point::max());
@@ -81,7 +155,8 @@ struct Server::Impl {
   };
   static constexpr size_t kMaxQueued = 4096;
 
-  asio::awaitable<void> stream_events(local::socket& socket) {
+  template <class Socket>
+  asio::awaitable<void> stream_events(Socket& socket) {
     auto sub = std::make_shared<Subscriber>(io);
     subscribers.push_back(sub);
     std::string head =
@@ -91,19 +166,20 @@ struct Server::Impl {
     std::string first = route({"GET", "/v1/services", ""}, View{snap, std::string()}).response.body;
     if (!first.empty() && first.back() == '\n') first.pop_back();
     head += "event: snapshot\ndata: " + first + "\n\n";
-    auto [ec, n] = co_await asio::async_write(socket, asio::buffer(head),
-                                              asio::experimental::as_tuple(asio::use_awaitable));
+    error_code ec = co_await within(asio::async_write(socket, asio::buffer(head), tuple_awaitable));
+    char scratch[256];
     while (!ec && !sub->dropped) {
       if (sub->queue.empty()) {
-        co_await sub->wake.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+        auto woke = co_await (sub->wake.async_wait(tuple_awaitable) ||
+                              socket.async_read_some(asio::buffer(scratch), tuple_awaitable));
+        if (woke.index() == 1) break;  // the client hung up (or spoke out of turn)
         sub->wake.expires_at(asio::steady_timer::time_point::max());
         continue;
       }
       std::string chunk;
       for (auto& e : sub->queue) chunk += "data: " + e + "\n\n";
       sub->queue.clear();
-      std::tie(ec, n) = co_await asio::async_write(socket, asio::buffer(chunk),
-                                                   asio::experimental::as_tuple(asio::use_awaitable));
+      ec = co_await within(asio::async_write(socket, asio::buffer(chunk), tuple_awaitable));
     }
     std::erase(subscribers, sub);
   }
@@ -119,19 +195,26 @@ struct Server::Impl {
     }
   }
 
-  asio::awaitable<void> accept_loop() {
+  template <class Acceptor>
+  asio::awaitable<void> accept_loop(Acceptor& acceptor, const std::string& token) {
     for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::experimental::as_tuple(asio::use_awaitable));
+      auto [ec, socket] = co_await acceptor.async_accept(tuple_awaitable);
       if (ec == asio::error::operation_aborted) co_return;
-      if (ec) continue;  // EMFILE and friends: keep serving the others
-      asio::co_spawn(io, session(std::move(socket)), [](std::exception_ptr) {});
+      if (ec) continue;                        // EMFILE and friends: keep serving the others
+      if (sessions >= kMaxSessions) continue;  // the socket closes as it goes out of scope
+      asio::co_spawn(io, session(std::move(socket), token), [](std::exception_ptr) {});
     }
   }
 
   asio::io_context& io;
   ServerHooks hooks;
-  local::acceptor acceptor;
-  std::string path;
+  // Lists: accept loops hold references to their acceptor and token.
+  std::list<local::acceptor> unix_acceptors;
+  std::list<tcp::acceptor> tcp_acceptors;
+  std::vector<std::string> paths;
+  const std::string no_token;
+  std::list<std::string> tokens;
+  size_t sessions = 0;
   std::vector<std::shared_ptr<Subscriber>> subscribers;
 };
 
@@ -143,17 +226,34 @@ Server::~Server() {
 
 Result<Ok> Server::listen_unix(const std::string& path) {
   ::unlink(path.c_str());  // a socket file left by a killed lineup
-  boost::system::error_code ec;
+  error_code ec;
+  auto& acceptor = impl_->unix_acceptors.emplace_back(impl_->io);
   // umask so the socket is born 0600: no window in which others could connect.
   mode_t old = ::umask(0077);
-  impl_->acceptor.open(local(), ec);
-  if (!ec) impl_->acceptor.bind(local::endpoint(path), ec);
+  acceptor.open(local(), ec);
+  if (!ec) acceptor.bind(local::endpoint(path), ec);
   ::umask(old);
-  if (!ec) impl_->acceptor.listen(64, ec);
+  if (!ec) acceptor.listen(64, ec);
   if (ec) return unexpected(fmt::format("{}: {}", path, ec.message()));
   ::chmod(path.c_str(), 0600);
-  impl_->path = path;
-  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+  impl_->paths.push_back(path);
+  asio::co_spawn(impl_->io, impl_->accept_loop(acceptor, impl_->no_token), asio::detached);
+  return Ok{};
+}
+
+Result<Ok> Server::listen_tcp(const std::string& host, uint16_t port, std::string token) {
+  error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) return unexpected(fmt::format("{}: {}", host, ec.message()));
+  tcp::endpoint endpoint(address, port);
+  auto& acceptor = impl_->tcp_acceptors.emplace_back(impl_->io);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(64, ec);
+  if (ec) return unexpected(fmt::format("{}:{}: {}", host, port, ec.message()));
+  const std::string& kept = impl_->tokens.emplace_back(std::move(token));
+  asio::co_spawn(impl_->io, impl_->accept_loop(acceptor, kept), asio::detached);
   return Ok{};
 }
 
@@ -163,10 +263,11 @@ void Server::publish(const std::string& event_json) {
 
 void Server::close() {
   if (!impl_) return;
-  boost::system::error_code ec;
-  impl_->acceptor.close(ec);
-  if (!impl_->path.empty()) ::unlink(impl_->path.c_str());
-  impl_->path.clear();
+  error_code ec;
+  for (auto& a : impl_->unix_acceptors) a.close(ec);
+  for (auto& a : impl_->tcp_acceptors) a.close(ec);
+  for (const auto& path : impl_->paths) ::unlink(path.c_str());
+  impl_->paths.clear();
 }
 
 }  // namespace lineup::api

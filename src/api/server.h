@@ -18,6 +18,7 @@ struct ServerHooks {
   std::function<engine::Snapshot()> snapshot;
   std::function<std::string()> last_run_json;
   std::function<void(const Command&)> execute;
+  std::function<const std::vector<probes::ProbeStats>&()> probe_stats;
 };
 
 class Server {
@@ -27,6 +28,10 @@ class Server {
 
   // Listens on a Unix socket path (created with mode 0600; a stale file is replaced).
   Result<Ok> listen_unix(const std::string& path);
+  // Listens on TCP. With a non-empty token every request on this listener
+  // must carry `Authorization: Bearer TOKEN`; others get 401 and nothing else.
+  // (Binding beyond loopback without a token is refused by validation.)
+  Result<Ok> listen_tcp(const std::string& host, uint16_t port, std::string token);
   // One JSON object to every `GET /v1/events` subscriber.
   void publish(const std::string& event_json);
   void close();

@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "config/validate.h"
 #include "runtime/guardian.h"
 #include "runtime/state_dir.h"
 #include "runtime/supervisor.h"
@@ -100,6 +101,9 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
   so.startup_timeout = timeout;
   so.color = use_color(g, stdout);
   so.redactor = config::Redactor(cfg, p->variables);
+  if (!cfg.api.token_env.empty())
+    if (const std::string* token = config::find_variable(cfg, p->variables, cfg.api.token_env))
+      so.api_token = *token;
 
   int result_pipe[2] = {-1, -1};
   if (o.detach) {

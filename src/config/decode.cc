@@ -302,7 +302,9 @@ class Decoder {
   void api(const Node& n, Api& api) {
     if (!r_.expect_map(n, "api")) return;
     check_keys(n, kApiKeys, {}, "in api", ctx_.strict, diags_);
+    api.where = n.where;
     if (const Node* l = n.find("listen")) {
+      api.where = l->where;
       if (auto s = r_.string(*l, "api.listen")) api.listen = *s;
     }
     if (const Node* t = n.find("token_env"))

@@ -168,7 +168,8 @@ struct ProfileSettings {
 
 struct Api {
   std::string listen = "unix:.lineup/lineup.sock";
-  std::string token_env;
+  std::string token_env;  // names the variable that holds the bearer token of a TCP listener
+  Location where;         // of `api.listen`
 };
 
 struct Config {

@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "config/listen.h"
 #include "util/strings.h"
 
 namespace lineup::config {
@@ -103,19 +104,43 @@ void check_ports(const Config& cfg, Diagnostics& diags) {
   }
 }
 
+bool variable_set(const Config& cfg, const Variables& vars, std::string_view name) {
+  const std::string* v = find_variable(cfg, vars, name);
+  return v && !v->empty();
+}
+
 void check_required_env(const Config& cfg, const Variables& vars, uint32_t main_file, Diagnostics& diags) {
   std::vector<std::string> missing;
-  for (const auto& name : cfg.require_env) {
-    const std::string* v = vars.get(name);
-    bool set = v && !v->empty();
-    if (!set)
-      for (const auto& [k, val] : cfg.environment) set = set || (k == name && !val.empty());
-    if (!set) missing.push_back(name);
-  }
+  for (const auto& name : cfg.require_env)
+    if (!variable_set(cfg, vars, name)) missing.push_back(name);
   if (!missing.empty())
     diags.error({main_file, 0, 0}, fmt::format("missing required environment variables: {} (set them in the "
                                                "environment or in an env file)",
                                                join(missing, ", ")));
+}
+
+// A TCP API can start and stop every service: beyond loopback it needs a
+// token, and a configured token must exist before anything starts.
+void check_api(const Config& cfg, const Variables& vars, Diagnostics& diags) {
+  auto addr = parse_listen(cfg.api.listen);
+  if (!addr) {
+    diags.error(cfg.api.where, "api.listen " + addr.error());
+    return;
+  }
+  if (!cfg.api.token_env.empty()) {
+    if (!variable_set(cfg, vars, cfg.api.token_env))
+      diags.error(cfg.api.where,
+                  fmt::format("api.token_env names {}, which is not set (the API would have no "
+                              "token); set it in the environment or in an env file",
+                              cfg.api.token_env));
+    if (addr->kind == ListenAddress::Kind::unix_socket)
+      diags.warning(cfg.api.where, "api.token_env has no effect on a unix socket (its mode 0600 guards it)");
+  } else if (!addr->loopback()) {
+    diags.error(cfg.api.where,
+                fmt::format("api.listen {} is not a loopback address: set api.token_env to require a bearer "
+                            "token, or listen on 127.0.0.1",
+                            cfg.api.listen));
+  }
 }
 
 void report_container_services(const Config& cfg, Diagnostics& diags) {
@@ -128,11 +153,19 @@ void report_container_services(const Config& cfg, Diagnostics& diags) {
 
 }  // namespace
 
+const std::string* find_variable(const Config& cfg, const Variables& vars, std::string_view name) {
+  if (const std::string* v = vars.get(name); v && !v->empty()) return v;
+  for (const auto& [k, val] : cfg.environment)
+    if (k == name) return &val;
+  return nullptr;
+}
+
 void validate(const Config& cfg, const Variables& vars, uint32_t main_file, Diagnostics& diags) {
   check_dependencies(cfg, diags);
   check_probes(cfg, diags);
   check_ports(cfg, diags);
   check_required_env(cfg, vars, main_file, diags);
+  check_api(cfg, vars, diags);
   report_container_services(cfg, diags);
 }
 

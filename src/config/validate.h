@@ -11,4 +11,8 @@ namespace lineup::config {
 
 void validate(const Config& cfg, const Variables& vars, uint32_t main_file, Diagnostics& diags);
 
+// A variable as services and the API see it: the process environment and
+// env files (as interpolation used them), then the global `environment:`.
+const std::string* find_variable(const Config& cfg, const Variables& vars, std::string_view name);
+
 }  // namespace lineup::config

@@ -28,6 +28,7 @@ struct Runner::Impl {
     bool notify_seen = false;
     bool fd_seen = false;
     engine::TimePoint spawned_at;
+    engine::TimePoint check_started;  // of the check in flight (one at a time per service)
   };
 
   Impl(asio::io_context& io, const config::Config& cfg, Host& host) : io(io), cfg(cfg), host(host) {
@@ -113,6 +114,7 @@ struct Runner::Impl {
     auto& s = services[static_cast<size_t>(id)];
     if (gen != s.generation) return;
     const auto& p = probes(id, s.set)[s.layer];
+    s.check_started = engine::Clock::now();
     auto done = [this, id, gen](Result r) { result(id, gen, std::move(r)); };
     const auto& svc = cfg.services[static_cast<size_t>(id)];
     std::visit(
@@ -145,6 +147,8 @@ struct Runner::Impl {
     auto& s = services[static_cast<size_t>(id)];
     if (gen != s.generation) return;
     const auto& p = probes(id, s.set)[s.layer];
+    stats_of(id, p).record(std::chrono::duration<double>(engine::Clock::now() - s.check_started).count(),
+                           r.ok);
     // Only a changed result is news: a thousand probes saying "connected"
     // every second must not wake the engine a thousand times.
     if (r.reason != s.last_reason) {
@@ -214,10 +218,23 @@ struct Runner::Impl {
     if (any) passive_event(id);
   }
 
+  ProbeStats& stats_of(Id id, const config::Probe& p) {
+    std::string_view kind = config::kind_name(p.kind);
+    for (size_t i : stats_index[static_cast<size_t>(id)])
+      if (stats[i].kind == kind) return stats[i];
+    stats_index[static_cast<size_t>(id)].push_back(stats.size());
+    auto& added = stats.emplace_back();
+    added.service = cfg.services[static_cast<size_t>(id)].name;
+    added.kind = std::string(kind);
+    return added;
+  }
+
   asio::io_context& io;
   const config::Config& cfg;
   Host& host;
   std::vector<Service> services;
+  std::vector<ProbeStats> stats;
+  std::vector<std::vector<size_t>> stats_index = std::vector<std::vector<size_t>>(cfg.services.size());
 };
 
 Runner::Runner(asio::io_context& io, const config::Config& cfg, Host& host)
@@ -235,6 +252,9 @@ void Runner::log_line(Id id, std::string_view line) {
 void Runner::notified(Id id) {
   impl_->services[static_cast<size_t>(id)].notify_seen = true;
   impl_->passive_event(id);
+}
+const std::vector<ProbeStats>& Runner::stats() const {
+  return impl_->stats;
 }
 void Runner::fd_ready(Id id) {
   impl_->services[static_cast<size_t>(id)].fd_seen = true;

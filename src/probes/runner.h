@@ -23,6 +23,7 @@
 
 #include "config/spec.h"
 #include "engine/engine.h"
+#include "probes/stats.h"
 
 namespace lineup::probes {
 
@@ -50,6 +51,8 @@ class Runner {
   void log_line(engine::Id id, std::string_view line);
   void notified(engine::Id id);
   void fd_ready(engine::Id id);
+  // Per service and kind, for the active kinds (passive ones cost nothing to check).
+  const std::vector<ProbeStats>& stats() const;
 
  private:
   struct Impl;

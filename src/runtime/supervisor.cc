@@ -21,6 +21,7 @@
 #include <unordered_map>
 
 #include "api/server.h"
+#include "config/listen.h"
 #include "config/redact.h"
 #include "probes/runner.h"
 #include "report/last_run.h"
@@ -116,6 +117,7 @@ struct Supervisor::Impl : probes::Host {
     api::ServerHooks hooks;
     hooks.snapshot = [this] { return redacted_snapshot(); };
     hooks.last_run_json = [this] { return last_run; };
+    hooks.probe_stats = [this]() -> const std::vector<probes::ProbeStats>& { return runner.stats(); };
     hooks.execute = [this](const api::Command& c) {
       switch (c.kind) {
         case api::Command::Kind::start:
@@ -134,12 +136,25 @@ struct Supervisor::Impl : probes::Host {
       }
     };
     server = std::make_unique<api::Server>(io, std::move(hooks));
-    std::string path = options.state_dir + "/lineup.sock";
-    if (cfg.api.listen.starts_with("unix:")) {
-      std::string p = cfg.api.listen.substr(5);
-      path = p.empty() || p.front() == '/' ? p : cfg.project_dir + "/" + p;
+    // The control socket in the state dir is always there: `ps`, `down` and
+    // friends find the stack by it. `api.listen` adds a listener.
+    std::string control = options.state_dir + "/lineup.sock";
+    if (auto r = server->listen_unix(control); !r) event_line("API not available: " + r.error());
+    auto extra = config::parse_listen(cfg.api.listen);
+    if (!extra) return;  // validation reported it
+    Result<Ok> r = Ok{};
+    if (extra->kind == config::ListenAddress::Kind::tcp) {
+      r = server->listen_tcp(extra->host, extra->port, options.api_token);
+      if (r)
+        event_line(
+            fmt::format("API on http://{}:{}{}",
+                        extra->host.find(':') != std::string::npos ? "[" + extra->host + "]" : extra->host,
+                        extra->port, options.api_token.empty() ? "" : " (bearer token required)"));
+    } else {
+      std::string path = extra->path.front() == '/' ? extra->path : cfg.project_dir + "/" + extra->path;
+      if (path != control) r = server->listen_unix(path);
     }
-    if (auto r = server->listen_unix(path); !r) event_line("API not available: " + r.error());
+    if (!r) event_line("API listener " + cfg.api.listen + " not available: " + r.error());
   }
 
   // --- events in -----------------------------------------------------------------------------

@@ -119,7 +119,7 @@ std::map<std::string, std::string> parse_prometheus(const std::string& text) {
       std::istringstream t(line.substr(7));
       std::string name, type;
       t >> name >> type;
-      EXPECT_TRUE(type == "gauge" || type == "counter") << line;
+      EXPECT_TRUE(type == "gauge" || type == "counter" || type == "histogram") << line;
       typed.insert(name);
       continue;
     }
@@ -128,8 +128,12 @@ std::map<std::string, std::string> parse_prometheus(const std::string& text) {
     EXPECT_NE(space, std::string::npos) << line;
     std::string key = line.substr(0, space), value = line.substr(space + 1);
     std::string name = key.substr(0, key.find('{'));
+    for (std::string suffix : {"_bucket", "_sum", "_count"})  // the series of a histogram
+      if (name.ends_with(suffix) && typed.count(name.substr(0, name.size() - suffix.size())))
+        name.resize(name.size() - suffix.size());
     EXPECT_TRUE(typed.count(name)) << "sample before its TYPE: " << line;
     EXPECT_TRUE(value == "NaN" || value.find_first_not_of("0123456789.-e") == std::string::npos) << line;
+    EXPECT_FALSE(samples.count(key)) << "sample twice: " << line;
     samples[key] = value;
   }
   return samples;
@@ -149,6 +153,28 @@ TEST(Routes, MetricsAreValidPrometheusText) {
   EXPECT_EQ(m["lineup_service_breaker_open{service=\"metrics\"}"], "2");
   EXPECT_EQ(m["lineup_service_state{service=\"api\",state=\"starting\"}"], "1");
   EXPECT_EQ(m["lineup_stack_state{state=\"DEGRADED\"}"], "1");
+}
+
+TEST(Routes, ProbeHistogramIsCumulativeWithCountAndSum) {
+  auto snap = stack();
+  std::vector<probes::ProbeStats> stats(1);
+  stats[0].service = "db";
+  stats[0].kind = "postgres";
+  stats[0].record(0.0003, true);  // first bucket
+  stats[0].record(0.02, false);   // le 0.025
+  stats[0].record(7.0, false);    // beyond the last bound: only +Inf
+  std::string last_run;
+  auto r = route({"GET", "/metrics", ""}, View{snap, last_run, &stats});
+  auto m = parse_prometheus(r.response.body);
+  const std::string l = "service=\"db\",kind=\"postgres\"";
+  EXPECT_EQ(m["lineup_probe_duration_seconds_bucket{" + l + ",le=\"0.0005\"}"], "1");
+  EXPECT_EQ(m["lineup_probe_duration_seconds_bucket{" + l + ",le=\"0.01\"}"], "1");
+  EXPECT_EQ(m["lineup_probe_duration_seconds_bucket{" + l + ",le=\"0.025\"}"], "2");
+  EXPECT_EQ(m["lineup_probe_duration_seconds_bucket{" + l + ",le=\"5\"}"], "2");
+  EXPECT_EQ(m["lineup_probe_duration_seconds_bucket{" + l + ",le=\"+Inf\"}"], "3");
+  EXPECT_EQ(m["lineup_probe_duration_seconds_count{" + l + "}"], "3");
+  EXPECT_EQ(m["lineup_probe_duration_seconds_sum{" + l + "}"], "7.020300");
+  EXPECT_EQ(m["lineup_probe_failures_total{" + l + "}"], "2");
 }
 
 }  // namespace

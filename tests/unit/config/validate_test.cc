@@ -300,5 +300,36 @@ TEST(Validate, ComposeCorpusHasNoErrors) {
   EXPECT_GT(files, 0);
 }
 
+TEST(Validate, ApiListenerNeedsATokenBeyondLoopback) {
+  struct Case {
+    const char* api;
+    std::vector<std::pair<std::string, std::string>> env;
+    const char* error;  // nullptr: none
+  } cases[] = {
+      {"api: {listen: \"127.0.0.1:9797\"}\n", {}, nullptr},
+      {"api: {listen: \"0.0.0.0:9797\"}\n",
+       {},
+       "api.listen 0.0.0.0:9797 is not a loopback address: set api.token_env"},
+      {"api: {listen: \"0.0.0.0:9797\", token_env: API_TOKEN}\n", {{"API_TOKEN", "t"}}, nullptr},
+      {"api: {listen: \"127.0.0.1:9797\", token_env: API_TOKEN}\n",
+       {},
+       "api.token_env names API_TOKEN, which is not set"},
+      {"api: {listen: \"somewhere\"}\n", {}, "api.listen \"somewhere\": no port"},
+  };
+  for (const auto& c : cases) {
+    TempProject tmp;
+    Variables env;
+    for (const auto& [k, v] : c.env) env.set(k, v);
+    auto p = load_yaml(tmp, std::string(c.api) + "services:\n  a: {command: a}\n", env);
+    if (!c.error) {
+      EXPECT_FALSE(p.diags.has_errors()) << c.api << dump(p.diags);
+      continue;
+    }
+    const Diagnostic* d = find_diag(p.diags, Severity::error, c.error);
+    ASSERT_TRUE(d) << c.api << dump(p.diags);
+    EXPECT_EQ(d->where.line, 1) << c.api;
+  }
+}
+
 }  // namespace
 }  // namespace lineup::config
