@@ -100,6 +100,10 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
   so.json_events = g.log_format == "json";
   so.startup_timeout = timeout;
   so.color = use_color(g, stdout);
+  // In place redraws need a real terminal; a pipe or a dumb terminal gets plain event lines.
+  const char* term = std::getenv("TERM");
+  so.live_progress = ::isatty(STDOUT_FILENO) && !g.quiet && !so.json_events && term && *term &&
+                     std::string_view(term) != "dumb";
   so.redactor = config::Redactor(cfg, p->variables);
   if (!cfg.api.token_env.empty())
     if (const std::string* token = config::find_variable(cfg, p->variables, cfg.api.token_env))
@@ -135,6 +139,7 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
     }
     so.print_output = false;
     so.color = false;
+    so.live_progress = false;
     int fd = result_pipe[1];
     so.on_result = [fd](engine::Phase phase) {
       char code = phase == engine::Phase::ready      ? kOk

@@ -394,9 +394,22 @@ bool Engine::deps_met(Id id, bool& skip, std::string& why) const {
   return true;
 }
 
+// Transitively: a completed oneshot between two services (db <- migrate <-
+// api) must not let db stop while api still runs.
 bool Engine::dependents_down(Id id) const {
-  for (size_t e : g_.dependents(id))
-    if (s(g_.edges()[e].dependent).alive) return false;
+  std::vector<Id> stack{id};
+  std::vector<bool> seen(svc_.size(), false);
+  while (!stack.empty()) {
+    Id x = stack.back();
+    stack.pop_back();
+    for (size_t e : g_.dependents(x)) {
+      Id d = g_.edges()[e].dependent;
+      if (seen[static_cast<size_t>(d)]) continue;
+      seen[static_cast<size_t>(d)] = true;
+      if (s(d).alive) return false;
+      stack.push_back(d);
+    }
+  }
   return true;
 }
 
@@ -450,6 +463,10 @@ void Engine::step(Id id) {
       if (!shutting_down_ || dependents_down(id)) begin_stop(id, State::stopped);
       break;
     default:
+      // Not running (a completed oneshot, a failed service): pass the turn on
+      // to what it depends on, which may be waiting for the services above it.
+      if (shutting_down_ && !v.alive)
+        for (size_t e : g_.dependencies(id)) enqueue(g_.edges()[e].dependency);
       break;
   }
 }

@@ -25,6 +25,8 @@
 #include "config/redact.h"
 #include "probes/runner.h"
 #include "report/last_run.h"
+#include "report/progress.h"
+#include "runtime/live_progress.h"
 #include "runtime/notify.h"
 #include "runtime/output.h"
 #include "runtime/ports.h"
@@ -110,6 +112,10 @@ struct Supervisor::Impl : probes::Host {
   std::time_t started_wall = std::time(nullptr);
   std::vector<char> buffer = std::vector<char>(64 * 1024);
   Terminal term;  // stdout, written by its own thread so the loop never blocks on it
+  LiveProgress live{io, term, STDOUT_FILENO, [this](unsigned frame, size_t columns, size_t rows) {
+                      return report::progress_lines(redacted_snapshot(), engine::Clock::now(), frame,
+                                                    {columns, rows, options.color});
+                    }};
   std::unique_ptr<api::Server> server;
   std::string last_run;  // the startup report as last written
 
@@ -432,7 +438,7 @@ struct Supervisor::Impl : probes::Host {
     if (!file_chunk.empty() && !p.log.write(file_chunk))
       event_line(fmt::format("cannot write {}: {}", p.log.path(), std::strerror(errno)));
     if (!term_chunk.empty()) {
-      term.write(term_chunk);
+      say(term_chunk);
     }
   }
 
@@ -474,13 +480,21 @@ struct Supervisor::Impl : probes::Host {
   }
 
   // --- what the user sees ----------------------------------------------------------------------
+  // Everything for the terminal goes through here: above the live progress
+  // block while it is shown, straight to the terminal otherwise.
+  void say(std::string text) {
+    if (live.active())
+      live.write(std::move(text));
+    else
+      term.write(std::move(text));
+  }
+
   void event_line(const std::string& text) {
     if (options.quiet) return;
     if (options.color)
-      term.write(
-          fmt::format("\033[1mlineup\033[0m {:<{}} {}\n", "", width > 6 ? width - 6 : 0, redact(text)));
+      say(fmt::format("\033[1mlineup\033[0m {:<{}} {}\n", "", width > 6 ? width - 6 : 0, redact(text)));
     else
-      term.write(fmt::format("lineup {:<{}} {}\n", "", width > 6 ? width - 6 : 0, redact(text)));
+      say(fmt::format("lineup {:<{}} {}\n", "", width > 6 ? width - 6 : 0, redact(text)));
   }
 
   // `.lineup/state.json`: what `ps` shows. Written at most every 50 ms, and
@@ -517,23 +531,20 @@ struct Supervisor::Impl : probes::Host {
   void do_notice(const engine::Notice& n) {
     state_changed();
     const auto& name = cfg.services[static_cast<size_t>(n.id)].name;
-    if (server) {
+    if (server || options.json_events) {
       nlohmann::json e = {{"time", std::chrono::duration<double>(engine::Clock::now() - started).count()},
                           {"service", name},
                           {"from", std::string(engine::name_of(n.from))},
                           {"to", std::string(engine::name_of(n.to))}};
       if (!n.message.empty()) e["message"] = redact(n.message);
-      server->publish(e.dump());
+      std::string line = e.dump();
+      if (server) server->publish(line);
+      if (options.json_events) {
+        say(line + "\n");
+        return;
+      }
     }
-    if (options.json_events) {
-      nlohmann::json j = {{"time", std::chrono::duration<double>(engine::Clock::now() - started).count()},
-                          {"service", name},
-                          {"from", std::string(engine::name_of(n.from))},
-                          {"to", std::string(engine::name_of(n.to))}};
-      if (!n.message.empty()) j["message"] = redact(n.message);
-      term.write(j.dump() + "\n");
-      return;
-    }
+    if (live.active()) return;  // the progress block shows it
     if (n.to == engine::State::pending || n.to == engine::State::waiting) return;  // too chatty
     if (options.quiet && n.to != engine::State::failed) return;
     std::string state(engine::name_of(n.to));
@@ -562,13 +573,14 @@ struct Supervisor::Impl : probes::Host {
       auto v = engine.view(n.id);
       if (v.spawned_at) msg += fmt::format(" in {:.2f}s", since(*v.spawned_at, engine::Clock::now()));
     }
-    term.write(fmt::format("{}{:<{}} |{} {}{}{}\n", options.color ? "\033[1m" : "", name, width,
-                           options.color ? "\033[0m" : "", c, state, (options.color ? "\033[0m" : "") + msg));
+    say(fmt::format("{}{:<{}} |{} {}{}{}\n", options.color ? "\033[1m" : "", name, width,
+                    options.color ? "\033[0m" : "", c, state, (options.color ? "\033[0m" : "") + msg));
   }
 
   void do_phase(engine::Phase phase) {
     using engine::Phase;
     write_state();
+    if (phase != Phase::starting) live.stop();
     if (server)
       server->publish(
           nlohmann::json{{"time", std::chrono::duration<double>(engine::Clock::now() - started).count()},
@@ -588,8 +600,7 @@ struct Supervisor::Impl : probes::Host {
   void print_result(engine::Phase phase) {
     double took = std::chrono::duration<double>(engine::Clock::now() - started).count();
     if (options.json_events) {
-      term.write(
-          nlohmann::json{{"result", std::string(engine::name_of(phase))}, {"duration_s", took}}.dump() +
+      say(nlohmann::json{{"result", std::string(engine::name_of(phase))}, {"duration_s", took}}.dump() +
           "\n");
       return;
     }
@@ -699,6 +710,7 @@ struct Supervisor::Impl : probes::Host {
     }
     dispatching = true;
     execute(engine.start(engine::Clock::now(), options.targets));
+    if (options.live_progress && engine.phase() == engine::Phase::starting) live.start();
     dispatching = false;
     if (!pending.empty()) {
       auto first = std::move(pending.front());

@@ -26,6 +26,7 @@ struct SupervisorOptions {
   bool color = false;
   bool quiet = false;
   bool json_events = false;               // --log-format json
+  bool live_progress = false;             // a terminal: redraw one line per service while starting
   std::optional<Millis> startup_timeout;  // up --timeout
   config::Redactor redactor;              // secrets never reach the terminal, logs of lineup, or state files
   std::string api_token;                  // bearer token of a TCP API listener (api.token_env)

@@ -882,6 +882,23 @@ TEST(EngineStop, ShutdownInReverseDependencyOrder) {
   EXPECT_TRUE(os.engine().all_down());
 }
 
+// A completed oneshot in between does not cut the chain: db waits for api.
+TEST(EngineStop, ShutdownOrderReachesThroughCompletedOneshots) {
+  FakeOs os(
+      {Svc("db"), Svc("migrate").oneshot().after("db"), Svc("api").after("migrate", Condition::completed)});
+  os.start();
+  os.exit("migrate", 0);
+  ASSERT_EQ(os.state("migrate"), State::completed);
+  ASSERT_EQ(os.phases, std::vector<Phase>{Phase::ready});
+  os.send(Shutdown{});
+  EXPECT_EQ(os.signalled(), (std::vector<std::string>{"api"}));
+  os.advance(1s);
+  os.exit("api");
+  EXPECT_EQ(os.signalled(), (std::vector<std::string>{"api", "db"}));
+  os.exit("db");
+  EXPECT_EQ(os.phases.back(), Phase::stopped);
+}
+
 TEST(EngineStop, StopGracePeriodThenSigkill) {
   FakeOs os({Svc("api").grace(3s).stop_signal(SIGINT)});
   os.start();
