@@ -17,6 +17,8 @@ packages=(
   postgresql redis-server   # real servers for the integration tests
   python3 procps iproute2 curl
   python3-prometheus-client # tests parse /metrics with Prometheus' own text parser
+  chromium python3-pil fonts-dejavu-core  # the report's timeline, screenshotted by a real browser
+  wrk                       # bench/api_wrk.sh: load on the API
   systemd                   # systemd-notify, for the sd_notify scenario test
 )
 

@@ -62,6 +62,7 @@ std::string last_run_json(engine::Phase result, const engine::Snapshot& snap, co
     s["waiting_at"] = seconds_since(started, v.waiting_at);
     s["spawned_at"] = seconds_since(started, v.spawned_at);
     s["ready_at"] = seconds_since(started, v.ready_at);
+    s["ended_at"] = seconds_since(started, v.ended_at);  // exit of a oneshot, or of a failed service
     auto end = finish(v);
     s["duration_s"] =
         v.spawned_at && end ? json(std::chrono::duration<double>(*end - *v.spawned_at).count()) : json();

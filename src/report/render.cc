@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -16,7 +17,7 @@ struct Row {
   std::string name;
   std::string status;
   std::string priority;
-  double waiting = -1, spawned = -1, ready = -1, duration = -1;
+  double waiting = -1, spawned = -1, ready = -1, ended = -1, duration = -1;
   std::string error;
   bool critical = false;
 };
@@ -42,6 +43,7 @@ std::vector<Row> rows_of(const json& run) {
     r.waiting = num(s, "waiting_at");
     r.spawned = num(s, "spawned_at");
     r.ready = num(s, "ready_at");
+    r.ended = num(s, "ended_at");
     r.duration = num(s, "duration_s");
     if (s.contains("error") && s["error"].is_string()) r.error = s["error"].get<std::string>();
     r.critical = chain.count(r.name) > 0;
@@ -144,24 +146,28 @@ std::string render_svg(const json& run) {
   for (const auto& r : rows) total = std::max(total, r.spawned + std::max(r.duration, 0.0));
   if (total <= 0) total = 1;
   const int label = 180, chart = 720, row_h = 24, top = 40;
-  const int height = top + row_h * static_cast<int>(rows.size()) + 40;
+  const int height = top + row_h * static_cast<int>(rows.size()) + 56;
   auto x = [&](double t) { return label + static_cast<int>(t / total * chart); };
   std::string out = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" font-family=\"sans-serif\" "
       "font-size=\"12\">\n"
+      "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
+      "markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#c0392b\"/></marker></defs>\n"
       "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">{} in {:.2f}s — critical chain in "
       "red</text>\n",
-      label + chart + 40, height, escape_xml(run.value("result", "?")), total);
+      label + chart + 320, height, escape_xml(run.value("result", "?")), total);
   for (int i = 0; i <= 4; ++i) {  // time axis
     double t = total * i / 4;
     out += fmt::format(
         "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#ddd\"/>"
         "<text x=\"{0}\" y=\"{3}\" fill=\"#666\" text-anchor=\"middle\">{4:.2f}s</text>\n",
-        x(t), top - 6, height - 30, height - 14, t);
+        x(t), top - 6, height - 46, height - 30, t);
   }
+  std::map<std::string, int> row_y;  // for the arrows of the critical chain
   int y = top;
   for (const auto& r : rows) {
+    row_y[r.name] = y;
     out += fmt::format("<text x=\"10\" y=\"{}\"{}>{}</text>\n", y + 16,
                        r.critical ? " font-weight=\"bold\" fill=\"#c0392b\"" : "", escape_xml(r.name));
     auto bar = [&](double from, double to, const char* color, const char* what) {
@@ -173,15 +179,40 @@ std::string render_svg(const json& run) {
           r.critical ? " stroke=\"#c0392b\" stroke-width=\"2\"" : "", escape_xml(r.name), what, to - from);
     };
     bar(r.waiting, r.spawned, "#d5d8dc", "waiting");
-    double end = r.duration >= 0 ? r.spawned + r.duration : -1;
-    bar(r.spawned, end, failed(r) ? "#e74c3c" : "#f5b041", failed(r) ? "failed" : "starting");
-    if (r.ready >= 0) bar(r.ready, total, "#58d68d", "ready");
+    double up_to = r.ready >= 0 ? r.ready : r.duration >= 0 ? r.spawned + r.duration : -1;
+    bar(r.spawned, up_to, failed(r) && r.ready < 0 ? "#e74c3c" : "#f5b041",
+        failed(r) && r.ready < 0 ? "failed" : "starting");
+    if (r.ready >= 0) {
+      // Ready until it failed (then red to the end), or to the end of the run.
+      double ready_end = failed(r) && r.ended >= r.ready ? r.ended : total;
+      bar(r.ready, ready_end, "#58d68d", "ready");
+      if (failed(r)) bar(ready_end, total, "#e74c3c", "failed");
+    }
+    if (failed(r) && !r.error.empty())
+      out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#c0392b\">{}</text>\n", label + chart + 8, y + 16,
+                         escape_xml("✘ " + r.error.substr(0, 60)));
     y += row_h;
+  }
+  // The critical chain: an arrow from each link's ready (or exit) to the
+  // spawn of the service that waited for it.
+  std::vector<const Row*> chain;
+  for (const auto& n : run.value("critical_path", json::array()))
+    for (const auto& r : rows)
+      if (n.is_string() && r.name == n.get<std::string>()) chain.push_back(&r);
+  for (size_t i = 1; i < chain.size(); ++i) {
+    const Row& a = *chain[i - 1];
+    const Row& b = *chain[i];
+    double from = a.ready >= 0 ? a.ready : a.duration >= 0 ? a.spawned + a.duration : -1;
+    if (from < 0 || b.spawned < 0) continue;
+    out += fmt::format(
+        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#c0392b\" stroke-width=\"1.5\" "
+        "marker-end=\"url(#arrow)\"/>\n",
+        x(from), row_y[a.name] + row_h - 4, x(b.spawned), row_y[b.name] + 4);
   }
   out += fmt::format(
       "<text x=\"10\" y=\"{}\" fill=\"#666\">grey: waiting for dependencies · amber: starting · "
-      "green: ready · red: failed</text>\n</svg>\n",
-      height - 2);
+      "green: ready · red: failed · red outline and arrows: the critical chain</text>\n</svg>\n",
+      height - 6);
   return out;
 }
 

@@ -45,6 +45,21 @@ TEST(RenderTrace, OneSpanPerPhaseInMicroseconds) {
   EXPECT_EQ(spans, 4);  // db starting, api waiting + starting, metrics failed
 }
 
+TEST(RenderSvg, CriticalChainArrowsAndCrashAfterReady) {
+  nlohmann::json run = kRun;
+  // metrics was ready at 0.3 s and crashed at 0.9 s: green, then red to the end.
+  run["services"]["metrics"]["ready_at"] = 0.3;
+  run["services"]["metrics"]["ended_at"] = 0.9;
+  std::string svg = render_svg(run);
+  size_t arrows = 0;
+  for (size_t at = svg.find("marker-end"); at != std::string::npos; at = svg.find("marker-end", at + 1))
+    ++arrows;
+  EXPECT_EQ(arrows, 1u);  // db -> api
+  EXPECT_NE(svg.find("<title>metrics ready: 0.600s</title>"), std::string::npos) << svg;
+  EXPECT_NE(svg.find("<title>metrics failed: 0.600s</title>"), std::string::npos) << svg;
+  EXPECT_NE(svg.find("✘ exited with code 1 &lt;x&gt;"), std::string::npos);
+}
+
 TEST(RenderSvg, BarsNamesAndEscaping) {
   std::string svg = render_svg(kRun);
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);
