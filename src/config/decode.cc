@@ -218,9 +218,23 @@ class Decoder {
     if (!r_.expect_map(*services, "services")) return;
     cfg.services.reserve(services->entries.size());
     for (const auto& e : services->entries) service(e, defaults, cfg);
+    run_to_completion(cfg);
   }
 
  private:
+  // compose's `service_completed_successfully` names a service that is
+  // expected to exit 0 (a migration), with no `type` to say so: a service
+  // some other service waits to complete, and without a `type:` of its own,
+  // is run as a oneshot.
+  void run_to_completion(Config& cfg) {
+    std::set<std::string_view> awaited;
+    for (const auto& s : cfg.services)
+      for (const auto& d : s.depends_on)
+        if (d.condition == Condition::completed) awaited.insert(d.name);
+    for (auto& s : cfg.services)
+      if (awaited.count(s.name) && !typed_.count(s.name)) s.type = ServiceType::oneshot;
+  }
+
   // --- top level -------------------------------------------------------------------------------
 
   std::vector<std::pair<std::string, std::string>> env_files(const Node& n, std::string_view what) {
@@ -422,6 +436,7 @@ class Decoder {
           fmt::format("built from {}", context && context->is_scalar() ? context->text : "a Dockerfile");
     }
     if (const Node* t = n.find("type")) {
+      typed_.insert(s.name);
       if (auto v = r_.string(*t, "type")) {
         if (*v == "service" || *v == "process")
           s.type = ServiceType::service;
@@ -823,6 +838,7 @@ class Decoder {
   const DecodeContext& ctx_;
   Diagnostics& diags_;
   Reader r_;
+  std::set<std::string> typed_;  // services with an explicit `type:`
 };
 
 }  // namespace

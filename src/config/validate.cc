@@ -53,12 +53,13 @@ void check_dependencies(const Config& cfg, Diagnostics& diags) {
         continue;
       }
       const Service& dep = *it->second;
+      // (Without a `type:`, a service awaited this way is run as a oneshot; see decode.)
       if (d.condition == Condition::completed && dep.type != ServiceType::oneshot)
-        diags.warning(d.where,
-                      fmt::format("\"{}\" waits for \"{}\" to complete, but \"{}\" is a long-running "
-                                  "service: it completes only when it exits successfully "
-                                  "(did you mean `type: oneshot` on it, or condition: ready?)",
-                                  s.name, d.name, d.name));
+        diags.error(d.where,
+                    fmt::format("\"{}\" waits for \"{}\" to complete, but \"{}\" has `type: service` "
+                                "and would never count as completed (make it `type: oneshot`, or "
+                                "wait for condition: ready)",
+                                s.name, d.name, d.name));
       if (d.condition == Condition::ready && d.condition_given && dep.ready.empty() && dep.runnable())
         diags.note(d.where,
                    fmt::format("\"{}\" has no readiness probe: it counts as ready once started", d.name));

@@ -89,6 +89,10 @@ struct Supervisor::Impl : probes::Host {
     std::vector<std::string> env;
     bool env_built = false;
     bool starting = false;  // output lines may still prove or fail readiness
+    // The main process exited while stopping but its group has not: the
+    // group keeps its grace period, and the exit is reported when it is empty.
+    pid_t draining = 0;
+    int drained_status = 0;
   };
 
   const config::Config& cfg;
@@ -444,7 +448,8 @@ struct Supervisor::Impl : probes::Host {
 
   void do_signal(Id id, int sig, bool run_stop_command) {
     Proc& p = procs[static_cast<size_t>(id)];
-    if (!p.pid) return;
+    pid_t group = p.pid ? p.pid : p.draining;
+    if (!group) return;
     const auto& s = cfg.services[static_cast<size_t>(id)];
     if (run_stop_command && s.stop_command) {
       SpawnRequest req;
@@ -456,13 +461,12 @@ struct Supervisor::Impl : probes::Host {
       auto pid = runtime::spawn(req);
       ::close(devnull);
       if (pid) {
-        pid_t target = p.pid;
-        watch_child(*pid, [target, sig](int) { ::kill(-target, sig); });
+        watch_child(*pid, [group, sig](int) { ::kill(-group, sig); });
         return;
       }
       event_line(fmt::format("{}: stop_command failed: {}", s.name, pid.error()));
     }
-    ::kill(-p.pid, sig);
+    ::kill(-group, sig);
   }
 
   void do_probes(Id id, engine::ProbeSet set) {
@@ -642,15 +646,32 @@ struct Supervisor::Impl : probes::Host {
       Id id = it->second;
       pid_to_service.erase(it);
       Proc& p = procs[static_cast<size_t>(id)];
-      // Whatever the service left in its process group goes with it (systemd's KillMode=control-group).
-      ::kill(-pid, SIGKILL);
       p.pid = 0;
       p.starting = false;
       p.ready_fd.reset();
-      int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-      feed(engine::Exited{id, code, sig});
+      if (engine.view(id).state == engine::State::stopping && ::kill(-pid, 0) == 0) {
+        // Stopping, and the main process (often the `sh -c` of a string
+        // command) went before the rest of its group: the others keep their
+        // grace period, as under systemd; the engine's SIGKILL ends it.
+        p.draining = pid;
+        p.drained_status = status;
+        continue;
+      }
+      exited(id, pid, status);
     }
+    for (size_t i = 0; i < procs.size(); ++i) {
+      Proc& p = procs[i];
+      if (p.draining && ::kill(-p.draining, 0) != 0) exited(static_cast<Id>(i), p.draining, p.drained_status);
+    }
+  }
+
+  void exited(Id id, pid_t pid, int status) {
+    procs[static_cast<size_t>(id)].draining = 0;
+    // Whatever the service left in its process group goes with it (systemd's KillMode=control-group).
+    ::kill(-pid, SIGKILL);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    feed(engine::Exited{id, code, sig});
   }
 
   void wait_signals() {

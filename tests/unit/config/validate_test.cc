@@ -78,14 +78,14 @@ TEST(Validate, ProblemsAreReportedWhereTheyAre) {
        "    command: api\n"
        "    depends_on: [debug]\n",
        Severity::error, 5, 18, "service \"api\" depends on \"debug\", which is not active"},
-      {"completed on a long-running service",
+      {"completed on an explicit type: service",
        "services:\n"
-       "  db: {command: db}\n"
+       "  db: {command: db, type: service}\n"
        "  api:\n"
        "    command: api\n"
        "    depends_on:\n"
        "      db: {condition: completed}\n",
-       Severity::warning, 6, 7, "\"api\" waits for \"db\" to complete, but \"db\" is a long-running service"},
+       Severity::error, 6, 7, "\"api\" waits for \"db\" to complete, but \"db\" has `type: service`"},
       {"ready on a service without a probe",
        "services:\n"
        "  db: {command: db}\n"

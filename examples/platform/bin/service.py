@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""A stand-in for one service of the platform (python3 stdlib only).
+
+    service.py NAME --port N [--delay S] [--needs URL ...] [--require-env VAR ...]
+
+Like a real application server it listens at once but is not ready at once:
+it first "initialises" for --delay seconds (connection pools, caches, config),
+then waits until every dependency in --needs answers (http://... must answer
+2xx, tcp://host:port must accept a connection). That is the gap between
+"process started" and "application ready" that the seeds complain about, and
+why the lineup.yaml probes /health/ready instead of the port.
+
+    GET /health        200 {"status": "healthy", ...}      as soon as it listens
+    GET /health/live   200 {"status": "alive"}             the process works
+    GET /health/ready  200 {"status": "ready", ...}        initialised and every
+                       503 {"status": "starting", ...}     dependency reachable now
+"""
+import argparse
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def reachable(url, timeout=0.5):
+    u = urllib.parse.urlparse(url)
+    try:
+        if u.scheme == "tcp":
+            socket.create_connection((u.hostname, u.port), timeout=timeout).close()
+        else:
+            with urllib.request.urlopen(url, timeout=timeout) as r:
+                return 200 <= r.status < 300
+        return True
+    except OSError:
+        return False
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("name")
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--delay", type=float, default=0.0)
+    p.add_argument("--needs", nargs="*", default=[])
+    p.add_argument("--require-env", nargs="*", default=[])
+    args = p.parse_args()
+
+    missing = [v for v in args.require_env if not os.environ.get(v)]
+    if missing:
+        sys.exit(f"{args.name}: missing configuration: {', '.join(missing)}")
+
+    started = time.monotonic()
+    initialised = threading.Event()
+
+    def initialise():
+        time.sleep(args.delay)
+        for url in args.needs:  # lineup started us after them, so this is quick
+            while not reachable(url):
+                time.sleep(0.1)
+        initialised.set()
+        print(f"{args.name}: initialised in {time.monotonic() - started:.2f}s", flush=True)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            path = self.path.split("?")[0]
+            if path == "/health":
+                self.reply(200, {"status": "healthy", "service": args.name,
+                                 "uptime_s": round(time.monotonic() - started, 2)})
+            elif path == "/health/live":
+                self.reply(200, {"status": "alive", "service": args.name})
+            elif path == "/health/ready":
+                deps = {u: ("ok" if reachable(u) else "unreachable") for u in args.needs}
+                ok = initialised.is_set() and all(v == "ok" for v in deps.values())
+                status = "ready" if ok else ("starting" if not initialised.is_set() else "degraded")
+                self.reply(200 if ok else 503, {"status": status, "service": args.name,
+                                                "dependencies": deps})
+            elif path == "/":
+                self.reply(200, {"service": args.name, "endpoints": ["/health", "/health/live", "/health/ready"]})
+            else:
+                self.reply(404, {"error": "not found"})
+
+        def reply(self, code, body):
+            data = json.dumps(body).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *_):  # probes poll every 100 ms: keep the log readable
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    # SIGTERM (lineup's stop signal): finish cleanly, exit 0.
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    print(f"{args.name}: listening on 127.0.0.1:{args.port}", flush=True)
+    threading.Thread(target=initialise, daemon=True).start()
+    server.serve_forever()
+    print(f"{args.name}: stopped", flush=True)
+
+
+if __name__ == "__main__":
+    main()
