@@ -10,11 +10,19 @@ Measures from outside lineup:
     (the next run is scheduled 1 s after the previous result, so the gap
     also holds the check itself, a fraction of a millisecond on loopback).
 
-Usage: bench/probes_1000.py BUILD_DIR [SERVICES] [WINDOW_S]
+Also, in the same run:
+  - probe latency (start of the check to its result) from lineup's own
+    /metrics histogram, lineup_probe_duration_seconds (bucket bounds);
+  - a bare connect() baseline: this process connects and closes N times
+    to the same listener, timing each connect() and counting the kernel
+    CPU (stime) it took, the floor under any TCP probe.
+
+Usage: bench/probes_1000.py BUILD_DIR [SERVICES] [WINDOW_S] [tcp|http]
 """
-import asyncio, json, os, socket, statistics, subprocess, sys, tempfile, threading, time
+import asyncio, json, os, resource, socket, statistics, subprocess, sys, tempfile, threading, time
 
 build, n, window = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1000, float(sys.argv[3]) if len(sys.argv) > 3 else 30
+kind = sys.argv[4] if len(sys.argv) > 4 else "tcp"
 lineup = os.path.realpath(os.path.join(build, "lineup"))
 work = tempfile.mkdtemp(prefix="lineup-probes-bench.")
 stamps = {}
@@ -31,6 +39,14 @@ ports = free_ports(n)
 async def serve():
     async def on_conn(port, reader, writer):
         stamps[port].append(time.monotonic())
+        if kind == "http":
+            try:
+                await reader.readuntil(b"\r\n\r\n")
+            except asyncio.IncompleteReadError:  # a bare connect() of the baseline
+                writer.close()
+                return
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+            await writer.drain()
         writer.close()
     for p in ports:
         stamps[p] = []
@@ -46,7 +62,8 @@ with open(os.path.join(work, "lineup.yaml"), "w") as f:
     f.write("services:\n")
     for i, p in enumerate(ports):
         f.write(f"  s{i:04d}:\n    command: [\"/bin/sleep\", \"1000\"]\n    restart: \"no\"\n"
-                f"    live:\n      - tcp: 127.0.0.1:{p}\n        interval: 1s\n")
+                f"    live:\n      - {kind}: {'http://' if kind == 'http' else ''}127.0.0.1:{p}"
+                f"{'/' if kind == 'http' else ''}\n        interval: 1s\n")
 
 def cpu_ticks(pid):
     with open(f"/proc/{pid}/stat") as f:
@@ -61,6 +78,8 @@ try:
     t0, c0 = time.monotonic(), sum(cpu_ticks(p) for p in pids)
     time.sleep(window)
     t1, c1 = time.monotonic(), sum(cpu_ticks(p) for p in pids)
+    metrics = subprocess.run(["curl", "-s", "--unix-socket", os.path.join(work, ".lineup", "lineup.sock"),
+                              "http://lineup/metrics"], capture_output=True, text=True).stdout
 finally:
     subprocess.run([lineup, "-q", "-f", os.path.join(work, "lineup.yaml"), "down"], check=False)
 
@@ -72,8 +91,42 @@ for p, ts in stamps.items():
     late += [(b - a - 1.0) * 1000 for a, b in zip(ts, ts[1:])]
 late.sort()
 probes_run = len(late) + n
+
+# lineup's own view: the probe duration histogram, summed over services.
+buckets = {}
+for line in metrics.splitlines():
+    if line.startswith("lineup_probe_duration_seconds_bucket{") and f'kind="{kind}"' in line:
+        le = line.split('le="')[1].split('"')[0]
+        buckets[le] = buckets.get(le, 0) + float(line.rsplit(" ", 1)[1])
+total = buckets.get("+Inf", 0)
+def quantile_bound(q):
+    for le, c in sorted(((float(k), v) for k, v in buckets.items() if k != "+Inf")):
+        if c >= q * total:
+            return le * 1000
+    return float("inf")
+
+# The floor: bare blocking connect() + close() to the same listener.
+def bare(count):
+    # This thread's own kernel time: the listener runs in another thread of this process.
+    stime = lambda: resource.getrusage(resource.RUSAGE_THREAD).ru_stime
+    lat, st0 = [], stime()
+    for i in range(count):
+        s = socket.socket()
+        t = time.perf_counter()
+        s.connect(("127.0.0.1", ports[i % n]))
+        lat.append((time.perf_counter() - t) * 1000)
+        s.close()
+    return sorted(lat), (stime() - st0) / count * 1e6
+bare_lat, bare_kernel_us = bare(5000)
 print(json.dumps({"services": n, "window_s": round(t1 - t0, 1), "probes_in_window": probes_run,
                   "lineup_cpu_pct_of_one_core": round(cpu_pct, 2),
                   "late_ms_median": round(statistics.median(late), 2),
                   "late_ms_p99": round(late[int(0.99 * (len(late) - 1))], 2),
-                  "late_ms_max": round(late[-1], 2)}))
+                  "late_ms_max": round(late[-1], 2),
+                  "probe_kind": kind,
+                  "lineup_cpu_us_per_probe": round((c1 - c0) / hz / probes_run * 1e6, 1),
+                  "probe_duration_p50_ms_at_most": quantile_bound(0.5),
+                  "probe_duration_p99_ms_at_most": quantile_bound(0.99),
+                  "bare_connect_ms_p50": round(bare_lat[len(bare_lat) // 2], 3),
+                  "bare_connect_ms_p99": round(bare_lat[int(0.99 * (len(bare_lat) - 1))], 3),
+                  "bare_connect_kernel_cpu_us": round(bare_kernel_us, 1)}))
