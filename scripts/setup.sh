@@ -20,6 +20,8 @@ packages=(
   chromium python3-pil fonts-dejavu-core  # the report's timeline, screenshotted by a real browser
   wrk                       # bench/api_wrk.sh: load on the API
   systemd                   # systemd-notify, for the sd_notify scenario test
+  python3-yaml python3-jsonschema  # tests/cli/test_schema.sh: the config schema, as an editor reads it
+  groff-base                # tests/cli/test_install.sh: the man page renders without warnings
 )
 
 missing=()

@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "cli/project_dir.h"
+#include "runtime/cgroup.h"
 #include "runtime/state_dir.h"
 #include "util/duration.h"
 
@@ -61,7 +62,11 @@ int run_down(const GlobalOptions& g, const DownOptions& o) {
   std::string state_dir = runtime::state_dir_of(project_dir_for(g));
   auto pids = runtime::read_pids(state_dir);
   if (!runtime::is_running(state_dir) || !pids) {
-    if (!g.quiet) fmt::print("lineup: nothing is running in {}\n", project_dir_for(g));
+    if (int left = runtime::Cgroups::sweep_stale(project_dir_for(g)); left > 0)
+      fmt::print("lineup: killed {} process{} left by a lineup that was killed\n", left,
+                 left == 1 ? "" : "es");
+    else if (!g.quiet)
+      fmt::print("lineup: nothing is running in {}\n", project_dir_for(g));
     return kOk;
   }
   if (o.emergency) {

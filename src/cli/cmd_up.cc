@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "config/validate.h"
+#include "runtime/cgroup.h"
 #include "runtime/guardian.h"
 #include "runtime/state_dir.h"
 #include "runtime/supervisor.h"
@@ -93,7 +94,14 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
     return kFailed;
   }
 
+  // A lineup killed with SIGKILL (guardian and supervisor at once) may have
+  // left processes in the stack's cgroup: they go before anything starts.
+  if (int left = runtime::Cgroups::sweep_stale(cfg.project_dir); left > 0)
+    fmt::print(stderr, "lineup: killed {} process{} left by a lineup that was killed\n", left,
+               left == 1 ? "" : "es");
+
   runtime::SupervisorOptions so;
+  so.cgroup = runtime::Cgroups::stack_dir(cfg.project_dir, true);
   so.targets = targets;
   so.state_dir = state_dir;
   so.quiet = g.quiet;
@@ -155,6 +163,11 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
     return runtime::Supervisor(cfg, p->graph, so).run();
   });
   if (result_pipe[1] >= 0) ::close(result_pipe[1]);
+  // In the guardian, after every descendant is gone: the cgroups too.
+  if (so.cgroup) {
+    runtime::Cgroups::kill_stack(*so.cgroup);
+    runtime::Cgroups::remove_stack(*so.cgroup);
+  }
   return code;
 }
 

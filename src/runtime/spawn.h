@@ -6,6 +6,10 @@
 // stdout and stderr into one pipe (so their lines interleave as written),
 // and any readiness fds placed at the numbers the service expects.
 //
+// With a cgroup, the child is created inside it by clone3(CLONE_INTO_CGROUP)
+// rather than moved there after the spawn: a service that forks at once
+// (`sh -c 'daemon & exec server'`) cannot leave a process outside it.
+//
 // Failures carry the stage and the errno ("chdir ./api: No such file or
 // directory"), found by checking the directory and resolving the executable
 // before spawning: the user should never have to decode "exit 127".
@@ -28,6 +32,7 @@ struct SpawnRequest {
   std::string working_dir;                     // "" = lineup's own
   int output_fd = -1;                          // becomes the child's stdout and stderr
   std::vector<std::pair<int, int>> extra_fds;  // {parent fd, child fd number}
+  int cgroup_fd = -1;  // a cgroup v2 directory: the child is born in it (clone3 CLONE_INTO_CGROUP)
 };
 
 // The pid of the new process (also its process group id).

@@ -26,6 +26,7 @@
 #include "probes/runner.h"
 #include "report/last_run.h"
 #include "report/progress.h"
+#include "runtime/cgroup.h"
 #include "runtime/live_progress.h"
 #include "runtime/notify.h"
 #include "runtime/output.h"
@@ -116,6 +117,7 @@ struct Supervisor::Impl : probes::Host {
   std::time_t started_wall = std::time(nullptr);
   std::vector<char> buffer = std::vector<char>(64 * 1024);
   Terminal term;  // stdout, written by its own thread so the loop never blocks on it
+  Cgroups cgroups{options.cgroup};
   LiveProgress live{io, term, STDOUT_FILENO, [this](unsigned frame, size_t columns, size_t rows) {
                       return report::progress_lines(redacted_snapshot(), engine::Clock::now(), frame,
                                                     {columns, rows, options.color});
@@ -283,6 +285,7 @@ struct Supervisor::Impl : probes::Host {
         open_notify_socket(id);
     }
     req.env = env_for(id);
+    req.cgroup_fd = cgroups.attempt_fd(s.name);
     auto pid = runtime::spawn(req);
     ::close(out_pipe[1]);
     if (fd_pipe[1] >= 0) ::close(fd_pipe[1]);
@@ -467,6 +470,7 @@ struct Supervisor::Impl : probes::Host {
       event_line(fmt::format("{}: stop_command failed: {}", s.name, pid.error()));
     }
     ::kill(-group, sig);
+    if (sig == SIGKILL) cgroups.kill(s.name);  // setsid() escapees and daemons of the service too
   }
 
   void do_probes(Id id, engine::ProbeSet set) {
@@ -649,7 +653,8 @@ struct Supervisor::Impl : probes::Host {
       p.pid = 0;
       p.starting = false;
       p.ready_fd.reset();
-      if (engine.view(id).state == engine::State::stopping && ::kill(-pid, 0) == 0) {
+      if (engine.view(id).state == engine::State::stopping &&
+          (::kill(-pid, 0) == 0 || cgroups.populated(cfg.services[static_cast<size_t>(id)].name))) {
         // Stopping, and the main process (often the `sh -c` of a string
         // command) went before the rest of its group: the others keep their
         // grace period, as under systemd; the engine's SIGKILL ends it.
@@ -661,14 +666,17 @@ struct Supervisor::Impl : probes::Host {
     }
     for (size_t i = 0; i < procs.size(); ++i) {
       Proc& p = procs[i];
-      if (p.draining && ::kill(-p.draining, 0) != 0) exited(static_cast<Id>(i), p.draining, p.drained_status);
+      if (p.draining && ::kill(-p.draining, 0) != 0 && !cgroups.populated(cfg.services[i].name))
+        exited(static_cast<Id>(i), p.draining, p.drained_status);
     }
   }
 
   void exited(Id id, pid_t pid, int status) {
     procs[static_cast<size_t>(id)].draining = 0;
-    // Whatever the service left in its process group goes with it (systemd's KillMode=control-group).
+    // Whatever the service left in its process group (and its cgroup) goes
+    // with it, as under systemd's KillMode=control-group.
     ::kill(-pid, SIGKILL);
+    cgroups.kill(cfg.services[static_cast<size_t>(id)].name);
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     feed(engine::Exited{id, code, sig});

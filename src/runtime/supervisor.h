@@ -30,6 +30,7 @@ struct SupervisorOptions {
   std::optional<Millis> startup_timeout;  // up --timeout
   config::Redactor redactor;              // secrets never reach the terminal, logs of lineup, or state files
   std::string api_token;                  // bearer token of a TCP API listener (api.token_env)
+  std::optional<std::string> cgroup;      // the stack's cgroup v2 directory, if usable
   // Called once, when the startup has a result (READY, DEGRADED or FAILED).
   std::function<void(engine::Phase)> on_result;
 };

@@ -1,0 +1,102 @@
+# fish completion for lineup. Installed as share/fish/vendor_completions.d/lineup.fish.
+#
+# Service and profile names come from `lineup config --format json`, run with
+# the -f / --project-dir / --profile / --env-file options already typed.
+
+set -l __lineup_commands check config plan up down ps logs start stop restart wait report version
+
+# Prints the names of one block of `config --format json`: services, inactive_services or profiles.
+function __lineup_config_names
+    set -l block $argv[1]
+    set -l words (commandline -opc)
+    set -l bin $words[1]
+    set -l args
+    set -l after_logs 0
+    set -l i 2
+    while test $i -le (count $words)
+        set -l w $words[$i]
+        set -l next ''
+        if test $i -lt (count $words)
+            set next $words[(math $i + 1)]
+        end
+        switch $w
+            case logs
+                set after_logs 1
+            case -f
+                if test $after_logs -eq 0
+                    set -a args $w $next
+                end
+            case --file --project-dir --profile --env-file
+                set -a args $w $next
+            case '--file=*' '--project-dir=*' '--profile=*' '--env-file=*'
+                set -a args $w
+        end
+        set i (math $i + 1)
+    end
+    command -q $bin; or test -x "$bin"; or set bin lineup
+    $bin $args config --format json 2>/dev/null | awk -v block="$block" '
+        $0 ~ "^  \"" block "\": [[{]$" { inside = 1; next }
+        inside && /^  [^ ]/ { inside = 0 }
+        inside && /^    "/ { s = $0; sub(/^    "/, "", s); sub(/".*/, "", s); print s }
+    '
+end
+
+complete -c lineup -f
+
+# Global options (also accepted after the command).
+complete -c lineup -s h -l help -d 'Print help and exit'
+complete -c lineup -s f -l file -r -F -n 'not __fish_seen_subcommand_from logs' -d 'Config file (repeatable)'
+complete -c lineup -l file -r -F -n '__fish_seen_subcommand_from logs' -d 'Config file (repeatable)'
+complete -c lineup -l project-dir -r -a '(__fish_complete_directories)' -d 'Project directory'
+complete -c lineup -l profile -x -a '(__lineup_config_names profiles)' -d 'Environment profile'
+complete -c lineup -l env-file -r -F -d 'Extra env file for interpolation'
+complete -c lineup -l log-format -x -a 'text json' -d 'Format of the event output'
+complete -c lineup -l no-color -d 'No colours'
+complete -c lineup -s q -l quiet -d 'Less output'
+complete -c lineup -s v -l verbose -d 'More detail'
+
+# Commands.
+complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a check -d 'Validate the config; start nothing'
+complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a config -d 'Print the resolved config'
+complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a plan -d 'Show the startup plan'
+complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a up -d 'Start the stack and supervise it'
+complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a down -d 'Stop a running stack in reverse order'
+complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a ps -d 'State of every service'
+complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a logs -d 'Output of services'
+complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a start -d 'Start services of the running stack'
+complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a stop -d 'Stop services of the running stack'
+complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a restart -d 'Restart services of the running stack'
+complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a wait -d 'Wait until every target is ready'
+complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a report -d 'The last startup: timings, critical chain'
+complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a version -d 'Print the version'
+
+# check
+complete -c lineup -n '__fish_seen_subcommand_from check' -l strict -d 'Unknown keys are errors'
+complete -c lineup -n '__fish_seen_subcommand_from check' -l format -x -a 'text json' -d 'Output format'
+# config
+complete -c lineup -n '__fish_seen_subcommand_from config' -l format -x -a 'yaml json' -d 'Output format'
+# plan
+complete -c lineup -n '__fish_seen_subcommand_from plan' -l format -x -a 'text json dot mermaid' -d 'Output format'
+# up
+complete -c lineup -n '__fish_seen_subcommand_from up' -s d -l detach -d 'Supervise in the background'
+complete -c lineup -n '__fish_seen_subcommand_from up' -l wait -d 'Same as --detach'
+complete -c lineup -n '__fish_seen_subcommand_from up' -l timeout -x -d 'Budget for the whole startup (e.g. 2m)'
+complete -c lineup -n '__fish_seen_subcommand_from up' -a '(__lineup_config_names services; __lineup_config_names inactive_services)' -d Service
+# down
+complete -c lineup -n '__fish_seen_subcommand_from down' -l timeout -x -d 'One deadline for the whole stack'
+complete -c lineup -n '__fish_seen_subcommand_from down' -l emergency -d 'SIGKILL every process group now'
+# ps
+complete -c lineup -n '__fish_seen_subcommand_from ps' -l format -x -a 'table json' -d 'Output format'
+# logs
+complete -c lineup -n '__fish_seen_subcommand_from logs' -s f -l follow -d 'Keep printing new output'
+complete -c lineup -n '__fish_seen_subcommand_from logs' -l tail -x -d 'Only the last N lines of each service'
+complete -c lineup -n '__fish_seen_subcommand_from logs' -a '(__lineup_config_names services)' -d Service
+# start, stop, restart
+complete -c lineup -n '__fish_seen_subcommand_from start stop restart' -a '(__lineup_config_names services)' -d Service
+# wait
+complete -c lineup -n '__fish_seen_subcommand_from wait' -l timeout -x -d 'Give up after this long (default 60s)'
+complete -c lineup -n '__fish_seen_subcommand_from wait' -l interval -x -d 'First pause between attempts (default 250ms)'
+complete -c lineup -n '__fish_seen_subcommand_from wait' -a 'tcp:// http:// https:// postgres:// postgresql:// redis:// file: exec:' -d Target
+# report
+complete -c lineup -n '__fish_seen_subcommand_from report' -l format -x -a 'text json svg html trace' -d 'Output format'
+complete -c lineup -n '__fish_seen_subcommand_from report' -s o -l output -r -F -d 'Write to FILE'

@@ -1,0 +1,146 @@
+#include "runtime/cgroup.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+namespace lineup::runtime {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool write_text(const std::string& path, std::string_view text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  return ok;
+}
+
+// Where the cgroup2 hierarchy is mounted ("/sys/fs/cgroup" on a pure v2
+// system, "/sys/fs/cgroup/unified" on a hybrid one).
+std::optional<std::string> cgroup2_mount() {
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    // ... mount-point ... - fstype source options
+    auto dash = line.find(" - ");
+    if (dash == std::string::npos || line.compare(dash + 3, 8, "cgroup2 ") != 0) continue;
+    std::istringstream fields(line.substr(0, dash));
+    std::string id, parent, devno, root, point;
+    if (fields >> id >> parent >> devno >> root >> point) return point;
+  }
+  return std::nullopt;
+}
+
+// The cgroup v2 path of this process ("0::/some/path" in /proc/self/cgroup).
+std::optional<std::string> own_cgroup() {
+  std::ifstream in("/proc/self/cgroup");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.starts_with("0::")) return line.substr(3);
+  return std::nullopt;
+}
+
+bool events_populated(const std::string& dir) {
+  std::ifstream in(dir + "/cgroup.events");
+  std::string key;
+  int value = 0;
+  while (in >> key >> value)
+    if (key == "populated") return value != 0;
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> Cgroups::stack_dir(const std::string& project_dir, bool create) {
+  auto mount = cgroup2_mount();
+  auto own = own_cgroup();
+  if (!mount || !own) return std::nullopt;
+  std::error_code ec;
+  std::string canonical = fs::weakly_canonical(project_dir, ec).string();
+  std::string name = fs::path(canonical).filename().string();
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
+  std::string dir = fmt::format("{}{}/lineup-{}-{:08x}", *mount, *own == "/" ? "" : *own, name.substr(0, 40),
+                                static_cast<uint32_t>(std::hash<std::string>{}(canonical)));
+  if (!create) return ::access(dir.c_str(), F_OK) == 0 ? std::optional(dir) : std::nullopt;
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return std::nullopt;
+  // A cgroup we cannot move processes into is of no use (no delegation).
+  if (::access((dir + "/cgroup.procs").c_str(), W_OK) != 0) return std::nullopt;
+  return dir;
+}
+
+Cgroups::~Cgroups() {
+  for (auto& [name, a] : current_)
+    if (a.fd >= 0) ::close(a.fd);
+}
+
+int Cgroups::attempt_fd(const std::string& service) {
+  if (!stack_) return -1;
+  Attempt& a = current_[service];
+  if (a.fd >= 0) {
+    ::close(a.fd);
+    ::rmdir(a.dir.c_str());  // the last attempt's, if it is empty by now; the stack's removal gets the rest
+  }
+  // "svc-": never the name of an interface file (cgroup.*).
+  a.dir = fmt::format("{}/svc-{}.{}", *stack_, service, ++a.number);
+  a.fd = -1;
+  if (::mkdir(a.dir.c_str(), 0755) == 0 || errno == EEXIST)
+    a.fd = ::open(a.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  return a.fd;
+}
+
+void Cgroups::kill(const std::string& service) {
+  if (auto it = current_.find(service); it != current_.end() && it->second.fd >= 0)
+    write_text(it->second.dir + "/cgroup.kill", "1");
+}
+
+bool Cgroups::populated(const std::string& service) const {
+  auto it = current_.find(service);
+  return it != current_.end() && it->second.fd >= 0 && events_populated(it->second.dir);
+}
+
+int Cgroups::kill_stack(const std::string& stack_dir) {
+  int left = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(stack_dir, ec)) {
+    if (!entry.is_directory()) continue;
+    std::ifstream procs(entry.path() / "cgroup.procs");
+    pid_t pid;
+    while (procs >> pid) ++left;
+  }
+  write_text(stack_dir + "/cgroup.kill", "1");  // recursive: every service's cgroup
+  // cgroup.kill returns before the processes are gone; wait (bounded) for them.
+  for (int i = 0; i < 200 && events_populated(stack_dir); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  return left;
+}
+
+int Cgroups::sweep_stale(const std::string& project_dir) {
+  auto dir = stack_dir(project_dir, false);
+  if (!dir) return 0;
+  int left = events_populated(*dir) ? kill_stack(*dir) : 0;
+  remove_stack(*dir);
+  return left;
+}
+
+void Cgroups::remove_stack(const std::string& stack_dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(stack_dir, ec))
+    if (entry.is_directory()) ::rmdir(entry.path().c_str());
+  ::rmdir(stack_dir.c_str());
+}
+
+}  // namespace lineup::runtime

@@ -1,0 +1,64 @@
+// One cgroup v2 per service, when the machine lets us make them.
+//
+// A process group is left by `setsid()`; a subreaper sweep needs lineup
+// alive. A cgroup is neither: every process a service creates stays in its
+// cgroup, and `cgroup.kill` ends them all at once, even after lineup itself
+// was SIGKILLed (the next `up` or `down` finds the stack's cgroup and
+// empties it). Layout, under the cgroup lineup runs in:
+//
+//   <own cgroup>/lineup-<stack key>/<service>/
+//
+// Where cgroup v2 is absent or not writable (no delegation), everything here
+// is a no-op and the process groups + subreapers carry the guarantee alone.
+// A service is born in its cgroup (clone3 with CLONE_INTO_CGROUP, see
+// spawn.h), so not even a process it forks at once can be outside it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace lineup::runtime {
+
+class Cgroups {
+ public:
+  // The stack's cgroup directory for a project, or nullopt when cgroup v2
+  // cannot be used here (or, with create = false, when it does not exist).
+  static std::optional<std::string> stack_dir(const std::string& project_dir, bool create);
+  // Kills what a lineup killed with SIGKILL left in the project's cgroup
+  // (nothing is running it any more) and removes it; how many were left.
+  static int sweep_stale(const std::string& project_dir);
+
+  explicit Cgroups(std::optional<std::string> stack) : stack_(std::move(stack)) {}
+  ~Cgroups();
+  Cgroups(const Cgroups&) = delete;
+  Cgroups& operator=(const Cgroups&) = delete;
+  bool enabled() const { return stack_.has_value(); }
+
+  // A fresh cgroup for the service's next process, opened for spawning into
+  // it; -1 when cgroups are not in use or it cannot be made. Fresh for every
+  // attempt: after a cgroup.kill, some kernels (seen on 6.18) kill every
+  // later child cloned into that same cgroup.
+  int attempt_fd(const std::string& service);
+  // SIGKILL to every process of the service (cgroup.kill).
+  void kill(const std::string& service);
+  bool populated(const std::string& service) const;
+
+  // The whole stack: kill everything in it, then remove the empty cgroups.
+  // Returns how many processes were still there.
+  static int kill_stack(const std::string& stack_dir);
+  static void remove_stack(const std::string& stack_dir);
+
+ private:
+  struct Attempt {
+    std::string dir;
+    int fd = -1;
+    int number = 0;
+  };
+  std::optional<std::string> stack_;
+  std::map<std::string, Attempt> current_;
+};
+
+}  // namespace lineup::runtime

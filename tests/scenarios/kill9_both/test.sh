@@ -1,0 +1,39 @@
+# Both lineup processes SIGKILLed at the same instant: nothing is left to
+# sweep, so only cgroup v2 can hold the guarantee. The services outlive
+# lineup, and the next `down` (or `up`) kills every one of them from the
+# stack's cgroup. Where cgroup v2 is not writable, this is said and skipped
+# (docs/design.md, "No orphans", says which guarantee holds where).
+source "$(dirname "$0")/../lib.sh"
+
+expect_exit 0 "$LINEUP" up -d
+stack=$(find /sys/fs/cgroup -maxdepth 3 -type d -name "lineup-*" 2>/dev/null | while read -r d; do
+  grep -qx "LINEUP_SCENARIO=$WORK" /proc/"$(head -1 "$d"/svc-escapee.*/cgroup.procs 2>/dev/null)"/environ 2>/dev/null \
+    && echo "$d"; done | head -1)
+if [ -z "$stack" ]; then
+  echo "cgroup v2 is not writable here: the both-killed case is not covered (see docs/design.md)"
+  expect_exit 0 "$LINEUP" down
+  finish
+  exit $?
+fi
+# Every process of each service is in that service's cgroup, escapees included.
+check test "$(cat "$stack"/svc-escapee.*/cgroup.procs | wc -l)" -ge 2
+check test "$(cat "$stack"/svc-daemon.*/cgroup.procs | wc -l)" -ge 2
+gone() { ! kill -0 "$1" 2>/dev/null && ! kill -0 "$2" 2>/dev/null; }
+read -r guardian supervisor < .lineup/lineup.pid
+kill -9 "$guardian" "$supervisor"
+wait_until 10 gone "$guardian" "$supervisor" && pass || fail "lineup survived kill -9"
+check test -n "$(leftovers)"   # the services are still there...
+expect_exit 0 "$LINEUP" down    # ...until the next lineup finds them
+expect_contains "left by a lineup that was killed"
+expect_no_leftovers
+check test ! -e "$stack"
+# The next `up` starts clean.
+expect_exit 0 "$LINEUP" up -d
+read -r guardian supervisor < .lineup/lineup.pid
+kill -9 "$guardian" "$supervisor"
+wait_until 10 gone "$guardian" "$supervisor" && pass || fail "lineup survived kill -9"
+expect_exit 0 "$LINEUP" up -d
+expect_contains "left by a lineup that was killed"
+expect_exit 0 "$LINEUP" down
+expect_no_leftovers
+finish
