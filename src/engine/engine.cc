@@ -268,6 +268,12 @@ void Engine::request_start(Id first) {
     stack.pop_back();
     Svc& v = s(id);
     if (v.view.goal == Goal::up && !is_down(v.view.state) && v.view.state != State::blocked) continue;
+    if (id != first && v.view.state == State::completed) {
+      // A finished oneshot (a migration) still counts: starting what needs
+      // it does not run it again. Naming it on its own does.
+      v.view.goal = Goal::up;
+      continue;
+    }
     v.view.goal = Goal::up;
     if (!v.alive && v.view.state != State::backoff) {
       if (v.view.state == State::failed || v.view.state == State::blocked) {

@@ -979,6 +979,24 @@ TEST(EngineRequest, StopThenStart) {
   EXPECT_EQ(os.view("api").goal, Goal::up);
 }
 
+TEST(EngineRequest, StartDoesNotRerunACompletedOneshotDependency) {
+  FakeOs os(
+      {Svc("db"), Svc("migrate").oneshot().after("db"), Svc("api").after("migrate", Condition::completed)});
+  os.start();
+  os.exit("migrate", 0);
+  ASSERT_EQ(os.state("api"), State::ready);
+  os.send(StopRequested{os.id("api")});
+  os.exit("api");
+  ASSERT_EQ(os.state("api"), State::stopped);
+  os.send(StartRequested{os.id("api")});
+  EXPECT_EQ(os.state("migrate"), State::completed);
+  EXPECT_EQ(os.view("migrate").attempts, 1);
+  EXPECT_EQ(os.state("api"), State::ready);
+  // Named on its own, a oneshot runs again.
+  os.send(StartRequested{os.id("migrate")});
+  EXPECT_EQ(os.state("migrate"), State::starting);
+}
+
 TEST(EngineRequest, RestartRequested) {
   FakeOs os({Svc("api").probe()});
   os.start();
