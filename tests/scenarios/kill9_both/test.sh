@@ -15,11 +15,16 @@ if [ -z "$stack" ]; then
   finish
   exit $?
 fi
-# Every process of each service is in that service's cgroup, escapees included.
-check test "$(cat "$stack"/svc-escapee.*/cgroup.procs | wc -l)" -ge 2
-check test "$(cat "$stack"/svc-daemon.*/cgroup.procs | wc -l)" -ge 2
+# Every process of each service is in that service's cgroup, escapees
+# included (they fork once the service runs: wait for them).
+in_cgroup() { [ "$(cat "$stack"/svc-"$1".*/cgroup.procs | wc -l)" -ge 2 ]; }
+wait_until 20 in_cgroup escapee && pass || fail "the setsid escapee is not in the cgroup"
+wait_until 20 in_cgroup daemon && pass || fail "the double-forked daemon is not in the cgroup"
 gone() { ! kill -0 "$1" 2>/dev/null && ! kill -0 "$2" 2>/dev/null; }
 read -r guardian supervisor < .lineup/lineup.pid
+# Stopped first, so that neither can see the other die and clean up: the
+# same instant, as far as lineup can tell.
+kill -STOP "$guardian" "$supervisor"
 kill -9 "$guardian" "$supervisor"
 wait_until 10 gone "$guardian" "$supervisor" && pass || fail "lineup survived kill -9"
 check test -n "$(leftovers)"   # the services are still there...
@@ -30,6 +35,9 @@ check test ! -e "$stack"
 # The next `up` starts clean.
 expect_exit 0 "$LINEUP" up -d
 read -r guardian supervisor < .lineup/lineup.pid
+# Stopped first, so that neither can see the other die and clean up: the
+# same instant, as far as lineup can tell.
+kill -STOP "$guardian" "$supervisor"
 kill -9 "$guardian" "$supervisor"
 wait_until 10 gone "$guardian" "$supervisor" && pass || fail "lineup survived kill -9"
 expect_exit 0 "$LINEUP" up -d
