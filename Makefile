@@ -3,10 +3,12 @@
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 300
 JOBS       ?= $(shell nproc)
 GENERATOR  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all setup build build-asan test unit-test demo bench format clean
+.PHONY: all setup build build-asan build-fuzz fuzz fuzz-short test unit-test demo bench soak format clean
 
 all: build
 
@@ -27,10 +29,26 @@ build-asan: setup
 	@test -f $(ASAN_BUILD)/CMakeCache.txt || cmake -S . -B $(ASAN_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug -DLINEUP_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# Every test, in the normal build and again under ASan+UBSan.
-test: build build-asan
+# libFuzzer targets (fuzz/), built with clang, ASan and UBSan.
+build-fuzz: setup
+	@test -f $(FUZZ_BUILD)/CMakeCache.txt || CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) $(GENERATOR) \
+	  -DCMAKE_BUILD_TYPE=Debug -DLINEUP_FUZZ=ON -DLINEUP_TESTS=OFF
+	cmake --build $(FUZZ_BUILD) --target fuzzers
+
+# Each target for FUZZ_SECONDS (default 300), after replaying its regression
+# inputs; FUZZ_MERGE=1 merges new coverage into fuzz/corpus/. See fuzz/README.md.
+fuzz: build-fuzz
+	bash fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# The regression inputs, then 15 s per target from the seed corpus, $(JOBS) targets at a time.
+fuzz-short: build-fuzz
+	FUZZ_PARALLEL=$(JOBS) FUZZ_SCRATCH=1 bash fuzz/run.sh $(FUZZ_BUILD) 15
+
+# Every test, in the normal build and again under ASan+UBSan, then a short fuzzing run.
+test: build build-asan build-fuzz
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory fuzz-short
 
 unit-test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -41,8 +59,13 @@ demo: build
 bench: build
 	@bash bench/run.sh $(BUILD)
 
+# Ten minutes of a crash-looping stack; fd count and RSS of the supervisor
+# every 30 s (not part of `make test`; its 2,000-restart version is).
+soak: build
+	bash scripts/soak.sh $(BUILD)/lineup $${SOAK_SECONDS:-600}
+
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -22,6 +22,7 @@ packages=(
   systemd                   # systemd-notify, for the sd_notify scenario test
   python3-yaml python3-jsonschema  # tests/cli/test_schema.sh: the config schema, as an editor reads it
   groff-base                # tests/cli/test_install.sh: the man page renders without warnings
+  clang libclang-rt-14-dev  # fuzz/: libFuzzer, ASan and UBSan runtimes for clang (make fuzz, make test)
 )
 
 missing=()

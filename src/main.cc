@@ -2,8 +2,23 @@
 //   parse args -> load the config -> validate -> plan -> run -> exit code;
 // cli::run dispatches to the command, and each command reads top to bottom
 // as those steps (see src/cli/).
+#include <signal.h>
+
+#include <cstdio>
+#include <exception>
+
 #include "cli/cli.h"
 
 int main(int argc, char** argv) {
-  return lineup::cli::run(argc, argv);
+  // A terminal or pipe that goes away must not kill lineup (and, through it,
+  // its services without a graceful stop): writes fail with EPIPE instead.
+  // Services get SIGPIPE back at their default (runtime/spawn.cc).
+  ::signal(SIGPIPE, SIG_IGN);
+  try {
+    return lineup::cli::run(argc, argv);
+  } catch (const std::exception& e) {
+    // Out of file descriptors or memory before the loop could even start.
+    std::fprintf(stderr, "lineup: %s\n", e.what());
+    return 1;
+  }
 }

@@ -15,20 +15,38 @@ Result<ClientResponse> request(const std::string& socket_path, const std::string
                                const std::string& target) {
   asio::io_context io;
   asio::local::stream_protocol::socket socket(io);
-  boost::system::error_code ec;
-  socket.connect(asio::local::stream_protocol::endpoint(socket_path), ec);
-  if (ec) return unexpected(fmt::format("connect {}: {}", socket_path, ec.message()));
   http::request<http::string_body> req{http::string_to_verb(method), target, 11};
   req.set(http::field::host, "lineup");
   req.keep_alive(false);
   req.prepare_payload();
-  http::write(socket, req, ec);
-  if (ec) return unexpected(fmt::format("write to {}: {}", socket_path, ec.message()));
   boost::beast::flat_buffer buffer;
   http::response<http::string_body> res;
-  http::read(socket, buffer, res, ec);
-  if (ec && ec != http::error::end_of_stream)
-    return unexpected(fmt::format("read from {}: {}", socket_path, ec.message()));
+  std::string failed;
+  bool done = false;
+  // Asynchronous, with a deadline: a supervisor that cannot accept (out of
+  // descriptors) leaves the connection in its backlog, and blocking calls
+  // would wait forever (callers fall back to state.json).
+  socket.async_connect(socket_path, [&](boost::system::error_code ec) {
+    if (ec) {
+      failed = fmt::format("connect {}: {}", socket_path, ec.message());
+      return;
+    }
+    http::async_write(socket, req, [&](boost::system::error_code ec, size_t) {
+      if (ec) {
+        failed = fmt::format("write to {}: {}", socket_path, ec.message());
+        return;
+      }
+      http::async_read(socket, buffer, res, [&](boost::system::error_code ec, size_t) {
+        if (ec && ec != http::error::end_of_stream)
+          failed = fmt::format("read from {}: {}", socket_path, ec.message());
+        else
+          done = true;
+      });
+    });
+  });
+  io.run_for(std::chrono::seconds(5));
+  if (!failed.empty()) return unexpected(failed);
+  if (!done) return unexpected(fmt::format("{}: no answer within 5s", socket_path));
   return ClientResponse{static_cast<int>(res.result_int()), res.body()};
 }
 

@@ -18,6 +18,7 @@
 #include <boost/beast/http.hpp>
 #include <deque>
 #include <list>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -125,9 +126,7 @@ struct Server::Impl {
         co_return;
       }
       Request r{std::string(req.method_string()), std::string(req.target()), req.body()};
-      engine::Snapshot snap = hooks.snapshot();
-      std::string last_run = hooks.last_run_json();
-      Routed routed = route(r, View{snap, last_run, hooks.probe_stats ? &hooks.probe_stats() : nullptr});
+      Routed routed = answer(r);
       if (routed.command) hooks.execute(*routed.command);
       // (Locals, not temporaries, around co_await: GCC 12 destroys some
       // temporaries of a co_await expression twice.)
@@ -140,6 +139,28 @@ struct Server::Impl {
       if (written || !req.keep_alive()) co_return;
     }
   }
+
+  // The routes are pure, so a GET answered for the same state of the stack
+  // is answered the same way: the last answers are kept until the state
+  // changes. A client polling /v1/services hard then costs a lookup, and the
+  // loop stays free for the startup itself.
+  Routed answer(const Request& r) {
+    bool cacheable = r.method == "GET" && hooks.version;
+    uint64_t version = cacheable ? hooks.version() : 0;
+    if (cacheable) {
+      if (version != cache_version) {
+        cache.clear();
+        cache_version = version;
+      }
+      if (auto it = cache.find(r.target); it != cache.end()) return {it->second, std::nullopt};
+    }
+    engine::Snapshot snap = hooks.snapshot();
+    std::string last_run = hooks.last_run_json();
+    Routed routed = route(r, View{snap, last_run, hooks.probe_stats ? &hooks.probe_stats() : nullptr});
+    if (cacheable && !routed.command && cache.size() < kMaxCached) cache.emplace(r.target, routed.response);
+    return routed;
+  }
+  static constexpr size_t kMaxCached = 64;  // distinct targets (a client may vary the query string)
 
   // Server-sent events: the current snapshot first, then one JSON object per
   // state change. A subscriber that falls more than kMaxQueued events behind
@@ -200,7 +221,15 @@ struct Server::Impl {
     for (;;) {
       auto [ec, socket] = co_await acceptor.async_accept(tuple_awaitable);
       if (ec == asio::error::operation_aborted) co_return;
-      if (ec) continue;                        // EMFILE and friends: keep serving the others
+      if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space) {
+        // Out of descriptors: the connection stays in the backlog and accept
+        // would fail again at once; pause instead of spinning.
+        asio::steady_timer pause(io);
+        pause.expires_after(std::chrono::milliseconds(100));
+        co_await pause.async_wait(tuple_awaitable);
+        continue;
+      }
+      if (ec) continue;
       if (sessions >= kMaxSessions) continue;  // the socket closes as it goes out of scope
       asio::co_spawn(io, session(std::move(socket), token), [](std::exception_ptr) {});
     }
@@ -215,6 +244,8 @@ struct Server::Impl {
   const std::string no_token;
   std::list<std::string> tokens;
   size_t sessions = 0;
+  uint64_t cache_version = 0;
+  std::map<std::string, Response> cache;
   std::vector<std::shared_ptr<Subscriber>> subscribers;
 };
 

@@ -19,6 +19,9 @@ struct ServerHooks {
   std::function<std::string()> last_run_json;
   std::function<void(const Command&)> execute;
   std::function<const std::vector<probes::ProbeStats>&()> probe_stats;
+  // Changes whenever anything a GET could show changes (the engine's state,
+  // a probe's statistics, the startup report): GET answers are reused until then.
+  std::function<uint64_t()> version;
 };
 
 class Server {

@@ -55,7 +55,9 @@ int run_check(const GlobalOptions& g, const CheckOptions& o) {
     for (const auto& s : p.config.services)
       if (s.container_only()) containers.push_back(s.name);
     out["container_services"] = containers;
-    fmt::print("{}\n", out.dump(2));
+    // File names and env file values need not be UTF-8, which dump() throws on:
+    // invalid bytes become U+FFFD.
+    fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   } else {
     print_diagnostics(p.diags, redact, g, stdout, /*notes=*/true);
     std::string file = p.main_file == config::kNoFile ? "lineup" : config::file_name(p.main_file);

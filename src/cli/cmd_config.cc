@@ -48,7 +48,9 @@ int run_config(const GlobalOptions& g, const std::string& format) {
   config::Redactor redact(p->config, p->variables);
   auto j = config::to_json(p->config, redact);
   if (format == "json") {
-    fmt::print("{}\n", j.dump(2));
+    // Values from the environment or an env file need not be UTF-8, which
+    // dump() throws on: invalid bytes become U+FFFD.
+    fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   } else {
     YAML::Emitter out;
     emit_yaml(out, j);

@@ -23,6 +23,19 @@ bool settled(const std::string& action, const std::string& state) {
          state == "skipped";
 }
 
+// A name is one path segment: `db/stop?` or a CR LF must not become
+// another route or another request.
+std::string path_segment(std::string_view name) {
+  std::string out;
+  for (unsigned char c : name) {
+    if (std::isalnum(c) || c == '.' || c == '_' || c == '-')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
 int run_action(const GlobalOptions& g, const std::string& action, const std::vector<std::string>& services) {
   std::string state_dir = runtime::state_dir_of(project_dir_for(g));
   std::string socket = state_dir + "/lineup.sock";
@@ -33,7 +46,7 @@ int run_action(const GlobalOptions& g, const std::string& action, const std::vec
   }
   int code = kOk;
   for (const auto& name : services) {
-    auto r = api::request(socket, "POST", fmt::format("/v1/services/{}/{}", name, action));
+    auto r = api::request(socket, "POST", fmt::format("/v1/services/{}/{}", path_segment(name), action));
     if (!r) {
       fmt::print(stderr, "lineup: {}\n", r.error());
       return kFailed;
@@ -48,7 +61,7 @@ int run_action(const GlobalOptions& g, const std::string& action, const std::vec
     auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
     std::string state;
     while (std::chrono::steady_clock::now() < deadline) {
-      auto s = api::request(socket, "GET", "/v1/services/" + name);
+      auto s = api::request(socket, "GET", "/v1/services/" + path_segment(name));
       if (!s || s->status != 200) break;
       auto j = nlohmann::json::parse(s->body, nullptr, false);
       state = j.is_object() ? j.value("state", "") : "";

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstring>
 
 #include "cli/cli.h"
 #include "cli/output.h"
@@ -119,10 +120,16 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
 
   int result_pipe[2] = {-1, -1};
   if (o.detach) {
-    if (::pipe2(result_pipe, O_CLOEXEC) != 0) return kFailed;
+    if (::pipe2(result_pipe, O_CLOEXEC) != 0) {
+      fmt::print(stderr, "lineup: pipe: {}\n", std::strerror(errno));
+      return kFailed;
+    }
     std::fflush(stdout);
     pid_t child = ::fork();
-    if (child < 0) return kFailed;
+    if (child < 0) {
+      fmt::print(stderr, "lineup: cannot start the supervisor: fork: {}\n", std::strerror(errno));
+      return kFailed;
+    }
     if (child > 0) {
       ::close(result_pipe[1]);
       ::close(lock);

@@ -116,6 +116,11 @@ int run_wait(const GlobalOptions& g, const WaitOptions& o) {
     return kUsage;
   }
   asio::io_context io;
+  // A server may echo a password back in its error (Redis does, for a bad
+  // AUTH): every URL password is masked in whatever wait prints.
+  config::Redactor redact;
+  for (const auto& t : o.targets)
+    for (auto& pw : config::url_passwords(t)) redact.add_secret(std::move(pw));
   std::vector<Target> targets;
   for (const auto& t : o.targets) {
     auto kind = parse_target(t);
@@ -137,7 +142,7 @@ int run_wait(const GlobalOptions& g, const WaitOptions& o) {
       t.last = r.reason;
       if (r.ok) {
         t.ready = true;
-        if (!g.quiet) fmt::print("{}: ready ({})\n", config::redact_url_passwords(t.text), r.reason);
+        if (!g.quiet) fmt::print("{}: ready ({})\n", config::redact_url_passwords(t.text), redact(r.reason));
         if (--pending == 0) io.stop();
         return;
       }
@@ -184,7 +189,7 @@ int run_wait(const GlobalOptions& g, const WaitOptions& o) {
   if (!timed_out && pending == 0) return kOk;
   fmt::print(stderr, "lineup: wait: timeout after {}\n", format_duration(*timeout));
   for (const auto& t : targets)
-    if (!t.ready) fmt::print(stderr, "  {}: {}\n", config::redact_url_passwords(t.text), t.last);
+    if (!t.ready) fmt::print(stderr, "  {}: {}\n", config::redact_url_passwords(t.text), redact(t.last));
   return kFailed;
 }
 

@@ -14,6 +14,7 @@
 #include "config/envfile.h"
 #include "config/keys.h"
 #include "config/scalars.h"
+#include "util/regex.h"
 
 namespace lineup::config {
 
@@ -510,10 +511,10 @@ class Decoder {
       if (auto v = r_.string(*f, "fail_on_log")) {
         s.fail_on_log = *v;
         try {
-          std::regex re(*v);
+          (void)make_regex(*v);  // as the supervisor should compile it (util/regex.h)
         } catch (const std::regex_error& err) {
-          diags_.error(f->where,
-                       fmt::format("fail_on_log: invalid regular expression \"{}\": {}", *v, err.what()));
+          diags_.error(f->where, fmt::format("fail_on_log: invalid regular expression \"{}\": {}", *v,
+                                             regex_error_text(err)));
         }
       }
     if (const Node* c = n.find("success_exit_codes")) {

@@ -12,6 +12,7 @@
 #include "config/decode.h"
 #include "config/keys.h"
 #include "config/scalars.h"
+#include "util/regex.h"
 
 namespace lineup::config {
 
@@ -105,11 +106,11 @@ void read_status(const Node& n, HttpProbe& h, Reader& r) {
 
 bool valid_regex(const Node& n, std::string_view what, Reader& r) {
   try {
-    std::regex re(n.text);
+    (void)make_regex(n.text);  // as the probe will compile it
     return true;
   } catch (const std::regex_error& e) {
-    r.diags().error(n.where,
-                    fmt::format("{}: invalid regular expression \"{}\": {}", what, n.text, e.what()));
+    r.diags().error(
+        n.where, fmt::format("{}: invalid regular expression \"{}\": {}", what, n.text, regex_error_text(e)));
     return false;
   }
 }
@@ -202,7 +203,12 @@ std::optional<ProbeKind> read_kind(std::string_view kind, const Node& v, ProbeTi
     auto s = r.string(*url, "http probe url");
     if (!s) return std::nullopt;
     if (!s->starts_with("http://") && !s->starts_with("https://")) {
-      r.diags().error(url->where, fmt::format("http probe: \"{}\" is not an http:// or https:// URL", *s));
+      // Without its scheme a URL's password is not found by redaction: mask `user:pw@` here.
+      std::string shown = *s;
+      size_t at = shown.find('@'), colon = shown.find(':');
+      if (at != std::string::npos && at < shown.find('/') && colon < at)
+        shown = shown.substr(0, colon + 1) + "***" + shown.substr(at);
+      r.diags().error(url->where, fmt::format("http probe: \"{}\" is not an http:// or https:// URL", shown));
       return std::nullopt;
     }
     h.url = *s;

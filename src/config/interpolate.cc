@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "util/strings.h"
+
 namespace lineup::config {
 
 namespace {
@@ -47,8 +49,10 @@ class Interpolator {
         ++pos;
         if (!braced(text, start, pos, out)) return false;
       } else {
-        return fail(start,
-                    fmt::format("invalid interpolation format \"${}\" (write `$$` for a literal $)", n));
+        // The whole character after the `$`, not its first byte: the message
+        // must stay valid UTF-8 (`check --format json` throws otherwise).
+        return fail(start, fmt::format("invalid interpolation format \"${}\" (write `$$` for a literal $)",
+                                       utf8_char_at(text, pos)));
       }
     }
     if (nested) return fail(open, "unterminated `${`: missing `}`");
@@ -101,7 +105,7 @@ class Interpolator {
     if (op != '-' && op != '?' && op != '+') {
       return fail(start,
                   fmt::format("invalid interpolation format \"{}\": unexpected `{}` after the variable name",
-                              snippet(text, start), op));
+                              snippet(text, start), utf8_char_at(text, pos)));
     }
     ++pos;
     // The operand is expanded lazily in effect: we always expand it (to find
@@ -148,7 +152,8 @@ class Interpolator {
   static std::string snippet(std::string_view text, size_t start) {
     size_t end = text.find('}', start);
     end = end == std::string_view::npos ? text.size() : end + 1;
-    return std::string(text.substr(start, std::min<size_t>(end - start, 40)));
+    // At most 40 bytes, never half a UTF-8 character.
+    return std::string(utf8_prefix(text.substr(start, end - start), 40));
   }
 
   const Variables& vars_;

@@ -13,13 +13,24 @@ bool is_secret_name(std::string_view name) {
 }
 
 Redactor::Redactor(const Config& cfg, const Variables& vars) {
-  for (const auto& [k, v] : vars.all())
-    if (is_secret_name(k)) add_secret(v);
-  for (const auto& [k, v] : cfg.environment)
-    if (is_secret_name(k)) add_secret(v);
-  for (const auto& s : cfg.services)
-    for (const auto& [k, v] : s.environment)
-      if (is_secret_name(k)) add_secret(v);
+  // A password in a URL is a secret whatever its variable is called: once
+  // known by value, it is masked also where it shows without its URL (a
+  // server's error message that echoes it).
+  auto learn = [&](std::string_view name, const std::string& value) {
+    if (is_secret_name(name)) add_secret(value);
+    for (auto& pw : url_passwords(value)) add_secret(std::move(pw));
+  };
+  for (const auto& [k, v] : vars.all()) learn(k, v);
+  for (const auto& [k, v] : cfg.environment) learn(k, v);
+  for (const auto& s : cfg.services) {
+    for (const auto& [k, v] : s.environment) learn(k, v);
+    for (const auto* list : {&s.ready, &s.live})
+      for (const auto& p : *list) {
+        if (auto* h = std::get_if<HttpProbe>(&p.kind)) learn("", h->url);
+        if (auto* pg = std::get_if<PostgresProbe>(&p.kind)) learn("", pg->url);
+        if (auto* r = std::get_if<RedisProbe>(&p.kind)) learn("", r->url);
+      }
+  }
 }
 
 void Redactor::add_secret(std::string value) {
@@ -43,33 +54,43 @@ std::string Redactor::operator()(std::string_view text) const {
   return out;
 }
 
-std::string redact_url_passwords(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+// Calls found(from, to) for the password of every URL in `text`:
+// scheme://user:PASSWORD@host, the authority ending at / ? # or a space.
+template <class Found>
+static void for_each_url_password(std::string_view text, Found found) {
   size_t pos = 0;
   while (true) {
     size_t scheme = text.find("://", pos);
-    if (scheme == std::string_view::npos) break;
+    if (scheme == std::string_view::npos) return;
     size_t auth_start = scheme + 3;
-    // The authority ends at the first '/', '?', '#' or whitespace.
     size_t auth_end = text.find_first_of("/?# \t\n\"'", auth_start);
     if (auth_end == std::string_view::npos) auth_end = text.size();
     size_t at = text.rfind('@', auth_end);
     if (at != std::string_view::npos && at >= auth_start && at < auth_end) {
       size_t colon = text.find(':', auth_start);
-      if (colon != std::string_view::npos && colon < at) {
-        out.append(text.substr(pos, colon + 1 - pos));
-        out += "***";
-        pos = at;
-        out.append(text.substr(pos, auth_end - pos));
-        pos = auth_end;
-        continue;
-      }
+      if (colon != std::string_view::npos && colon < at) found(colon + 1, at);
     }
-    out.append(text.substr(pos, auth_end - pos));
     pos = auth_end;
   }
+}
+
+std::string redact_url_passwords(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t pos = 0;
+  for_each_url_password(text, [&](size_t from, size_t to) {
+    out.append(text.substr(pos, from - pos));
+    out += "***";
+    pos = to;
+  });
   out.append(text.substr(pos));
+  return out;
+}
+
+std::vector<std::string> url_passwords(std::string_view text) {
+  std::vector<std::string> out;
+  for_each_url_password(text,
+                        [&](size_t from, size_t to) { out.emplace_back(text.substr(from, to - from)); });
   return out;
 }
 

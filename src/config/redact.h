@@ -31,5 +31,7 @@ class Redactor {
 
 // "postgresql://app:pw@host/db" -> "postgresql://app:***@host/db"
 std::string redact_url_passwords(std::string_view text);
+// The passwords of the URLs in `text` ("pw" above).
+std::vector<std::string> url_passwords(std::string_view text);
 
 }  // namespace lineup::config

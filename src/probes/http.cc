@@ -12,11 +12,13 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <memory>
 #include <regex>
 
 #include "probes/kinds.h"
 #include "probes/net.h"
+#include "util/regex.h"
 
 namespace lineup::probes {
 
@@ -25,8 +27,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 namespace {
-
-constexpr size_t kMaxBody = 1 << 20;
 
 struct Url {
   std::string host;
@@ -80,8 +80,12 @@ const nlohmann::json* at_path(const nlohmann::json& doc, const std::string& path
       if (it == cur->end()) return nullptr;
       cur = &*it;
     } else if (cur->is_array() && !key.empty() && key.find_first_not_of("0123456789") == std::string::npos) {
-      size_t i = std::stoul(key);
-      if (i >= cur->size()) return nullptr;
+      // from_chars, not stoul: an index too large for size_t (a `json:` key
+      // like items.99999999999999999999) threw std::out_of_range out of the
+      // probe and through the event loop. It is past the end: missing.
+      size_t i = 0;
+      if (std::from_chars(key.data(), key.data() + key.size(), i).ec != std::errc() || i >= cur->size())
+        return nullptr;
       cur = &(*cur)[i];
     } else {
       return nullptr;
@@ -100,7 +104,7 @@ Result judge_http(const config::HttpProbe& p, int status, const std::string& bod
   if (!p.body_contains.empty() && body.find(p.body_contains) == std::string::npos)
     return {false, fmt::format("HTTP {}: body does not contain \"{}\"", status, p.body_contains)};
   if (!p.body_regex.empty()) {
-    std::regex re(p.body_regex);
+    std::regex re = make_regex(p.body_regex);  // not std::regex: see util/regex.h
     if (!std::regex_search(body, re))
       return {false, fmt::format("HTTP {}: body does not match /{}/", status, p.body_regex)};
   }
@@ -138,8 +142,8 @@ void check_http(asio::io_context& io, const config::HttpProbe& p, Millis timeout
   };
   auto s = std::make_shared<Shared>(io, std::move(done));
   s->probe = p;
-  s->parser.body_limit(kMaxBody);
-  s->parser.header_limit(64 * 1024);
+  s->parser.body_limit(kHttpMaxBody);
+  s->parser.header_limit(kHttpMaxHeader);
   s->request.method_string(p.method);
   s->request.target(url->target);
   s->request.version(11);

@@ -18,6 +18,9 @@ void check_exec(boost::asio::io_context& io, Host& host, engine::Id id, const co
 void check_tcp(boost::asio::io_context& io, const config::TcpProbe& p, Millis timeout, Done done);
 Result check_file(const config::FileProbe& p, const std::string& project_dir);
 void check_http(boost::asio::io_context& io, const config::HttpProbe& p, Millis timeout, Done done);
+// The limits of the http probe's response parser: a larger response fails the check.
+inline constexpr size_t kHttpMaxHeader = 64 * 1024;
+inline constexpr size_t kHttpMaxBody = 1 << 20;
 // The verdict on a complete HTTP response (status, body checks); pure.
 Result judge_http(const config::HttpProbe& p, int status, const std::string& body);
 // false (and why) when libpq cannot be loaded; it is loaded on first use.

@@ -22,20 +22,14 @@
 
 #include "probes/kinds.h"
 #include "probes/net.h"
+#include "probes/redis.h"
+#include "util/strings.h"
 
 namespace lineup::probes {
 
 namespace asio = boost::asio;
 
 namespace {
-
-constexpr size_t kMaxReplies = 1 << 20;
-
-struct RedisUrl {
-  std::string user, password, host = "localhost";
-  int port = 6379;
-  std::optional<int> db;
-};
 
 std::string percent_decode(std::string_view s) {
   std::string out;
@@ -51,8 +45,85 @@ std::string percent_decode(std::string_view s) {
   return out;
 }
 
-// redis://[[user]:password@]host[:port][/db]; the error never contains the password.
-std::variant<RedisUrl, std::string> parse_url(std::string_view s) {
+std::string one_line(std::string_view s, size_t max = 200) {
+  s = s.substr(0, s.find_first_of("\r\n"));
+  std::string r(utf8_prefix(s, max));  // never half a character: the reason ends up in JSON
+  if (s.size() > max) r += "…";
+  return r;
+}
+
+std::string unique_token() {
+  static std::atomic<unsigned> counter{0};
+  static const uint64_t salt = std::random_device{}() * 0x9E3779B97F4A7C15ull ^ std::random_device{}();
+  return fmt::format("{}:{}:{:x}", ::getpid(), counter++, salt);
+}
+
+using ReplyPtr = std::unique_ptr<redisReply, void (*)(void*)>;
+
+std::string shown(const redisReply& r) {
+  switch (r.type) {
+    case REDIS_REPLY_STATUS:
+    case REDIS_REPLY_STRING:
+      return fmt::format("\"{}\"", one_line(std::string_view(r.str, r.len), 60));
+    case REDIS_REPLY_INTEGER:
+      return std::to_string(r.integer);
+    case REDIS_REPLY_NIL:
+      return "nil";
+    case REDIS_REPLY_ARRAY:
+      return "an array";
+    default:
+      return "an error";
+  }
+}
+
+// hiredis 0.14 allocates an array's element table from the count the
+// server sends before any element arrives: "*1000000000\r\n" (14 bytes)
+// asked for 8 GB (found by fuzz/resp_fuzz). Every element takes at least 3
+// bytes ("+\r\n"), so no array that fits in the replies cap has more than
+// kRedisMaxReplies / 3 of them: a longer one is refused before allocating.
+constexpr int kMaxArrayElements = static_cast<int>(kRedisMaxReplies / 3);
+void* (*hiredis_create_array)(const redisReadTask*, int) = nullptr;
+
+void* create_bounded_array(const redisReadTask* task, int elements) {
+  if (elements > kMaxArrayElements) {
+    if (task->privdata) *static_cast<bool*>(task->privdata) = true;
+    return nullptr;  // the reader fails ("Out of memory"); feed() says why
+  }
+  return hiredis_create_array(task, elements);
+}
+
+// hiredis' own reply functions, with createArray bounded.
+redisReplyObjectFunctions* bounded_functions(const redisReplyObjectFunctions* defaults) {
+  static redisReplyObjectFunctions functions = [defaults] {
+    redisReplyObjectFunctions f = *defaults;
+    hiredis_create_array = f.createArray;
+    f.createArray = create_bounded_array;
+    return f;
+  }();
+  return &functions;
+}
+
+struct Check : SocketCheck, std::enable_shared_from_this<Check> {
+  Check(asio::io_context& io, Done done, const config::RedisProbe& p, const RedisUrl& url)
+      : SocketCheck(io, std::move(done)), talk(p, url, unique_token()) {}
+  RedisConversation talk;
+  std::array<char, 16 * 1024> buffer;
+
+  void read() {
+    socket.async_read_some(asio::buffer(buffer),
+                           [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+                             if (self->finished) return;
+                             if (ec) return self->finish({false, describe(ec)});
+                             if (auto verdict = self->talk.feed(self->buffer.data(), n))
+                               return self->finish(std::move(*verdict));
+                             self->read();
+                           });
+  }
+};
+
+}  // namespace
+
+std::variant<RedisUrl, std::string> parse_redis_url(std::string_view s) {
   if (s.starts_with("rediss://")) return std::string("rediss:// (TLS) is not supported by this build yet");
   if (!s.starts_with("redis://")) return std::string("not a redis:// URL");
   s.remove_prefix(8);
@@ -97,106 +168,13 @@ std::variant<RedisUrl, std::string> parse_url(std::string_view s) {
   return u;
 }
 
-std::string one_line(std::string_view s, size_t max = 200) {
-  s = s.substr(0, s.find_first_of("\r\n"));
-  std::string r(s.substr(0, max));
-  if (s.size() > max) r += "…";
-  return r;
-}
-
-std::string unique_token() {
-  static std::atomic<unsigned> counter{0};
-  static const uint64_t salt = std::random_device{}() * 0x9E3779B97F4A7C15ull ^ std::random_device{}();
-  return fmt::format("{}:{}:{:x}", ::getpid(), counter++, salt);
-}
-
-using ReplyPtr = std::unique_ptr<redisReply, void (*)(void*)>;
-
-// What a command's reply must be; the reason when it is not (nullopt: fine).
-using Judge = std::function<std::optional<std::string>(const redisReply&)>;
-
-std::string shown(const redisReply& r) {
-  switch (r.type) {
-    case REDIS_REPLY_STATUS:
-    case REDIS_REPLY_STRING:
-      return fmt::format("\"{}\"", one_line(std::string_view(r.str, r.len), 60));
-    case REDIS_REPLY_INTEGER:
-      return std::to_string(r.integer);
-    case REDIS_REPLY_NIL:
-      return "nil";
-    case REDIS_REPLY_ARRAY:
-      return "an array";
-    default:
-      return "an error";
+RedisConversation::RedisConversation(const config::RedisProbe& p, const RedisUrl& url,
+                                     const std::string& token)
+    : reader_(redisReaderCreate()) {
+  if (reader_) {
+    reader_->fn = bounded_functions(reader_->fn);
+    reader_->privdata = &array_too_long_;
   }
-}
-
-struct Check : SocketCheck, std::enable_shared_from_this<Check> {
-  using SocketCheck::SocketCheck;
-  ~Check() override {
-    if (reader) redisReaderFree(reader);
-  }
-  redisReader* reader = nullptr;
-  std::string request;
-  std::vector<Judge> judges;
-  size_t next = 0;
-  size_t received = 0;
-  std::array<char, 16 * 1024> buffer;
-  std::string success = "PONG";
-
-  void command(std::vector<std::string> argv, Judge judge) {
-    std::vector<const char*> args;
-    std::vector<size_t> lens;
-    for (const auto& a : argv) {
-      args.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    char* cmd = nullptr;
-    int len = redisFormatCommandArgv(&cmd, static_cast<int>(args.size()), args.data(), lens.data());
-    if (len < 0 || !cmd) throw std::bad_alloc();
-    request.append(cmd, static_cast<size_t>(len));
-    redisFreeCommand(cmd);
-    judges.push_back(std::move(judge));
-  }
-
-  void read() {
-    socket.async_read_some(
-        asio::buffer(buffer), [self = shared_from_this()](boost::system::error_code ec, size_t n) {
-          if (self->finished) return;
-          if (ec) return self->finish({false, describe(ec)});
-          self->received += n;
-          if (self->received > kMaxReplies) return self->finish({false, "replies larger than 1 MiB"});
-          if (redisReaderFeed(self->reader, self->buffer.data(), n) != REDIS_OK)
-            return self->finish({false, fmt::format("bad reply: {}", self->reader->errstr)});
-          while (self->next < self->judges.size()) {
-            void* raw = nullptr;
-            if (redisReaderGetReply(self->reader, &raw) != REDIS_OK)
-              return self->finish({false, fmt::format("bad reply: {}", self->reader->errstr)});
-            if (!raw) break;
-            ReplyPtr reply(static_cast<redisReply*>(raw), freeReplyObject);
-            if (reply->type == REDIS_REPLY_ERROR)
-              return self->finish({false, one_line(std::string_view(reply->str, reply->len))});
-            if (auto why = self->judges[self->next++](*reply)) return self->finish({false, *why});
-          }
-          if (self->next == self->judges.size()) return self->finish({true, self->success});
-          self->read();
-        });
-  }
-};
-
-}  // namespace
-
-void check_redis(asio::io_context& io, const config::RedisProbe& p, Millis timeout, Done done) {
-  auto parsed = parse_url(p.url);
-  if (auto* why = std::get_if<std::string>(&parsed)) return done({false, *why});
-  const auto& url = std::get<RedisUrl>(parsed);
-  auto ep = resolve(url.host, url.port);
-  if (!ep) return done({false, fmt::format("cannot resolve {}", url.host)});
-
-  auto c = std::make_shared<Check>(io, std::move(done));
-  c->reader = redisReaderCreate();
-  if (!c->reader) return c->finish({false, "out of memory"});
-
   auto status_is = [](std::string want, std::string command) -> Judge {
     return [want, command](const redisReply& r) -> std::optional<std::string> {
       if (r.type == REDIS_REPLY_STATUS && std::string_view(r.str, r.len) == want) return std::nullopt;
@@ -207,26 +185,25 @@ void check_redis(asio::io_context& io, const config::RedisProbe& p, Millis timeo
     std::vector<std::string> auth{"AUTH"};
     if (!url.user.empty()) auth.push_back(url.user);
     auth.push_back(url.password);
-    c->command(std::move(auth), status_is("OK", "AUTH"));
+    command(std::move(auth), status_is("OK", "AUTH"));
   }
-  if (url.db) c->command({"SELECT", std::to_string(*url.db)}, status_is("OK", "SELECT"));
-  c->command({"PING"}, status_is("PONG", "PING"));
+  if (url.db) command({"SELECT", std::to_string(*url.db)}, status_is("OK", "SELECT"));
+  command({"PING"}, status_is("PONG", "PING"));
   if (p.roundtrip) {
-    std::string token = unique_token();
     std::string key = "lineup:probe:" + token;
-    c->command({"SET", key, token, "PX", "10000"}, status_is("OK", "SET"));
-    c->command({"GET", key}, [token](const redisReply& r) -> std::optional<std::string> {
+    command({"SET", key, token, "PX", "10000"}, status_is("OK", "SET"));
+    command({"GET", key}, [token](const redisReply& r) -> std::optional<std::string> {
       if (r.type == REDIS_REPLY_STRING && std::string_view(r.str, r.len) == token) return std::nullopt;
       return fmt::format("roundtrip: GET returned {}, not the value just SET", shown(r));
     });
-    c->command({"DEL", key}, [](const redisReply& r) -> std::optional<std::string> {
+    command({"DEL", key}, [](const redisReply& r) -> std::optional<std::string> {
       if (r.type == REDIS_REPLY_INTEGER) return std::nullopt;
       return fmt::format("DEL answered {}", shown(r));
     });
-    c->success += ", roundtrip ok";
+    success_ += ", roundtrip ok";
   }
   if (p.loaded) {
-    c->command({"INFO", "persistence"}, [](const redisReply& r) -> std::optional<std::string> {
+    command({"INFO", "persistence"}, [](const redisReply& r) -> std::optional<std::string> {
       if (r.type != REDIS_REPLY_STRING) return fmt::format("INFO answered {}", shown(r));
       std::string_view info(r.str, r.len);
       auto field = [&](std::string_view name) -> std::optional<std::string_view> {
@@ -248,14 +225,66 @@ void check_redis(asio::io_context& io, const config::RedisProbe& p, Millis timeo
       if (auto perc = field("loading_loaded_perc")) return fmt::format("loading the dataset ({}%)", *perc);
       return std::string("loading the dataset");
     });
-    c->success += ", loaded";
+    success_ += ", loaded";
   }
+}
+
+RedisConversation::~RedisConversation() {
+  if (reader_) redisReaderFree(reader_);
+}
+
+void RedisConversation::command(std::vector<std::string> argv, Judge judge) {
+  std::vector<const char*> args;
+  std::vector<size_t> lens;
+  for (const auto& a : argv) {
+    args.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  char* cmd = nullptr;
+  int len = redisFormatCommandArgv(&cmd, static_cast<int>(args.size()), args.data(), lens.data());
+  if (len < 0 || !cmd) throw std::bad_alloc();
+  request_.append(cmd, static_cast<size_t>(len));
+  redisFreeCommand(cmd);
+  judges_.push_back(std::move(judge));
+}
+
+std::optional<Result> RedisConversation::feed(const char* data, size_t n) {
+  if (!reader_) return Result{false, "out of memory"};
+  received_ += n;
+  if (received_ > kRedisMaxReplies) return Result{false, "replies larger than 1 MiB"};
+  if (redisReaderFeed(reader_, data, n) != REDIS_OK)
+    return Result{false, fmt::format("bad reply: {}", reader_->errstr)};
+  while (next_ < judges_.size()) {
+    void* raw = nullptr;
+    if (redisReaderGetReply(reader_, &raw) != REDIS_OK)
+      return Result{false, array_too_long_
+                               ? fmt::format("bad reply: an array longer than {} elements", kMaxArrayElements)
+                               : fmt::format("bad reply: {}", reader_->errstr)};
+    if (!raw) break;
+    ReplyPtr reply(static_cast<redisReply*>(raw), freeReplyObject);
+    if (reply->type == REDIS_REPLY_ERROR)
+      return Result{false, one_line(std::string_view(reply->str, reply->len))};
+    if (auto why = judges_[next_++](*reply)) return Result{false, *why};
+  }
+  if (next_ == judges_.size()) return Result{true, success_};
+  return std::nullopt;
+}
+
+void check_redis(asio::io_context& io, const config::RedisProbe& p, Millis timeout, Done done) {
+  auto parsed = parse_redis_url(p.url);
+  if (auto* why = std::get_if<std::string>(&parsed)) return done({false, *why});
+  const auto& url = std::get<RedisUrl>(parsed);
+  auto ep = resolve(url.host, url.port);
+  if (!ep) return done({false, fmt::format("cannot resolve {}", url.host)});
+
+  auto c = std::make_shared<Check>(io, std::move(done), p, url);
+  if (!c->talk.ok()) return c->finish({false, "out of memory"});
 
   SocketCheck::arm(c, timeout);
   c->socket.async_connect(*ep, [c](boost::system::error_code ec) {
     if (c->finished) return;
     if (ec) return c->finish({false, describe(ec)});
-    asio::async_write(c->socket, asio::buffer(c->request), [c](boost::system::error_code ec, size_t) {
+    asio::async_write(c->socket, asio::buffer(c->talk.request()), [c](boost::system::error_code ec, size_t) {
       if (c->finished) return;
       if (ec) return c->finish({false, describe(ec)});
     });

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "probes/kinds.h"
+#include "util/regex.h"
 
 namespace lineup::probes {
 
@@ -38,7 +39,7 @@ struct Runner::Impl {
       s.timer = std::make_unique<asio::steady_timer>(io);
       for (const auto& p : cfg.services[i].ready) {
         if (auto* l = std::get_if<config::LogProbe>(&p.kind))
-          s.log_res.emplace_back(std::regex(l->regex));
+          s.log_res.emplace_back(make_regex(l->regex));  // not std::regex: see util/regex.h
         else
           s.log_res.emplace_back();
       }
@@ -147,6 +148,7 @@ struct Runner::Impl {
     auto& s = services[static_cast<size_t>(id)];
     if (gen != s.generation) return;
     const auto& p = probes(id, s.set)[s.layer];
+    ++checks;
     stats_of(id, p).record(std::chrono::duration<double>(engine::Clock::now() - s.check_started).count(),
                            r.ok);
     // Only a changed result is news: a thousand probes saying "connected"
@@ -234,6 +236,7 @@ struct Runner::Impl {
   Host& host;
   std::vector<Service> services;
   std::vector<ProbeStats> stats;
+  uint64_t checks = 0;
   std::vector<std::vector<size_t>> stats_index = std::vector<std::vector<size_t>>(cfg.services.size());
 };
 
@@ -252,6 +255,9 @@ void Runner::log_line(Id id, std::string_view line) {
 void Runner::notified(Id id) {
   impl_->services[static_cast<size_t>(id)].notify_seen = true;
   impl_->passive_event(id);
+}
+uint64_t Runner::checks() const {
+  return impl_->checks;
 }
 const std::vector<ProbeStats>& Runner::stats() const {
   return impl_->stats;

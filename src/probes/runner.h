@@ -53,6 +53,7 @@ class Runner {
   void fd_ready(engine::Id id);
   // Per service and kind, for the active kinds (passive ones cost nothing to check).
   const std::vector<ProbeStats>& stats() const;
+  uint64_t checks() const;  // results so far, of every probe
 
  private:
   struct Impl;

@@ -205,11 +205,14 @@ Project load(const LoadOptions& o) {
 
   // 2. read + parse
   std::vector<Node> trees;
-  for (const auto& f : files) {
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& f = files[i];
     uint32_t id = config::intern_file(f);
     if (p.main_file == config::kNoFile) p.main_file = id;
     std::string text, why;
-    if (!read_file(f, text, why)) {
+    if (i < o.file_texts.size()) {
+      text = o.file_texts[i];
+    } else if (!read_file(f, text, why)) {
       p.diags.error({id, 0, 0}, fmt::format("cannot read the config file: {}", why));
       p.unusable = true;
       continue;

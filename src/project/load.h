@@ -25,6 +25,10 @@ struct LoadOptions {
   std::vector<std::string> named_services;
   bool strict = false;
   const config::Variables* environment = nullptr;  // the process environment (null = read it)
+  // The text of `files[i]`, taken instead of reading that file (same order;
+  // files past its end are read): the fuzzer (fuzz/config_fuzz.cc) and tests
+  // run the whole pipeline without touching the disk.
+  std::vector<std::string> file_texts;
 };
 
 struct Project {

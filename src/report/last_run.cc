@@ -70,7 +70,8 @@ std::string last_run_json(engine::Phase result, const engine::Snapshot& snap, co
     services[v.name] = s;
   }
   j["services"] = services;
-  return j.dump(2) + "\n";
+  // Errors may quote a service's output or a server's reply: not always UTF-8.
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace lineup::report

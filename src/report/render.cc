@@ -132,7 +132,9 @@ std::string render_trace(const json& run) {
     span(failed(r) ? "failed" : "starting", r.spawned, r.duration >= 0 ? r.spawned + r.duration : -1);
     ++tid;
   }
-  return json{{"traceEvents", events}, {"displayTimeUnit", "ms"}}.dump() + "\n";
+  return json{{"traceEvents", events}, {"displayTimeUnit", "ms"}}.dump(-1, ' ', false,
+                                                                       json::error_handler_t::replace) +
+         "\n";
 }
 
 std::string render_svg(const json& run) {

@@ -1,6 +1,7 @@
 #include "runtime/cgroup.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -105,6 +106,14 @@ int Cgroups::attempt_fd(const std::string& service) {
 void Cgroups::kill(const std::string& service) {
   if (auto it = current_.find(service); it != current_.end() && it->second.fd >= 0)
     write_text(it->second.dir + "/cgroup.kill", "1");
+}
+
+void Cgroups::signal(const std::string& service, int sig) {
+  auto it = current_.find(service);
+  if (it == current_.end() || it->second.fd < 0) return;
+  std::ifstream procs(it->second.dir + "/cgroup.procs");
+  pid_t pid;
+  while (procs >> pid) ::kill(pid, sig);
 }
 
 bool Cgroups::populated(const std::string& service) const {

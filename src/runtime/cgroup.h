@@ -44,6 +44,9 @@ class Cgroups {
   int attempt_fd(const std::string& service);
   // SIGKILL to every process of the service (cgroup.kill).
   void kill(const std::string& service);
+  // `sig` to every process of the service: the stop signal reaches a
+  // process that left the group with setsid() too (systemd's control-group mode).
+  void signal(const std::string& service, int sig);
   bool populated(const std::string& service) const;
 
   // The whole stack: kill everything in it, then remove the empty cgroups.

@@ -1,5 +1,7 @@
 #include "runtime/notify.h"
 
+#include "util/strings.h"
+
 namespace lineup::runtime {
 
 NotifyMessage parse_notify(std::string_view d) {
@@ -13,7 +15,9 @@ NotifyMessage parse_notify(std::string_view d) {
     else if (line == "STOPPING=1")
       m.stopping = true;
     else if (line.starts_with("STATUS="))
-      m.status = std::string(line.substr(7, 200));
+      // At most 200 bytes, never cut inside a UTF-8 character: the status is
+      // served as JSON by the API, which refuses half a character.
+      m.status = std::string(utf8_prefix(line.substr(7), 200));
   }
   return m;
 }

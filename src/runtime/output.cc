@@ -49,10 +49,14 @@ bool LogFile::write(std::string_view bytes) {
     ::rename(path_.c_str(), old.c_str());
     if (!open()) return false;
   }
+  size_t before = size_;
   while (!bytes.empty()) {
     ssize_t n = ::write(fd_, bytes.data(), bytes.size());
     if (n < 0) {
       if (errno == EINTR) continue;
+      // A full disk: what made it of this chunk is taken back, so the file
+      // never ends in a cut line (the chunk holds whole lines only).
+      if (::ftruncate(fd_, static_cast<off_t>(before)) == 0) size_ = before;
       bool first = !failing_;
       failing_ = true;
       return !first;

@@ -1,6 +1,7 @@
 #include "runtime/spawn.h"
 
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <linux/sched.h>
 #include <pthread.h>
 #include <signal.h>
@@ -207,6 +208,9 @@ Result<pid_t> spawn(const SpawnRequest& r) {
       return unexpected(fmt::format("exec {}: {}", program, std::strerror(errno)));
   }
 
+  // lineup's own descriptors (Asio does not open sockets close-on-exec: the
+  // API's listening socket, probe connections) must not reach the service.
+  ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
   static Attributes attributes;
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);

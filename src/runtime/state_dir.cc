@@ -36,11 +36,18 @@ bool is_running(const std::string& state_dir) {
 
 void write_file_atomically(const std::string& path, const std::string& content) {
   std::string tmp = path + ".tmp";
+  bool written;
   {
     std::ofstream out(tmp, std::ios::trunc);
     out << content;
+    out.flush();
+    written = static_cast<bool>(out);
   }
-  std::rename(tmp.c_str(), path.c_str());
+  // A full disk: keep the last complete file rather than an empty one.
+  if (written)
+    std::rename(tmp.c_str(), path.c_str());
+  else
+    std::remove(tmp.c_str());
 }
 
 void write_pids(const std::string& state_dir, Pids p) {

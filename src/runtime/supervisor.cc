@@ -34,6 +34,7 @@
 #include "runtime/spawn.h"
 #include "runtime/state_dir.h"
 #include "runtime/terminal.h"
+#include "util/strings.h"
 
 extern char** environ;
 
@@ -94,6 +95,7 @@ struct Supervisor::Impl : probes::Host {
     // group keeps its grace period, and the exit is reported when it is empty.
     pid_t draining = 0;
     int drained_status = 0;
+    TimePoint write_error_said{};  // when "cannot write" was last reported
   };
 
   const config::Config& cfg;
@@ -109,6 +111,7 @@ struct Supervisor::Impl : probes::Host {
   std::unordered_map<pid_t, std::function<void(int)>> watchers;  // exec probes, stop commands
   std::vector<engine::Event> pending;
   bool dispatching = false;
+  uint64_t events_handled = 0;  // what the API's answers depend on (with the probes' checks)
   bool result_reported = false;
   int stop_signal_seen = 0;  // SIGINT / SIGTERM that started the shutdown
   int exit_code = 0;
@@ -130,6 +133,8 @@ struct Supervisor::Impl : probes::Host {
     hooks.snapshot = [this] { return redacted_snapshot(); };
     hooks.last_run_json = [this] { return last_run; };
     hooks.probe_stats = [this]() -> const std::vector<probes::ProbeStats>& { return runner.stats(); };
+    // Both counts only grow: their sum changes whenever either does.
+    hooks.version = [this] { return events_handled + runner.checks(); };
     hooks.execute = [this](const api::Command& c) {
       switch (c.kind) {
         case api::Command::Kind::start:
@@ -178,6 +183,7 @@ struct Supervisor::Impl : probes::Host {
       engine::Event ev = std::move(pending[i]);
       execute(engine.handle(ev, engine::Clock::now()));
     }
+    events_handled += pending.size();
     pending.clear();
     dispatching = false;
     maybe_finish();
@@ -434,7 +440,7 @@ struct Supervisor::Impl : probes::Host {
       if (p.fail_re && p.pid && std::regex_search(line.begin(), line.end(), *p.fail_re)) {
         p.starting = false;
         feed(engine::AttemptFailed{
-            id, fmt::format("output matched fail_on_log: {}", redact(line.substr(0, 200)))});
+            id, fmt::format("output matched fail_on_log: {}", utf8_prefix(redact(line), 200))});
         return;
       }
       if (p.starting) runner.log_line(id, line);
@@ -442,8 +448,15 @@ struct Supervisor::Impl : probes::Host {
   }
 
   void flush(Proc& p, const std::string& file_chunk, const std::string& term_chunk) {
-    if (!file_chunk.empty() && !p.log.write(file_chunk))
-      event_line(fmt::format("cannot write {}: {}", p.log.path(), std::strerror(errno)));
+    if (!file_chunk.empty() && !p.log.write(file_chunk)) {
+      // At most one report per 10 s: on a disk that is nearly full, writes
+      // can fail and succeed by turns.
+      auto now = engine::Clock::now();
+      if (now - p.write_error_said >= std::chrono::seconds(10)) {
+        p.write_error_said = now;
+        event_line(fmt::format("cannot write {}: {}", p.log.path(), std::strerror(errno)));
+      }
+    }
     if (!term_chunk.empty()) {
       say(term_chunk);
     }
@@ -470,7 +483,11 @@ struct Supervisor::Impl : probes::Host {
       event_line(fmt::format("{}: stop_command failed: {}", s.name, pid.error()));
     }
     ::kill(-group, sig);
-    if (sig == SIGKILL) cgroups.kill(s.name);  // setsid() escapees and daemons of the service too
+    // setsid() escapees and daemons of the service too.
+    if (sig == SIGKILL)
+      cgroups.kill(s.name);
+    else
+      cgroups.signal(s.name, sig);
   }
 
   void do_probes(Id id, engine::ProbeSet set) {
@@ -545,7 +562,8 @@ struct Supervisor::Impl : probes::Host {
                           {"from", std::string(engine::name_of(n.from))},
                           {"to", std::string(engine::name_of(n.to))}};
       if (!n.message.empty()) e["message"] = redact(n.message);
-      std::string line = e.dump();
+      // A message may quote a service's output, which need not be UTF-8.
+      std::string line = e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       if (server) server->publish(line);
       if (options.json_events) {
         say(line + "\n");

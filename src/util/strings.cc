@@ -71,4 +71,20 @@ bool contains_icase(std::string_view haystack, std::string_view needle) {
   return it != haystack.end();
 }
 
+std::string_view utf8_prefix(std::string_view s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t cut = max;
+  // Back over at most 3 continuation bytes (10xxxxxx) to the start of the character they belong to.
+  for (int i = 0; i < 3 && cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80; ++i) --cut;
+  return s.substr(0, cut);
+}
+
+std::string_view utf8_char_at(std::string_view s, size_t at) {
+  unsigned char c = static_cast<unsigned char>(s[at]);
+  size_t n = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF8 ? 4 : 1;  // from the lead byte
+  size_t len = 1;
+  while (len < n && at + len < s.size() && (static_cast<unsigned char>(s[at + len]) & 0xC0) == 0x80) ++len;
+  return s.substr(at, len);
+}
+
 }  // namespace lineup

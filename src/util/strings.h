@@ -20,4 +20,12 @@ std::string join(std::span<const std::string> parts, std::string_view sep);
 
 bool contains_icase(std::string_view haystack, std::string_view needle);
 
+// The first `max` bytes of `s`, or fewer so as not to end inside a UTF-8
+// character: text cut for a message stays valid UTF-8 (JSON output throws
+// on anything else).
+std::string_view utf8_prefix(std::string_view s, size_t max);
+
+// The UTF-8 character that starts at s[at] (one byte if s[at] does not start one).
+std::string_view utf8_char_at(std::string_view s, size_t at);
+
 }  // namespace lineup

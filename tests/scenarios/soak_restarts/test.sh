@@ -1,0 +1,34 @@
+# 2,000 restarts of a crash-looping service (and, alongside, a service
+# restarted by its failing liveness probe): the supervisor's file
+# descriptors and memory stay flat. Figures are printed at ~100 restarts
+# and at 2,000. (scripts/soak.sh does the same for 10 minutes.)
+source "$(dirname "$0")/../lib.sh"
+export CLOSED_PORT=$(free_port)
+TARGET=${SOAK_RESTARTS:-2000}
+begin=$SECONDS
+
+restarts() { ps_field crasher restarts; }
+at_least() { [ "$(restarts)" -ge "$1" ]; }
+fds() { ls "/proc/$supervisor/fd" | wc -l; }
+rss() { awk '/^VmRSS:/ {print $2}' "/proc/$supervisor/status"; }   # kB
+
+expect_exit 0 "$LINEUP" up -d
+read -r guardian supervisor < .lineup/lineup.pid
+wait_until 60 at_least 100 && pass || fail "100 restarts not reached"
+r0=$(restarts) u0=$(ps_field unhealthy restarts) fd0=$(fds) rss0=$(rss) t0=$SECONDS
+echo "soak_restarts: at $r0 restarts (unhealthy: $u0): supervisor fds $fd0, VmRSS $rss0 kB"
+wait_until 100 at_least "$TARGET" && pass || fail "$TARGET restarts not reached in time (at $(restarts))"
+r1=$(restarts) u1=$(ps_field unhealthy restarts) fd1=$(fds) rss1=$(rss)
+echo "soak_restarts: at $r1 restarts (unhealthy: $u1): supervisor fds $fd1, VmRSS $rss1 kB ($((r1 - r0)) restarts in $((SECONDS - t0))s)"
+echo "soak_restarts: fds $fd0 -> $fd1, VmRSS $rss0 -> $rss1 kB ($(( (rss1 - rss0) )) kB)"
+check test $((fd1 - fd0)) -le 2
+check test $((fd0 - fd1)) -le 2
+check test $((rss1 - rss0)) -lt 2048
+# Still healthy: the breaker never opened, the steady one never moved.
+check test "$(ps_field crasher breaker)" = closed
+check test "$(ps_field steady attempts)" = 1
+check test "$(ps_field steady state)" = ready
+expect_exit 0 "$LINEUP" down
+expect_no_leftovers
+echo "soak_restarts: $((SECONDS - begin))s"
+finish
