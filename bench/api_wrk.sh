@@ -48,9 +48,8 @@ python3 "$harness" build >/dev/null
 cat > "$work/with_api" <<WRAP
 #!/bin/sh
 # The harness runs \`lineup -f FILE up\`; add the API listener file after FILE.
-exec "$lineup" -f "\$2" -f "$work/api.yaml" "\${@:3}"
+exec "$lineup" -f "\$2" -f "$work/api.yaml" up
 WRAP
-sed -i 's/"\${@:3}"/up/' "$work/with_api"
 chmod +x "$work/with_api"
 echo "api: {listen: \"127.0.0.1:$port\"}" > "$work/api.yaml"
 results="$here/results/api_load.jsonl"
