@@ -53,7 +53,7 @@ OUT=$(check_flood_log) && pass || fail "flood log: $OUT"
 echo "hostile_services: detached: $OUT"
 hwm=$(status_of "$supervisor" VmHWM)
 echo "hostile_services: supervisor peak RSS (VmHWM) after 100 MiB of output: $((hwm / 1024)) MiB"
-check test "$hwm" -lt $((64 * 1024))
+check_memory "$hwm" $((64 * 1024)) "hostile_services: detached peak RSS"
 sup_fds=$(ls "/proc/$supervisor/fd" | wc -l)
 echo "hostile_services: supervisor holds $sup_fds fds for $(grep -c "^  [a-z-]*:$" lineup.yaml) services"
 check test "$sup_fds" -lt 64
@@ -161,7 +161,7 @@ OUT=$(check_flood_log 262144) && pass || fail "foreground flood log: $OUT"
 echo "hostile_services: foreground, terminal not reading: $OUT"
 hwm=$(status_of "$supervisor" VmHWM)
 echo "hostile_services: supervisor peak RSS (VmHWM), foreground with a stalled terminal: $((hwm / 1024)) MiB"
-check test "$hwm" -lt $((64 * 1024))
+check_memory "$hwm" $((64 * 1024)) "hostile_services: foreground peak RSS"
 check alive "$up"
 cat < term > term.txt &
 reader=$!
