@@ -1,25 +1,21 @@
-// Fuzz target: an HTTP response as the http probe reads and judges it
-// (src/probes/http.cc): Beast's response_parser with the probe's limits
-// (kHttpMaxHeader, kHttpMaxBody), then judge_http() for a few probes: the
-// default (2xx), exact codes with body_contains, body_regex, and json
-// checks. The verdict is then served by the API as the service's status.
+// Fuzz target: an HTTP response as the http probe reads and judges it: the
+// probe's own HttpResponseReader (src/probes/http_response.h: Beast's parser
+// with kHttpMaxHeader and kHttpMaxBody, fed as the bytes arrive), for a few
+// probes: the default (2xx), exact codes with body_contains, body_regex, and
+// json checks. The verdict is then served by the API as the service's status.
 //
 // Input: one byte that picks the read size, a dotted JSON path (a `json:`
 // key of the probe config, up to the first newline), then the response.
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "probes/http_response.h"
 #include "probes/kinds.h"
 #include "snapshot.h"
 #include "stream.h"
 
 using namespace lineup;
-namespace beast = boost::beast;
-namespace http = beast::http;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
@@ -40,20 +36,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   config::HttpProbe with_json;
   with_json.json = {{"status", "ok"}, {"checks.0.healthy", "true"}, {path, "1"}};
 
-  fuzz::Bytes stream(reinterpret_cast<const uint8_t*>(rest.data()), rest.size(),
-                     fuzz::Bytes::piece_for(data[0]));
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(probes::kHttpMaxBody);
-  parser.header_limit(probes::kHttpMaxHeader);
-  beast::error_code ec;
-  http::read(stream, buffer, parser, ec);
-  if (ec) return 0;  // the probe fails with the error's description
-  const auto& res = parser.get();
-  int status = static_cast<int>(res.result_int());
+  // The bytes arrive in pieces of one size, as from a socket, then the server closes.
+  size_t piece = fuzz::Bytes::piece_for(data[0]);
   for (size_t i = 0; i <= fixed.size(); ++i) {
-    probes::Result r = probes::judge_http(i < fixed.size() ? fixed[i] : with_json, status, res.body());
-    fuzz::serve_status(r.reason);
+    probes::HttpResponseReader reader(i < fixed.size() ? fixed[i] : with_json);
+    std::optional<probes::Result> verdict;
+    for (size_t at = 0; at < rest.size() && !verdict; at += piece)
+      verdict = reader.feed(rest.substr(at, piece), false);
+    if (!verdict) verdict = reader.feed({}, true);
+    if (!verdict) __builtin_trap();  // the end of the stream must bring a verdict
+    fuzz::serve_status(verdict->reason);
   }
   return 0;
 }

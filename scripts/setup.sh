@@ -14,6 +14,8 @@ packages=(
   libfmt-dev              # formatting
   libgtest-dev libgmock-dev libbenchmark-dev
   libpq-dev libhiredis-dev  # probes: real PostgreSQL and Redis protocols
+  libssl-dev openssl        # https://, rediss:// probes (libssl loaded at run time); tests make certificates
+  libre2-dev                # log:, fail_on_log, body_regex: linear-time matching
   postgresql redis-server   # real servers for the integration tests
   python3 procps iproute2 curl
   python3-prometheus-client # tests parse /metrics with Prometheus' own text parser

@@ -106,6 +106,7 @@ struct Target {
   std::string last = "not checked yet";
   Millis delay{0};
   std::unique_ptr<asio::steady_timer> timer;
+  bool in_flight = false;  // an attempt awaits its answer
 };
 
 int run_wait(const GlobalOptions& g, const WaitOptions& o) {
@@ -138,7 +139,9 @@ int run_wait(const GlobalOptions& g, const WaitOptions& o) {
   asio::steady_timer deadline(io);
 
   std::function<void(Target&)> attempt = [&](Target& t) {
+    t.in_flight = true;
     auto done = [&](probes::Result r) {
+      t.in_flight = false;
       t.last = r.reason;
       if (r.ok) {
         t.ready = true;
@@ -188,8 +191,15 @@ int run_wait(const GlobalOptions& g, const WaitOptions& o) {
   io.run();
   if (!timed_out && pending == 0) return kOk;
   fmt::print(stderr, "lineup: wait: timeout after {}\n", format_duration(*timeout));
-  for (const auto& t : targets)
-    if (!t.ready) fmt::print(stderr, "  {}: {}\n", config::redact_url_passwords(t.text), redact(t.last));
+  for (const auto& t : targets) {
+    if (t.ready) continue;
+    // A first attempt still waiting (a TLS handshake with a server that
+    // does not speak TLS, a silent port): say so rather than "not checked".
+    std::string last = t.in_flight && t.last == "not checked yet"
+                           ? fmt::format("no answer within {}", format_duration(*timeout))
+                           : t.last;
+    fmt::print(stderr, "  {}: {}\n", config::redact_url_passwords(t.text), redact(last));
+  }
   return kFailed;
 }
 

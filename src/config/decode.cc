@@ -7,7 +7,6 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -510,12 +509,9 @@ class Decoder {
     if (const Node* f = n.find("fail_on_log"))
       if (auto v = r_.string(*f, "fail_on_log")) {
         s.fail_on_log = *v;
-        try {
-          (void)make_regex(*v);  // as the supervisor should compile it (util/regex.h)
-        } catch (const std::regex_error& err) {
-          diags_.error(f->where, fmt::format("fail_on_log: invalid regular expression \"{}\": {}", *v,
-                                             regex_error_text(err)));
-        }
+        if (auto re = Regex::compile(*v); !re)  // as the supervisor will compile it
+          diags_.error(f->where,
+                       fmt::format("fail_on_log: invalid regular expression \"{}\": {}", *v, re.error()));
       }
     if (const Node* c = n.find("success_exit_codes")) {
       s.success_exit_codes.clear();

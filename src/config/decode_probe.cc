@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <regex>
 
 #include "config/decode.h"
 #include "config/keys.h"
@@ -105,14 +104,11 @@ void read_status(const Node& n, HttpProbe& h, Reader& r) {
 }
 
 bool valid_regex(const Node& n, std::string_view what, Reader& r) {
-  try {
-    (void)make_regex(n.text);  // as the probe will compile it
-    return true;
-  } catch (const std::regex_error& e) {
-    r.diags().error(
-        n.where, fmt::format("{}: invalid regular expression \"{}\": {}", what, n.text, regex_error_text(e)));
-    return false;
-  }
+  auto re = Regex::compile(n.text);  // as the probe will compile it
+  if (!re)
+    r.diags().error(n.where,
+                    fmt::format("{}: invalid regular expression \"{}\": {}", what, n.text, re.error()));
+  return re.has_value();
 }
 
 // Reads the kind's value; a mapping may also carry timing keys.

@@ -14,8 +14,9 @@
 
 #include <charconv>
 #include <memory>
-#include <regex>
+#include <sstream>
 
+#include "probes/http_response.h"
 #include "probes/kinds.h"
 #include "probes/net.h"
 #include "util/regex.h"
@@ -29,6 +30,7 @@ namespace http = beast::http;
 namespace {
 
 struct Url {
+  bool tls = false;
   std::string host;
   std::string port;
   std::string target;
@@ -36,22 +38,29 @@ struct Url {
 
 std::optional<Url> parse_url(const std::string& url) {
   std::string_view s = url;
-  if (!s.starts_with("http://")) return std::nullopt;
-  s.remove_prefix(7);
+  Url u;
+  if (s.starts_with("https://")) {
+    u.tls = true;
+    s.remove_prefix(8);
+  } else if (s.starts_with("http://")) {
+    s.remove_prefix(7);
+  } else {
+    return std::nullopt;
+  }
+  const char* default_port = u.tls ? "443" : "80";
   size_t slash = s.find('/');
   std::string_view authority = s.substr(0, slash);
-  Url u;
   u.target = slash == std::string_view::npos ? "/" : std::string(s.substr(slash));
   if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
   if (!authority.empty() && authority.front() == '[') {
     size_t close = authority.find(']');
     if (close == std::string_view::npos) return std::nullopt;
     u.host = std::string(authority.substr(1, close - 1));
-    u.port = close + 2 <= authority.size() ? std::string(authority.substr(close + 2)) : "80";
+    u.port = close + 2 <= authority.size() ? std::string(authority.substr(close + 2)) : default_port;
   } else {
     size_t colon = authority.rfind(':');
     u.host = std::string(authority.substr(0, colon));
-    u.port = colon == std::string_view::npos ? "80" : std::string(authority.substr(colon + 1));
+    u.port = colon == std::string_view::npos ? default_port : std::string(authority.substr(colon + 1));
   }
   if (u.host.empty() || u.port.empty()) return std::nullopt;
   return u;
@@ -104,8 +113,8 @@ Result judge_http(const config::HttpProbe& p, int status, const std::string& bod
   if (!p.body_contains.empty() && body.find(p.body_contains) == std::string::npos)
     return {false, fmt::format("HTTP {}: body does not contain \"{}\"", status, p.body_contains)};
   if (!p.body_regex.empty()) {
-    std::regex re = make_regex(p.body_regex);  // not std::regex: see util/regex.h
-    if (!std::regex_search(body, re))
+    auto re = Regex::compile(p.body_regex);  // validated with the config
+    if (!re || !re->search(body))
       return {false, fmt::format("HTTP {}: body does not match /{}/", status, p.body_regex)};
   }
   if (!p.json.empty()) {
@@ -121,52 +130,60 @@ Result judge_http(const config::HttpProbe& p, int status, const std::string& bod
   return {true, fmt::format("HTTP {}", status)};
 }
 
+HttpResponseReader::HttpResponseReader(const config::HttpProbe& p) : probe_(p) {
+  parser_.eager(true);
+  parser_.header_limit(kHttpMaxHeader);
+  parser_.body_limit(kHttpMaxBody);
+}
+
+std::optional<Result> HttpResponseReader::feed(std::string_view bytes, bool closed) {
+  pending_.append(bytes);
+  boost::system::error_code ec;
+  while (!pending_.empty() && !parser_.is_done()) {
+    size_t used = parser_.put(asio::buffer(pending_), ec);
+    pending_.erase(0, used);
+    if (ec == http::error::need_more) break;  // a header or chunk is still incomplete
+    if (ec) return Result{false, describe_http(ec)};
+  }
+  // A body without Content-Length ends when the server closes.
+  if (closed && !parser_.is_done()) {
+    // (Beast would call an empty stream a complete, default response: 200.)
+    if (!parser_.got_some()) return Result{false, "connection closed before a response"};
+    parser_.put_eof(ec);
+    if (ec == http::error::partial_message)
+      return Result{false, parser_.got_some() ? "connection closed in the middle of the response"
+                                              : "connection closed before a response"};
+    if (ec) return Result{false, describe_http(ec)};
+  }
+  if (!parser_.is_done()) return std::nullopt;
+  const auto& res = parser_.get();
+  return judge_http(probe_, static_cast<int>(res.result_int()), res.body());
+}
+
 void check_http(asio::io_context& io, const config::HttpProbe& p, Millis timeout, Done done) {
   auto url = parse_url(p.url);
-  if (!url) {
-    done({false, p.url.starts_with("https://") ? "https probes are not supported by this build yet"
-                                               : "not an http:// URL"});
-    return;
-  }
+  if (!url) return done({false, "not an http:// or https:// URL"});
   auto ep = resolve(url->host, std::atoi(url->port.c_str()));
-  if (!ep) {
-    done({false, fmt::format("cannot resolve {}", url->host)});
-    return;
-  }
-  struct Shared : SocketCheck {
-    using SocketCheck::SocketCheck;
-    beast::flat_buffer buffer;
-    http::request<http::empty_body> request;
-    http::response_parser<http::string_body> parser;
-    config::HttpProbe probe;
-  };
-  auto s = std::make_shared<Shared>(io, std::move(done));
-  s->probe = p;
-  s->parser.body_limit(kHttpMaxBody);
-  s->parser.header_limit(kHttpMaxHeader);
-  s->request.method_string(p.method);
-  s->request.target(url->target);
-  s->request.version(11);
-  s->request.set(http::field::host, url->host + ":" + url->port);
-  s->request.set(http::field::user_agent, "lineup");
-  s->request.set(http::field::connection, "close");
-  for (const auto& [name, value] : p.headers) s->request.set(name, value);
+  if (!ep) return done({false, fmt::format("cannot resolve {}", url->host)});
 
-  SocketCheck::arm(s, timeout);
-  s->socket.async_connect(*ep, [s](boost::system::error_code ec) {
-    if (s->finished) return;
-    if (ec) return s->finish({false, describe_http(ec)});
-    http::async_write(s->socket, s->request, [s](boost::system::error_code ec, size_t) {
-      if (s->finished) return;
-      if (ec) return s->finish({false, describe_http(ec)});
-      http::async_read(s->socket, s->buffer, s->parser, [s](boost::system::error_code ec, size_t) {
-        if (s->finished) return;
-        if (ec) return s->finish({false, describe_http(ec)});
-        const auto& res = s->parser.get();
-        s->finish(judge_http(s->probe, static_cast<int>(res.result_int()), res.body()));
-      });
-    });
-  });
+  http::request<http::empty_body> request;
+  request.method_string(p.method);
+  request.target(url->target);
+  request.version(11);
+  request.set(http::field::host, url->host + ":" + url->port);
+  request.set(http::field::user_agent, "lineup");
+  request.set(http::field::connection, "close");
+  for (const auto& [name, value] : p.headers) request.set(name, value);
+  std::ostringstream wire;
+  wire << request;
+
+  std::optional<TlsOptions> tls;
+  if (url->tls) tls = TlsOptions{url->host, false};
+  auto reader = std::make_shared<HttpResponseReader>(p);
+  converse(
+      io, *ep, std::move(tls), std::move(wire).str(),
+      [reader](std::string_view bytes, bool closed) { return reader->feed(bytes, closed); }, timeout,
+      std::move(done));
 }
 
 }  // namespace lineup::probes

@@ -6,12 +6,12 @@
 // a postgres probe was ever used. So lineup does not link it: the PQ*
 // functions the postgres probe calls are defined here and forward to the
 // real ones, found with dlopen the first time a postgres probe runs.
-#include <dlfcn.h>
 #include <libpq-fe.h>
 
 #include <string>
 
 #include "probes/kinds.h"
+#include "util/dynamic_library.h"
 
 // Every libpq function the postgres probe calls.
 #define LINEUP_PQ_FUNCTIONS(X) \
@@ -53,11 +53,7 @@ struct Libpq {
       return;
     }
     bool ok = true;
-    auto load = [&](auto& fn, const char* name) {
-      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(handle, name));
-      ok = ok && fn;
-    };
-#define LINEUP_PQ_LOAD(name) load(name, #name);
+#define LINEUP_PQ_LOAD(name) ok = bind_function(handle, name, #name) && ok;
     LINEUP_PQ_FUNCTIONS(LINEUP_PQ_LOAD)
 #undef LINEUP_PQ_LOAD
     if (!ok) error = "libpq.so.5 lacks a function lineup needs";

@@ -2,6 +2,9 @@
 
 #include <netdb.h>
 
+#include <boost/asio/write.hpp>
+
+#include <array>
 #include <cstring>
 
 namespace lineup::probes {
@@ -30,6 +33,101 @@ std::string describe(const boost::system::error_code& ec) {
   if (ec == asio::error::network_unreachable) return "network unreachable";
   if (ec == asio::error::eof || ec == asio::error::connection_reset) return "connection closed by the server";
   return ec.message();
+}
+
+namespace {
+
+struct Conversation : SocketCheck, std::enable_shared_from_this<Conversation> {
+  Conversation(asio::io_context& io, Done done, Feed f)
+      : SocketCheck(io, std::move(done)), feed(std::move(f)) {}
+  std::optional<TlsClient> tls;
+  bool secure = false;  // the TLS handshake is over
+  std::string request;
+  Feed feed;
+  std::array<char, 16 * 1024> buffer;
+  std::string sending, queued;  // one write in flight; what comes next waits
+  bool writing = false;
+
+  void send(std::string bytes) {
+    queued += bytes;
+    if (writing || queued.empty()) return;
+    writing = true;
+    sending = std::move(queued);
+    queued.clear();
+    asio::async_write(socket, asio::buffer(sending),
+                      [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                        if (self->finished) return;
+                        if (ec) return self->finish({false, describe(ec)});
+                        self->writing = false;
+                        self->send({});
+                      });
+  }
+
+  void read() {
+    socket.async_read_some(asio::buffer(buffer),
+                           [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+                             if (self->finished) return;
+                             if (ec == asio::error::eof) return self->deliver({}, true);
+                             if (ec) return self->finish({false, describe(ec)});
+                             if (self->tls)
+                               self->decrypt(std::string_view(self->buffer.data(), n));
+                             else
+                               self->deliver(std::string_view(self->buffer.data(), n), false);
+                             if (!self->finished) self->read();
+                           });
+  }
+
+  void deliver(std::string_view bytes, bool closed) {
+    if (auto verdict = feed(bytes, closed)) return finish(std::move(*verdict));
+    if (closed)
+      finish({false, secure || !tls ? "connection closed by the server"
+                                    : "connection closed by the server during the TLS handshake"});
+  }
+
+  // Ciphertext arrived: advance the handshake or decrypt; send what TLS says back.
+  void decrypt(std::string_view cipher) {
+    tls->received(cipher.data(), cipher.size());
+    if (!secure) return shake();
+    std::string plain;
+    auto progress = tls->read(plain);
+    send(tls->take_output());
+    if (progress == TlsClient::Progress::failed) return finish({false, tls->error()});
+    if (!plain.empty()) deliver(plain, false);
+    if (!finished && progress == TlsClient::Progress::done) deliver({}, true);  // close_notify
+  }
+
+  void shake() {
+    auto progress = tls->handshake();
+    send(tls->take_output());
+    if (progress == TlsClient::Progress::failed) return finish({false, tls->error()});
+    if (progress == TlsClient::Progress::need_input) return;
+    secure = true;
+    if (!tls->write(request)) return finish({false, tls->error()});
+    send(tls->take_output());
+  }
+};
+
+}  // namespace
+
+void converse(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, std::optional<TlsOptions> tls,
+              std::string request, Feed feed, Millis timeout, Done done) {
+  auto c = std::make_shared<Conversation>(io, std::move(done), std::move(feed));
+  c->request = std::move(request);
+  if (tls) {
+    auto client = TlsClient::start(*tls);
+    if (!client) return c->finish({false, client.error()});
+    c->tls.emplace(std::move(*client));
+  }
+  SocketCheck::arm(c, timeout);
+  c->socket.async_connect(endpoint, [c](boost::system::error_code ec) {
+    if (c->finished) return;
+    if (ec) return c->finish({false, describe(ec)});
+    if (c->tls)
+      c->shake();
+    else
+      c->send(std::move(c->request));
+    if (!c->finished) c->read();
+  });
 }
 
 }  // namespace lineup::probes

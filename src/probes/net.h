@@ -11,6 +11,7 @@
 #include <string>
 
 #include "probes/kinds.h"
+#include "probes/tls.h"
 
 namespace lineup::probes {
 
@@ -49,5 +50,17 @@ struct SocketCheck {
     });
   }
 };
+
+// What a conversation makes of the server's bytes: a verdict once it has
+// one, nullopt to read on. `closed`: the server closed the connection (no
+// more bytes); nullopt then means it closed too early.
+using Feed = std::function<std::optional<Result>(std::string_view bytes, bool closed)>;
+
+// One request and its answer, over TCP or, with `tls`, over TLS on TCP
+// (https://, rediss://): connects, sends `request`, and feeds what comes back
+// to `feed` until it gives a verdict. One deadline covers all of it, and
+// `done` is called exactly once.
+void converse(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
+              std::optional<TlsOptions> tls, std::string request, Feed feed, Millis timeout, Done done);
 
 }  // namespace lineup::probes

@@ -103,31 +103,13 @@ redisReplyObjectFunctions* bounded_functions(const redisReplyObjectFunctions* de
   return &functions;
 }
 
-struct Check : SocketCheck, std::enable_shared_from_this<Check> {
-  Check(asio::io_context& io, Done done, const config::RedisProbe& p, const RedisUrl& url)
-      : SocketCheck(io, std::move(done)), talk(p, url, unique_token()) {}
-  RedisConversation talk;
-  std::array<char, 16 * 1024> buffer;
-
-  void read() {
-    socket.async_read_some(asio::buffer(buffer),
-                           [self = shared_from_this()](boost::system::error_code ec, size_t n) {
-                             if (self->finished) return;
-                             if (ec) return self->finish({false, describe(ec)});
-                             if (auto verdict = self->talk.feed(self->buffer.data(), n))
-                               return self->finish(std::move(*verdict));
-                             self->read();
-                           });
-  }
-};
-
 }  // namespace
 
 std::variant<RedisUrl, std::string> parse_redis_url(std::string_view s) {
-  if (s.starts_with("rediss://")) return std::string("rediss:// (TLS) is not supported by this build yet");
-  if (!s.starts_with("redis://")) return std::string("not a redis:// URL");
-  s.remove_prefix(8);
   RedisUrl u;
+  u.tls = s.starts_with("rediss://");
+  if (!u.tls && !s.starts_with("redis://")) return std::string("not a redis:// or rediss:// URL");
+  s.remove_prefix(u.tls ? 9 : 8);
   size_t end = s.find_first_of("/?#");
   std::string_view authority = s.substr(0, end);
   std::string_view path = end == std::string_view::npos ? std::string_view() : s.substr(end);
@@ -277,19 +259,14 @@ void check_redis(asio::io_context& io, const config::RedisProbe& p, Millis timeo
   auto ep = resolve(url.host, url.port);
   if (!ep) return done({false, fmt::format("cannot resolve {}", url.host)});
 
-  auto c = std::make_shared<Check>(io, std::move(done), p, url);
-  if (!c->talk.ok()) return c->finish({false, "out of memory"});
-
-  SocketCheck::arm(c, timeout);
-  c->socket.async_connect(*ep, [c](boost::system::error_code ec) {
-    if (c->finished) return;
-    if (ec) return c->finish({false, describe(ec)});
-    asio::async_write(c->socket, asio::buffer(c->talk.request()), [c](boost::system::error_code ec, size_t) {
-      if (c->finished) return;
-      if (ec) return c->finish({false, describe(ec)});
-    });
-    c->read();
-  });
+  auto talk = std::make_shared<RedisConversation>(p, url, unique_token());
+  if (!talk->ok()) return done({false, "out of memory"});
+  std::optional<TlsOptions> tls;
+  if (url.tls) tls = TlsOptions{url.host, false};
+  converse(
+      io, *ep, std::move(tls), talk->request(),
+      [talk](std::string_view bytes, bool) { return talk->feed(bytes.data(), bytes.size()); }, timeout,
+      std::move(done));
 }
 
 }  // namespace lineup::probes

@@ -20,12 +20,13 @@ struct redisReply;
 namespace lineup::probes {
 
 struct RedisUrl {
+  bool tls = false;  // rediss://
   std::string user, password, host = "localhost";
   int port = 6379;
   std::optional<int> db;
 };
 
-// redis://[[user]:password@]host[:port][/db]; the error never contains the password.
+// redis[s]://[[user]:password@]host[:port][/db]; the error never contains the password.
 std::variant<RedisUrl, std::string> parse_redis_url(std::string_view url);
 
 // Replies larger than this, all together, fail the check.

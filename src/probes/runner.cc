@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <boost/asio/steady_timer.hpp>
 
-#include <regex>
-
 #include "probes/kinds.h"
 #include "util/regex.h"
 
@@ -24,7 +22,7 @@ struct Runner::Impl {
     uint64_t generation = 0;  // callbacks of an older run are ignored
     std::unique_ptr<asio::steady_timer> timer;
     std::vector<bool> log_seen;
-    std::vector<std::optional<std::regex>> log_res;
+    std::vector<std::optional<Regex>> log_res;
     std::string last_reason;  // the last result reported to the engine
     bool notify_seen = false;
     bool fd_seen = false;
@@ -39,7 +37,10 @@ struct Runner::Impl {
       s.timer = std::make_unique<asio::steady_timer>(io);
       for (const auto& p : cfg.services[i].ready) {
         if (auto* l = std::get_if<config::LogProbe>(&p.kind))
-          s.log_res.emplace_back(make_regex(l->regex));  // not std::regex: see util/regex.h
+          if (auto re = Regex::compile(l->regex))  // validated with the config
+            s.log_res.emplace_back(std::move(*re));
+          else
+            s.log_res.emplace_back();
         else
           s.log_res.emplace_back();
       }
@@ -213,7 +214,7 @@ struct Runner::Impl {
     auto& s = services[static_cast<size_t>(id)];
     bool any = false;
     for (size_t i = 0; i < s.log_res.size(); ++i)
-      if (s.log_res[i] && !s.log_seen[i] && std::regex_search(line.begin(), line.end(), *s.log_res[i])) {
+      if (s.log_res[i] && !s.log_seen[i] && s.log_res[i]->search(line)) {
         s.log_seen[i] = true;
         any = true;
       }

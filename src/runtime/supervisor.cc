@@ -17,7 +17,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <unordered_map>
 
 #include "api/server.h"
@@ -34,6 +33,7 @@
 #include "runtime/spawn.h"
 #include "runtime/state_dir.h"
 #include "runtime/terminal.h"
+#include "util/regex.h"
 #include "util/strings.h"
 
 extern char** environ;
@@ -70,7 +70,8 @@ struct Supervisor::Impl : probes::Host {
     for (size_t i = 0; i < procs.size(); ++i) {
       procs[i].timer = std::make_unique<asio::steady_timer>(io);
       const auto& s = cfg.services[i];
-      if (!s.fail_on_log.empty()) procs[i].fail_re.emplace(s.fail_on_log);
+      if (!s.fail_on_log.empty())
+        if (auto re = Regex::compile(s.fail_on_log)) procs[i].fail_re = std::move(*re);  // validated
     }
     width = 8;
     for (const auto& s : cfg.services) width = std::max(width, s.name.size());
@@ -87,7 +88,7 @@ struct Supervisor::Impl : probes::Host {
     std::unique_ptr<asio::posix::stream_descriptor> notify_watch;
     std::string notify_name;
     std::unique_ptr<asio::steady_timer> timer;
-    std::optional<std::regex> fail_re;
+    std::optional<Regex> fail_re;
     std::vector<std::string> env;
     bool env_built = false;
     bool starting = false;  // output lines may still prove or fail readiness
@@ -437,7 +438,7 @@ struct Supervisor::Impl : probes::Host {
       flush(p, file_chunk, term_chunk);
       file_chunk.clear();
       term_chunk.clear();
-      if (p.fail_re && p.pid && std::regex_search(line.begin(), line.end(), *p.fail_re)) {
+      if (p.fail_re && p.pid && p.fail_re->search(line)) {
         p.starting = false;
         feed(engine::AttemptFailed{
             id, fmt::format("output matched fail_on_log: {}", utf8_prefix(redact(line), 200))});

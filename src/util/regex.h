@@ -1,34 +1,38 @@
 // Regular expressions from the config (`log:` probes, `fail_on_log`,
 // `body_regex`), matched against what services print and send: output lines
-// of up to 64 KiB, HTTP bodies of up to 1 MiB.
+// of up to 64 KiB, HTTP bodies of up to 1 MiB, on the one event loop.
 //
-// libstdc++'s default executor backtracks recursively, about one stack frame
-// per character that a `*` or `+` consumes: "listening .* port" against a
-// 40 KB line, or `"status"\s*:` against a body with 100 KB of blanks,
-// overflows the 8 MiB stack and kills lineup (found by fuzz/http_response_fuzz).
-// The polynomial executor, a documented libstdc++ extension, walks the text
-// with a stack that depends on the pattern only. It refuses back-references
-// (`\1`), which config validation reports as unsupported.
+// Backed by RE2, whose matching time is linear in the text and whose memory
+// is bounded by the pattern. std::regex was not fit for this: its default
+// executor recurses once per character a `*` consumes (a 40 KB line overflowed
+// the stack, found by fuzz/http_response_fuzz), and its polynomial executor
+// took minutes on a 64 KiB line against `a.*b`, stalling every service.
+// The price is RE2's syntax: no back-references (`\1`), no look-around.
 #pragma once
 
-#include <regex>
+#include <memory>
 #include <string>
+#include <string_view>
+
+#include "util/result.h"
+
+namespace re2 {
+class RE2;
+}
 
 namespace lineup {
 
-// Throws std::regex_error for an invalid pattern, as std::regex does.
-inline std::regex make_regex(const std::string& pattern) {
-#if defined(__GLIBCXX__)
-  return std::regex(pattern, std::regex::ECMAScript | std::regex_constants::__polynomial);
-#else
-  return std::regex(pattern);
-#endif
-}
+class Regex {
+ public:
+  // The error says what is wrong with the pattern, in RE2's words.
+  static Result<Regex> compile(std::string_view pattern);
 
-// What a user reads when make_regex() refused the pattern.
-inline std::string regex_error_text(const std::regex_error& e) {
-  if (e.code() == std::regex_constants::error_complexity) return "back-references (\\1) are not supported";
-  return e.what();
-}
+  // True if the pattern matches anywhere in the text.
+  bool search(std::string_view text) const;
+
+ private:
+  explicit Regex(std::shared_ptr<const re2::RE2> re) : re_(std::move(re)) {}
+  std::shared_ptr<const re2::RE2> re_;  // shared: RE2 is not copyable, and it is immutable
+};
 
 }  // namespace lineup

@@ -79,6 +79,24 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# kill_both GUARDIAN SUPERVISOR: SIGKILL to both lineup processes such that
+# neither can see the other die and clean up, as if at the same instant.
+# Not `kill -STOP` both, then `kill -9` both: the guardian's death orphans
+# the supervisor's process group, so the kernel sends the stopped supervisor
+# SIGHUP and SIGCONT, and it handles the guardian's death after all. The
+# guardian is frozen instead (stopped, as checked in /proc, since `kill
+# -STOP` returns before the target stops), then the supervisor is killed,
+# which continues no one, then the guardian.
+stopped() {   # (a process that is gone counts: it cannot act either)
+  local p; for p in "$@"; do [ -e "/proc/$p" ] || continue; [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" = T ] || return 1; done
+}
+kill_both() {
+  kill -STOP "$1" 2>/dev/null
+  wait_until 10 stopped "$1"
+  kill -9 "$2" 2>/dev/null
+  kill -9 "$1" 2>/dev/null
+}
+
 # Set by CTest for the ASan+UBSan build (tests/CMakeLists.txt).
 sanitized() { [ -n "${LINEUP_SANITIZED:-}" ]; }
 

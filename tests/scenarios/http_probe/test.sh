@@ -7,7 +7,7 @@ port=$(free_port)
 cat > lineup.yaml <<YAML
 services:
   web:
-    command: python3 server.py $port
+    command: python3 $SRC/tests/scenarios/health_server.py $port
     ready:
       - tcp: 127.0.0.1:$port
       - http: {url: "http://127.0.0.1:$port/health/ready", status: 200, json: {status: healthy}}

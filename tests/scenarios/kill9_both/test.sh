@@ -22,10 +22,7 @@ wait_until 20 in_cgroup escapee && pass || fail "the setsid escapee is not in th
 wait_until 20 in_cgroup daemon && pass || fail "the double-forked daemon is not in the cgroup"
 gone() { ! kill -0 "$1" 2>/dev/null && ! kill -0 "$2" 2>/dev/null; }
 read -r guardian supervisor < .lineup/lineup.pid
-# Stopped first, so that neither can see the other die and clean up: the
-# same instant, as far as lineup can tell.
-kill -STOP "$guardian" "$supervisor"
-kill -9 "$guardian" "$supervisor"
+kill_both "$guardian" "$supervisor"   # as if at the same instant (lib.sh)
 wait_until 10 gone "$guardian" "$supervisor" && pass || fail "lineup survived kill -9"
 check test -n "$(leftovers)"   # the services are still there...
 expect_exit 0 "$LINEUP" down    # ...until the next lineup finds them
@@ -35,10 +32,7 @@ check test ! -e "$stack"
 # The next `up` starts clean.
 expect_exit 0 "$LINEUP" up -d
 read -r guardian supervisor < .lineup/lineup.pid
-# Stopped first, so that neither can see the other die and clean up: the
-# same instant, as far as lineup can tell.
-kill -STOP "$guardian" "$supervisor"
-kill -9 "$guardian" "$supervisor"
+kill_both "$guardian" "$supervisor"   # as if at the same instant (lib.sh)
 wait_until 10 gone "$guardian" "$supervisor" && pass || fail "lineup survived kill -9"
 expect_exit 0 "$LINEUP" up -d
 expect_contains "left by a lineup that was killed"

@@ -115,8 +115,7 @@ for both in 1 2; do
   client=$!
   wait_until 30 pids_written
   sleep "0.$((RANDOM % 300 + 100))"
-  kill -STOP "$guardian" "$supervisor"      # neither sees the other die
-  kill -9 "$guardian" "$supervisor"
+  kill_both "$guardian" "$supervisor"     # neither sees the other die (lib.sh)
   wait_until 30 gone "$client"; wait "$client" 2>/dev/null
   wait_until 10 gone "$supervisor"
   [ -n "$(left)" ] && survived=$((survived + 1))

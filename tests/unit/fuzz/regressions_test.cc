@@ -10,7 +10,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <string>
 
@@ -224,8 +223,10 @@ TEST(FuzzRegressions, HttpBodyRegexLongBlankRun) {
 // `log:` probes and fail_on_log match output lines (up to 64 KiB) with the same helper.
 TEST(FuzzRegressions, LogRegexLongLine) {
   std::string line = "listening " + std::string(64 * 1024 - 10, 'x');
-  EXPECT_FALSE(std::regex_search(line, make_regex("listening .* port")));
-  EXPECT_TRUE(std::regex_search(line + " port", make_regex("listening .* port")));
+  auto re = Regex::compile("listening .* port");
+  ASSERT_TRUE(re);
+  EXPECT_FALSE(re->search(line));
+  EXPECT_TRUE(re->search(line + " port"));
 }
 
 TEST(FuzzRegressions, RegexBackReferenceRejectedAtLoad) {
@@ -239,7 +240,8 @@ TEST(FuzzRegressions, RegexBackReferenceRejectedAtLoad) {
   project::Project p = project::load(o);
   size_t n = 0;
   for (const auto& d : p.diags.items())
-    n += d.message.find("back-references (\\1) are not supported") != std::string::npos;
+    n += d.message.find("invalid regular expression") != std::string::npos &&
+         d.message.find("\\1") != std::string::npos;
   EXPECT_EQ(n, 2u);
 }
 

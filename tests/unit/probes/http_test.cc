@@ -1,6 +1,7 @@
 // The verdict on HTTP responses (status, body, JSON paths), as a table.
 #include <gtest/gtest.h>
 
+#include "probes/http_response.h"
 #include "probes/kinds.h"
 
 namespace lineup::probes {
@@ -76,6 +77,67 @@ TEST(JudgeHttp, JsonDottedPaths) {
   auto p = probe();
   p.json = {{"status", "healthy"}};
   EXPECT_EQ(judge_http(p, 200, "<html>").reason, "HTTP 200: body is not JSON");
+}
+
+// The response as the probe reads it off the connection: in pieces, then
+// perhaps the server's close.
+std::optional<Result> read_in_pieces(const std::string& wire, size_t piece, bool then_close) {
+  HttpResponseReader reader(probe());
+  for (size_t at = 0; at < wire.size(); at += piece)
+    if (auto v = reader.feed(std::string_view(wire).substr(at, piece), false)) return v;
+  if (then_close) return reader.feed({}, true);
+  return std::nullopt;
+}
+
+TEST(HttpResponseReader, VerdictOnceTheResponseIsComplete) {
+  const std::string wire = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+  for (size_t piece : {size_t{1}, size_t{7}, wire.size()}) {
+    auto v = read_in_pieces(wire, piece, false);
+    ASSERT_TRUE(v) << piece;
+    EXPECT_TRUE(v->ok);
+    EXPECT_EQ(v->reason, "HTTP 200");
+  }
+  EXPECT_FALSE(read_in_pieces(wire.substr(0, wire.size() - 1), 1, false));  // one byte short: read on
+}
+
+TEST(HttpResponseReader, ChunkedBody) {
+  auto v = read_in_pieces("HTTP/1.1 503 Busy\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nbusy\r\n0\r\n\r\n", 3,
+                          false);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->reason, "HTTP 503");
+}
+
+TEST(HttpResponseReader, BodyUntilTheServerCloses) {
+  const std::string wire = "HTTP/1.0 200 OK\r\n\r\nno length";
+  EXPECT_FALSE(read_in_pieces(wire, 4, false));
+  auto v = read_in_pieces(wire, 4, true);
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->ok);
+}
+
+TEST(HttpResponseReader, ClosedTooEarly) {
+  auto none = read_in_pieces("", 1, true);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->reason, "connection closed before a response");
+  auto half = read_in_pieces("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf", 5, true);
+  ASSERT_TRUE(half);
+  EXPECT_FALSE(half->ok);
+  EXPECT_EQ(half->reason, "connection closed in the middle of the response");
+}
+
+TEST(HttpResponseReader, LimitsHold) {
+  std::string huge_header = "HTTP/1.1 200 OK\r\nX-Junk: " + std::string(kHttpMaxHeader, 'a') + "\r\n\r\n";
+  auto v = read_in_pieces(huge_header, 4096, true);
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->ok);
+  std::string huge_body =
+      "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(kHttpMaxBody + 1) + "\r\n\r\n";
+  v = read_in_pieces(huge_body + std::string(kHttpMaxBody + 1, 'b'), 64 * 1024, true);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->reason, "response body larger than 1 MiB");
+  v = read_in_pieces("garbage\r\n\r\n", 3, true);
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->ok);
 }
 
 }  // namespace
