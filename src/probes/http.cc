@@ -3,11 +3,8 @@
 // dotted-path equality) hold. The whole exchange shares one deadline, and
 // the body is capped, so a slow or endless server cannot stall the loop or
 // eat memory.
-#include <netdb.h>
-
 #include <fmt/format.h>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
@@ -68,7 +65,6 @@ std::optional<Url> parse_url(const std::string& url) {
 
 std::string describe_http(const boost::system::error_code& ec) {
   if (ec == http::error::body_limit) return "response body larger than 1 MiB";
-  if (ec == http::error::end_of_stream) return "connection closed before a response";
   return describe(ec);
 }
 

@@ -25,7 +25,6 @@
   X(ERR_clear_error)                  \
   X(ERR_get_error)                    \
   X(ERR_reason_error_string)          \
-  X(SSL_CTX_free)                     \
   X(SSL_CTX_new)                      \
   X(SSL_CTX_set_default_verify_paths) \
   X(SSL_CTX_set_verify)               \

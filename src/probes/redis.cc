@@ -11,10 +11,7 @@
 #include <fmt/format.h>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
 
-#include <array>
 #include <cctype>
 #include <cstring>
 #include <memory>

@@ -8,7 +8,6 @@ namespace lineup::probes {
 
 struct TlsClient::Session {
   const OpenSsl& ssl;
-  SSL_CTX* ctx = nullptr;
   SSL* conn = nullptr;
   BIO* in = nullptr;   // ciphertext from the server; owned by conn
   BIO* out = nullptr;  // ciphertext to the server; owned by conn
@@ -16,7 +15,6 @@ struct TlsClient::Session {
   explicit Session(const OpenSsl& s) : ssl(s) {}
   ~Session() {
     if (conn) ssl.SSL_free(conn);
-    if (ctx) ssl.SSL_CTX_free(ctx);
   }
 };
 
@@ -31,20 +29,31 @@ bool is_ip_literal(const std::string& host) {
   return host.find_first_not_of("0123456789.") == std::string::npos || host.find(':') != std::string::npos;
 }
 
+// One context per verify mode for the whole process (one event loop, so no
+// lock): a new SSL_CTX per check would redo OpenSSL's algorithm fetches and,
+// with verify, reread the system's CA store every time.
+SSL_CTX* shared_context(const OpenSsl& ssl, bool verify) {
+  static SSL_CTX* contexts[2] = {nullptr, nullptr};
+  SSL_CTX*& ctx = contexts[verify ? 1 : 0];
+  if (ctx) return ctx;
+  ctx = ssl.SSL_CTX_new(ssl.TLS_client_method());
+  if (ctx && verify) {
+    ssl.SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    ssl.SSL_CTX_set_default_verify_paths(ctx);
+  }
+  return ctx;
+}
+
 }  // namespace
 
 lineup::Result<TlsClient> TlsClient::start(const TlsOptions& options) {
   std::string why;
   const OpenSsl* ssl = openssl(&why);
   if (!ssl) return unexpected(why);
+  SSL_CTX* ctx = shared_context(*ssl, options.verify);
+  if (!ctx) return unexpected(std::string("TLS setup failed"));
   auto s = std::make_unique<Session>(*ssl);
-  s->ctx = ssl->SSL_CTX_new(ssl->TLS_client_method());
-  if (!s->ctx) return unexpected(std::string("TLS setup failed"));
-  if (options.verify) {
-    ssl->SSL_CTX_set_verify(s->ctx, SSL_VERIFY_PEER, nullptr);
-    ssl->SSL_CTX_set_default_verify_paths(s->ctx);
-  }
-  s->conn = ssl->SSL_new(s->ctx);
+  s->conn = ssl->SSL_new(ctx);
   s->in = ssl->BIO_new(ssl->BIO_s_mem());
   s->out = ssl->BIO_new(ssl->BIO_s_mem());
   if (!s->conn || !s->in || !s->out) return unexpected(std::string("TLS setup failed"));
