@@ -57,7 +57,7 @@ RestartTracker::Decision RestartTracker::on_failure(TimePoint now, int attempts)
     return {Verdict::breaker_open, limits_.cooldown};
   }
   failures_.push_back(now);
-  while (!failures_.empty() && now - failures_.front() >= limits_.window) failures_.pop_front();
+  std::erase_if(failures_, [&](TimePoint t) { return now - t >= limits_.window; });
   if (static_cast<int>(failures_.size()) >= limits_.threshold) {
     breaker_ = Breaker::open;
     failures_.clear();

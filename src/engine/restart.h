@@ -8,8 +8,8 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <random>
+#include <vector>
 
 #include "config/spec.h"
 
@@ -17,6 +17,26 @@ namespace lineup::engine {
 
 using Clock = std::chrono::steady_clock;
 using TimePoint = Clock::time_point;
+
+// Jitter needs spread, not statistical quality. SplitMix64 keeps 8 bytes per
+// service where std::mt19937_64 keeps 2.5 KB, which lineup would allocate and
+// seed for every service before the first one can start.
+class SplitMix64 {
+ public:
+  using result_type = uint64_t;
+  explicit SplitMix64(uint64_t seed) : state_(seed) {}
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return UINT64_MAX; }
+  result_type operator()() {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  uint64_t state_;
+};
 
 enum class Breaker { closed, open, half_open };
 std::string_view name_of(Breaker b);
@@ -58,8 +78,10 @@ class RestartTracker {
 
   config::Restart restart_;
   config::CircuitBreaker limits_;
-  std::mt19937_64 rng_;
-  std::deque<TimePoint> failures_;  // inside the breaker window
+  SplitMix64 rng_;
+  // Inside the breaker window: a handful at most (the threshold), and no
+  // allocation until the first failure (a std::deque allocates when built).
+  std::vector<TimePoint> failures_;
   Breaker breaker_ = Breaker::closed;
   int consecutive_ = 0;  // failures since the backoff last reset
   int restarts_ = 0;

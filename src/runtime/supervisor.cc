@@ -512,7 +512,21 @@ struct Supervisor::Impl : probes::Host {
     if (live.active())
       live.write(std::move(text));
     else
-      term.write(std::move(text));
+      write_terminal_soon(std::move(text));
+  }
+
+  // The writer thread is woken once per turn of the loop, after the
+  // handler that produced the lines: a readiness event's "ready" and
+  // "starting" lines then cost no context switch before the spawn.
+  bool terminal_wake_posted = false;
+  void write_terminal_soon(std::string text) {
+    term.write_later(std::move(text));
+    if (terminal_wake_posted) return;
+    terminal_wake_posted = true;
+    asio::post(io, [this] {
+      terminal_wake_posted = false;
+      term.wake();
+    });
   }
 
   void event_line(const std::string& text) {

@@ -32,20 +32,27 @@ Terminal::~Terminal() {
 }
 
 void Terminal::write(std::string text) {
+  write_later(std::move(text));
+  wake();
+}
+
+void Terminal::write_later(std::string text) {
   if (text.empty()) return;
-  {
-    std::lock_guard lock(mu_);
-    if (queued_bytes_ + text.size() > max_) {
-      dropped_lines_ += static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
-      return;
-    }
-    queued_bytes_ += text.size();
-    queue_.push_back(std::move(text));
+  std::lock_guard lock(mu_);
+  if (queued_bytes_ + text.size() > max_) {
+    dropped_lines_ += static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+    return;
   }
+  queued_bytes_ += text.size();
+  queue_.push_back(std::move(text));
+}
+
+void Terminal::wake() {
   wake_.notify_one();
 }
 
 void Terminal::drain(int ms) {
+  wake();
   std::unique_lock lock(mu_);
   drained_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return queue_.empty() && !writing_; });
 }

@@ -25,6 +25,11 @@ class Terminal {
 
   // Never blocks (beyond a mutex held for a queue push).
   void write(std::string text);
+  // Queues without waking the writer: a caller about to do something that
+  // is timed (a spawn) batches its lines and calls wake() once afterwards,
+  // rather than handing the CPU to the writer thread for every line.
+  void write_later(std::string text);
+  void wake();
   // Waits up to `ms` for the queue to drain (at exit); gives up after that.
   void drain(int ms);
 
