@@ -288,6 +288,9 @@ Result<Ok> Server::listen_tcp(const std::string& host, uint16_t port, std::strin
   return Ok{};
 }
 
+bool Server::has_subscribers() const {
+  return !impl_->subscribers.empty();
+}
 void Server::publish(const std::string& event_json) {
   impl_->publish(event_json);
 }

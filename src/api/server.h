@@ -37,6 +37,8 @@ class Server {
   Result<Ok> listen_tcp(const std::string& host, uint16_t port, std::string token);
   // One JSON object to every `GET /v1/events` subscriber.
   void publish(const std::string& event_json);
+  // Whether anyone listens: an event nobody reads is not worth formatting.
+  bool has_subscribers() const;
   void close();
 
  private:

@@ -571,7 +571,8 @@ struct Supervisor::Impl : probes::Host {
   void do_notice(const engine::Notice& n) {
     state_changed();
     const auto& name = cfg.services[static_cast<size_t>(n.id)].name;
-    if (server || options.json_events) {
+    bool subscribed = server && server->has_subscribers();
+    if (subscribed || options.json_events) {
       nlohmann::json e = {{"time", std::chrono::duration<double>(engine::Clock::now() - started).count()},
                           {"service", name},
                           {"from", std::string(engine::name_of(n.from))},
@@ -579,7 +580,7 @@ struct Supervisor::Impl : probes::Host {
       if (!n.message.empty()) e["message"] = redact(n.message);
       // A message may quote a service's output, which need not be UTF-8.
       std::string line = e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      if (server) server->publish(line);
+      if (subscribed) server->publish(line);
       if (options.json_events) {
         say(line + "\n");
         return;
@@ -622,7 +623,7 @@ struct Supervisor::Impl : probes::Host {
     using engine::Phase;
     write_state();
     if (phase != Phase::starting) live.stop();
-    if (server)
+    if (server && server->has_subscribers())
       server->publish(
           nlohmann::json{{"time", std::chrono::duration<double>(engine::Clock::now() - started).count()},
                          {"stack", std::string(engine::name_of(phase))}}
