@@ -119,7 +119,9 @@ struct Supervisor::Impl : probes::Host {
   size_t width = 8;
   TimePoint started = engine::Clock::now();
   std::time_t started_wall = std::time(nullptr);
-  std::vector<char> buffer = std::vector<char>(64 * 1024);
+  // Not zero-filled: the pages are touched only when output arrives.
+  static constexpr size_t kBufferSize = 64 * 1024;
+  std::unique_ptr<char[]> buffer{new char[kBufferSize]};
   Terminal term;  // stdout, written by its own thread so the loop never blocks on it
   Cgroups cgroups{options.cgroup};
   LiveProgress live{io, term, STDOUT_FILENO, [this](unsigned frame, size_t columns, size_t rows) {
@@ -401,13 +403,13 @@ struct Supervisor::Impl : probes::Host {
       std::string file_chunk, term_chunk;
       bool eof = false;
       for (int rounds = 0; rounds < 16; ++rounds) {  // bounded: other services get their turn
-        ssize_t n = ::read(d->native_handle(), buffer.data(), buffer.size());
+        ssize_t n = ::read(d->native_handle(), buffer.get(), kBufferSize);
         if (n < 0) break;  // EAGAIN
         if (n == 0) {
           eof = true;
           break;
         }
-        p.splitter.feed(std::string_view(buffer.data(), static_cast<size_t>(n)),
+        p.splitter.feed(std::string_view(buffer.get(), static_cast<size_t>(n)),
                         [&](std::string_view line) { on_line(id, line, file_chunk, term_chunk); });
       }
       if (eof) p.splitter.finish([&](std::string_view line) { on_line(id, line, file_chunk, term_chunk); });
