@@ -4,8 +4,8 @@
 Measures from outside lineup:
   - lineup's CPU (guardian + supervisor, utime+stime from /proc) over a
     window of WINDOW seconds, as % of one core;
-  - lateness: one listener process accepts on all 1,000 ports and stamps
-    each connection with CLOCK_MONOTONIC; for every port, each gap between
+  - lateness: one listener process (bench/listener.c) accepts on all 1,000
+    ports and stamps each connection with CLOCK_MONOTONIC; for every port, each gap between
     consecutive probes minus the 1 s interval is how late that probe ran
     (the next run is scheduled 1 s after the previous result, so the gap
     also holds the check itself, a fraction of a millisecond on loopback).
@@ -19,7 +19,7 @@ Also, in the same run:
 
 Usage: bench/probes_1000.py BUILD_DIR [SERVICES] [WINDOW_S] [tcp|http]
 """
-import asyncio, json, os, resource, socket, statistics, subprocess, sys, tempfile, threading, time
+import atexit, json, os, resource, socket, statistics, subprocess, sys, tempfile, time
 
 build, n, window = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1000, float(sys.argv[3]) if len(sys.argv) > 3 else 30
 kind = sys.argv[4] if len(sys.argv) > 4 else "tcp"
@@ -36,27 +36,16 @@ def free_ports(k):
 
 ports = free_ports(n)
 
-async def serve():
-    async def on_conn(port, reader, writer):
-        stamps[port].append(time.monotonic())
-        if kind == "http":
-            try:
-                await reader.readuntil(b"\r\n\r\n")
-            except asyncio.IncompleteReadError:  # a bare connect() of the baseline
-                writer.close()
-                return
-            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
-            await writer.drain()
-        writer.close()
-    for p in ports:
-        stamps[p] = []
-        await asyncio.start_server(lambda r, w, p=p: on_conn(p, r, w), "127.0.0.1", p, backlog=64)
-    ready.set()
-    await asyncio.Event().wait()
-
-ready = threading.Event()
-threading.Thread(target=lambda: asyncio.run(serve()), daemon=True).start()
-ready.wait()
+# The listener is bench/listener.c, a process of its own: an asyncio
+# listener in this process stamped connections late whenever its loop or
+# the GIL was busy, which read as probes run late.
+here = os.path.dirname(os.path.realpath(__file__))
+listener_bin = os.path.join(work, "listener")
+subprocess.run(["cc", "-O2", "-o", listener_bin, os.path.join(here, "listener.c")], check=True)
+stamps_file = os.path.join(work, "stamps.txt")
+listener = subprocess.Popen([listener_bin, kind, stamps_file] + [str(p) for p in ports], stdout=subprocess.PIPE)
+atexit.register(listener.kill)  # also when lineup fails to come up
+assert listener.stdout.readline().strip() == b"ready"
 
 with open(os.path.join(work, "lineup.yaml"), "w") as f:
     f.write("services:\n")
@@ -85,12 +74,6 @@ finally:
 
 hz = os.sysconf("SC_CLK_TCK")
 cpu_pct = (c1 - c0) / hz / (t1 - t0) * 100
-late = []
-for p, ts in stamps.items():
-    ts = [t for t in ts if t0 <= t <= t1]
-    late += [(b - a - 1.0) * 1000 for a, b in zip(ts, ts[1:])]
-late.sort()
-probes_run = len(late) + n
 
 # lineup's own view: the probe duration histogram, summed over services.
 buckets = {}
@@ -107,7 +90,7 @@ def quantile_bound(q):
 
 # The floor: bare blocking connect() + close() to the same listener.
 def bare(count):
-    # This thread's own kernel time: the listener runs in another thread of this process.
+    # This thread's own kernel time.
     stime = lambda: resource.getrusage(resource.RUSAGE_THREAD).ru_stime
     lat, st0 = [], stime()
     for i in range(count):
@@ -118,6 +101,18 @@ def bare(count):
         s.close()
     return sorted(lat), (stime() - st0) / count * 1e6
 bare_lat, bare_kernel_us = bare(5000)
+listener.terminate()
+listener.wait()
+with open(stamps_file) as f:
+    for line in f:
+        port, *ts = line.split()
+        stamps[int(port)] = [float(t) for t in ts]
+late = []
+for p, ts in stamps.items():
+    ts = [t for t in ts if t0 <= t <= t1]
+    late += [(b - a - 1.0) * 1000 for a, b in zip(ts, ts[1:])]
+late.sort()
+probes_run = len(late) + n
 print(json.dumps({"services": n, "window_s": round(t1 - t0, 1), "probes_in_window": probes_run,
                   "lineup_cpu_pct_of_one_core": round(cpu_pct, 2),
                   "late_ms_median": round(statistics.median(late), 2),

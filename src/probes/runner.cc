@@ -4,6 +4,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "probes/kinds.h"
+#include "probes/schedule.h"
 #include "util/regex.h"
 
 namespace lineup::probes {
@@ -95,7 +96,7 @@ struct Runner::Impl {
       return;  // otherwise the event will call layer_passed
     }
     Millis delay = first || s.layer > 0 ? p.timing.initial_delay : Millis(0);
-    if (s.set == ProbeSet::live && first) delay = std::max(delay, p.timing.interval);
+    if (s.set == ProbeSet::live && first) delay = std::max(delay, first_live_delay(id, p.timing.interval));
     schedule(id, delay);
   }
 
@@ -106,7 +107,9 @@ struct Runner::Impl {
       check(id, gen);
       return;
     }
-    s.timer->expires_after(delay);
+    auto at = engine::Clock::now() + delay;
+    if (s.set == ProbeSet::live) at = on_slot(at, probes(id, s.set)[s.layer].timing.interval);
+    s.timer->expires_at(at);
     s.timer->async_wait([this, id, gen](boost::system::error_code ec) {
       if (!ec) check(id, gen);
     });
