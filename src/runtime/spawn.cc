@@ -211,17 +211,6 @@ Result<pid_t> spawn(const SpawnRequest& r) {
   // lineup's own descriptors (Asio does not open sockets close-on-exec: the
   // API's listening socket, probe connections) must not reach the service.
   ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-  static Attributes attributes;
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  if (r.output_fd >= 0) {
-    posix_spawn_file_actions_adddup2(&fa, r.output_fd, 1);
-    posix_spawn_file_actions_adddup2(&fa, r.output_fd, 2);
-  }
-  for (auto [from, to] : r.extra_fds) posix_spawn_file_actions_adddup2(&fa, from, to);
-  if (!r.working_dir.empty()) posix_spawn_file_actions_addchdir_np(&fa, r.working_dir.c_str());
-
   std::vector<char*> argv, envp;
   argv.reserve(r.argv.size() + 1);
   for (const auto& a : r.argv) argv.push_back(const_cast<char*>(a.c_str()));
@@ -234,7 +223,6 @@ Result<pid_t> spawn(const SpawnRequest& r) {
     ChildContext c{&r, program.c_str(), argv.data(), envp.data()};
     pid_t pid = clone_into_cgroup(c, r.cgroup_fd);
     if (pid > 0) {
-      posix_spawn_file_actions_destroy(&fa);
       int exec_errno = c.exec_errno;
       if (exec_errno == 0) return pid;
       ::waitpid(pid, nullptr, 0);  // it has exited with 127: reap it here, it never ran
@@ -242,6 +230,18 @@ Result<pid_t> spawn(const SpawnRequest& r) {
     }
     // No clone3 or no CLONE_INTO_CGROUP (kernel < 5.7): posix_spawn below.
   }
+  // Built only here: glibc checks every fd of a file action against
+  // RLIMIT_NOFILE, a getrlimit call each, which the clone3 path never needs.
+  static Attributes attributes;
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  if (r.output_fd >= 0) {
+    posix_spawn_file_actions_adddup2(&fa, r.output_fd, 1);
+    posix_spawn_file_actions_adddup2(&fa, r.output_fd, 2);
+  }
+  for (auto [from, to] : r.extra_fds) posix_spawn_file_actions_adddup2(&fa, from, to);
+  if (!r.working_dir.empty()) posix_spawn_file_actions_addchdir_np(&fa, r.working_dir.c_str());
   pid_t pid = 0;
   int err = ::posix_spawn(&pid, program.c_str(), &fa, &attributes.attr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
