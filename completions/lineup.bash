@@ -114,7 +114,7 @@ _lineup() {
     up) opts="-d --detach --wait --timeout" ;;
     down) opts="--timeout --emergency" ;;
     ps) opts="--format" ;;
-    logs) opts="-f --follow --tail" ;;
+    logs) opts="-f --follow --tail -t --timestamps" ;;
     start | stop | restart) opts="" ;;
     wait) opts="--timeout --interval" ;;
     report) opts="--format -o --output" ;;

@@ -90,6 +90,7 @@ complete -c lineup -n '__fish_seen_subcommand_from ps' -l format -x -a 'table js
 # logs
 complete -c lineup -n '__fish_seen_subcommand_from logs' -s f -l follow -d 'Keep printing new output'
 complete -c lineup -n '__fish_seen_subcommand_from logs' -l tail -x -d 'Only the last N lines of each service'
+complete -c lineup -n '__fish_seen_subcommand_from logs' -s t -l timestamps -d 'Prefix each line with the time lineup read it'
 complete -c lineup -n '__fish_seen_subcommand_from logs' -a '(__lineup_config_names services)' -d Service
 # start, stop, restart
 complete -c lineup -n '__fish_seen_subcommand_from start stop restart' -a '(__lineup_config_names services)' -d Service

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <system_error>
 
 #include "cli/cli.h"
 
@@ -16,6 +17,11 @@ int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
   try {
     return lineup::cli::run(argc, argv);
+  } catch (const std::system_error& e) {
+    // The reader of our output went away (`lineup logs | head`): nothing more to say, and no error.
+    if (e.code() == std::errc::broken_pipe) return 0;
+    std::fprintf(stderr, "lineup: %s\n", e.what());
+    return 1;
   } catch (const std::exception& e) {
     // Out of file descriptors or memory before the loop could even start.
     std::fprintf(stderr, "lineup: %s\n", e.what());

@@ -68,7 +68,8 @@ int run_check(const GlobalOptions& g, const CheckOptions& o) {
         size_t containers = 0;
         for (const auto& s : p.config.services) containers += s.container_only();
         std::string extra = containers ? fmt::format(", {} container-only", containers) : "";
-        fmt::print("{}: ok: {} services{}{}\n", file, p.config.services.size(), extra,
+        fmt::print("{}: ok: {} service{}{}{}\n", file, p.config.services.size(),
+                   p.config.services.size() == 1 ? "" : "s", extra,
                    warnings ? fmt::format(", {} warning{}", warnings, warnings == 1 ? "" : "s") : "");
       } else {
         fmt::print("{}: {} error{}, {} warning{}\n", file, errors, errors == 1 ? "" : "s", warnings,

@@ -40,13 +40,17 @@ bool wait_exit(pid_t pid, std::optional<Millis> limit) {
   return r > 0;
 }
 
-std::vector<std::string> still_running(const std::string& state_dir) {
+// The services that got their stop signal and are still running: the ones
+// that blocked the shutdown. Services still waiting for their dependents
+// to stop (reverse order) are not to blame.
+std::vector<std::string> ignoring_stop_signal(const std::string& state_dir) {
   std::vector<std::string> out;
   std::ifstream in(state_dir + "/state.json");
   auto j = nlohmann::json::parse(in, nullptr, false);
-  if (!j.is_object() || !j.contains("services")) return out;
+  if (!j.is_object() || !j.contains("services") || !j["services"].is_array()) return out;
   for (const auto& s : j["services"])
-    if (s.value("pid", 0) != 0) out.push_back(s.value("name", "?"));
+    if (s.is_object() && s.value("pid", 0) != 0 && s.value("state", "") == "stopping")
+      out.push_back(s.value("name", "?"));
   return out;
 }
 
@@ -75,9 +79,13 @@ int run_down(const GlobalOptions& g, const DownOptions& o) {
     ::kill(pids->guardian, SIGTERM);
   }
   if (!wait_exit(pids->guardian, deadline)) {
-    auto blocked = still_running(state_dir);
-    fmt::print(stderr, "lineup: not stopped after {}: {}; killing them now\n", o.timeout,
-               blocked.empty() ? std::string("the supervisor") : fmt::format("{}", fmt::join(blocked, ", ")));
+    auto blocked = ignoring_stop_signal(state_dir);
+    if (blocked.empty())
+      fmt::print(stderr, "lineup: not stopped after {}; killing every service now\n", o.timeout);
+    else
+      fmt::print(stderr,
+                 "lineup: not stopped after {}: {} ignored the stop signal; killing every service now\n",
+                 o.timeout, fmt::join(blocked, ", "));
     ::kill(pids->supervisor, SIGUSR2);
     wait_exit(pids->guardian, Millis(10'000));
     return kFailed;

@@ -8,14 +8,17 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <ctime>
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/project_dir.h"
+#include "runtime/output.h"
 #include "runtime/state_dir.h"
 
 namespace lineup::cli {
@@ -28,6 +31,7 @@ struct LogsOptions {
   std::vector<std::string> services;
   bool follow = false;
   int tail = -1;
+  bool timestamps = false;
 };
 
 struct Followed {
@@ -35,17 +39,35 @@ struct Followed {
   std::string path;
   std::streamoff offset = 0;
   std::string partial;
+  std::vector<runtime::LogTime> times;  // with --timestamps: read again before each batch of lines
 };
 
-void print_line(const GlobalOptions& g, const std::string& name, size_t width, std::string_view line) {
+// "2026-12-04T16:40:01.123Z": when the supervisor read the line (UTC).
+std::string timestamp(long long unix_ms) {
+  if (unix_ms <= 0) return "-                       ";
+  std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  ::gmtime_r(&secs, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03}Z", text, unix_ms % 1000);
+}
+
+// `offset`: where the line starts in the log, to find when it was read.
+void print_line(const GlobalOptions& g, const LogsOptions& o, const Followed& f, size_t width,
+                std::string_view line, std::streamoff offset) {
+  std::string when;
+  if (o.timestamps) {
+    when = timestamp(runtime::time_of(f.times, static_cast<unsigned long long>(offset))) + " ";
+  }
   if (use_color(g, stdout))
-    fmt::print("\033[36m{:<{}} |\033[0m {}\n", name, width, line);
+    fmt::print("\033[36m{:<{}} |\033[0m {}{}\n", f.name, width, when, line);
   else
-    fmt::print("{:<{}} | {}\n", name, width, line);
+    fmt::print("{:<{}} | {}{}\n", f.name, width, when, line);
 }
 
 // Prints what was appended since the last call; keeps an unfinished line for later.
-void drain(const GlobalOptions& g, Followed& f, size_t width) {
+void drain(const GlobalOptions& g, const LogsOptions& o, Followed& f, size_t width) {
   std::error_code ec;
   auto size = fs::file_size(f.path, ec);
   if (ec) return;
@@ -55,9 +77,12 @@ void drain(const GlobalOptions& g, Followed& f, size_t width) {
   std::string chunk((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   f.offset += static_cast<std::streamoff>(chunk.size());
   f.partial += chunk;
+  if (o.timestamps) f.times = runtime::read_log_times(f.path);
+  std::streamoff partial_at = f.offset - static_cast<std::streamoff>(f.partial.size());
   size_t start = 0, nl;
   while ((nl = f.partial.find('\n', start)) != std::string::npos) {
-    print_line(g, f.name, width, std::string_view(f.partial).substr(start, nl - start));
+    print_line(g, o, f, width, std::string_view(f.partial).substr(start, nl - start),
+               partial_at + static_cast<std::streamoff>(start));
     start = nl + 1;
   }
   f.partial.erase(0, start);
@@ -87,21 +112,29 @@ int run_logs(const GlobalOptions& g, const LogsOptions& o) {
       fmt::print(stderr, "lineup: no logs for \"{}\" in {}\n", n, dir);
       return kFailed;
     }
-    files.push_back({n, path, 0, {}});
+    files.push_back({n, path, 0, {}, {}});
     width = std::max(width, n.size());
   }
   for (auto& f : files) {
     std::ifstream in(f.path, std::ios::binary);
-    std::deque<std::string> lines;
-    std::string line;
-    while (std::getline(in, line)) {
-      lines.push_back(std::move(line));
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (o.timestamps) f.times = runtime::read_log_times(f.path);
+    // Whole lines only; an unfinished last one waits for -f (or is shown as it is without it).
+    std::deque<std::pair<size_t, size_t>> lines;  // start, length
+    size_t start = 0, nl;
+    while ((nl = text.find('\n', start)) != std::string::npos) {
+      lines.emplace_back(start, nl - start);
       if (o.tail >= 0 && lines.size() > static_cast<size_t>(o.tail)) lines.pop_front();
+      start = nl + 1;
     }
-    for (const auto& l : lines) print_line(g, f.name, width, l);
-    std::error_code ec;
-    auto size = fs::file_size(f.path, ec);
-    f.offset = ec ? 0 : static_cast<std::streamoff>(size);
+    if (start < text.size() && !o.follow) {
+      lines.emplace_back(start, text.size() - start);
+      if (o.tail >= 0 && lines.size() > static_cast<size_t>(o.tail)) lines.pop_front();
+      start = text.size();
+    }
+    for (const auto& [at, len] : lines)
+      print_line(g, o, f, width, std::string_view(text).substr(at, len), static_cast<std::streamoff>(at));
+    f.offset = static_cast<std::streamoff>(start);
   }
   std::fflush(stdout);
   if (!o.follow) return kOk;
@@ -117,9 +150,9 @@ int run_logs(const GlobalOptions& g, const LogsOptions& o) {
       char buf[4096];
       while (::read(in, buf, sizeof buf) > 0) {
       }
-      for (auto& f : files) drain(g, f, width);
+      for (auto& f : files) drain(g, o, f, width);
     } else if (!runtime::is_running(state_dir)) {
-      for (auto& f : files) drain(g, f, width);
+      for (auto& f : files) drain(g, o, f, width);
       break;
     }
   }
@@ -135,6 +168,7 @@ void register_logs(CLI::App& app, const GlobalOptions& g, Action& action) {
   cmd->add_option("services", o->services, "Services to show (default: all)");
   cmd->add_flag("-f,--follow", o->follow, "Keep printing new output until the stack stops");
   cmd->add_option("--tail", o->tail, "Only the last N lines of each service");
+  cmd->add_flag("-t,--timestamps", o->timestamps, "Prefix each line with the time lineup read it (UTC)");
   cmd->callback([&g, o, &action] { action = [&g, o] { return run_logs(g, *o); }; });
 }
 

@@ -99,7 +99,8 @@ int run_plan(const GlobalOptions& g, const std::string& format) {
   }
 
   // text
-  fmt::print("{}: {} services in {} levels{}\n", cfg.name, gr.size(), plan.levels.levels.size(),
+  fmt::print("{}: {} service{} in {} level{}{}\n", cfg.name, gr.size(), gr.size() == 1 ? "" : "s",
+             plan.levels.levels.size(), plan.levels.levels.size() == 1 ? "" : "s",
              cfg.profile.empty() ? "" : fmt::format(" (profile {})", cfg.profile));
   for (size_t lv = 0; lv < plan.levels.levels.size(); ++lv) {
     fmt::print("\nlevel {}\n", lv);

@@ -8,11 +8,46 @@
 #include "api/client.h"
 #include "cli/cli.h"
 #include "cli/project_dir.h"
+#include "runtime/cgroup.h"
 #include "runtime/state_dir.h"
 
 namespace lineup::cli {
 
 namespace {
+
+// The program name of a process ("" once it is gone). Not its command
+// line: that may hold a password, and ps loads no config to mask it with.
+std::string program_name(pid_t pid) {
+  std::ifstream in(fmt::format("/proc/{}/comm", pid));
+  std::string name;
+  std::getline(in, name);
+  return name;
+}
+
+// No lineup runs the stack. After a kill -9 of both lineup processes its
+// services may still run in the project's cgroups: they are shown, not hidden.
+int report_stopped(const GlobalOptions& g, const std::string& format) {
+  auto left = runtime::Cgroups::processes(project_dir_for(g));
+  if (format == "json") {
+    nlohmann::json leftovers = nlohmann::json::array();
+    for (const auto& p : left)
+      leftovers.push_back({{"service", p.service}, {"pid", p.pid}, {"program", program_name(p.pid)}});
+    nlohmann::json j{{"result", "STOPPED"}, {"services", nlohmann::json::array()}};
+    if (!left.empty()) j["leftovers"] = leftovers;
+    fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    return kOk;
+  }
+  if (left.empty()) {
+    fmt::print("lineup: nothing is running in {}\n", project_dir_for(g));
+    return kOk;
+  }
+  fmt::print(
+      "lineup: no lineup supervises {}, but {} process{} of its stack {} still running "
+      "(lineup was killed?); `lineup down` removes them:\n",
+      project_dir_for(g), left.size(), left.size() == 1 ? "" : "es", left.size() == 1 ? "is" : "are");
+  for (const auto& p : left) fmt::print("  {:<24} pid {:<8} {}\n", p.service, p.pid, program_name(p.pid));
+  return kOk;
+}
 
 int run_ps(const GlobalOptions& g, const std::string& format) {
   std::string state_dir = runtime::state_dir_of(project_dir_for(g));
@@ -26,15 +61,7 @@ int run_ps(const GlobalOptions& g, const std::string& format) {
     std::ifstream in(state_dir + "/state.json");
     j = nlohmann::json::parse(in, nullptr, false);
   }
-  if (!running || !j.is_object()) {
-    if (format == "json") {
-      fmt::print("{}\n",
-                 nlohmann::json{{"result", "STOPPED"}, {"services", nlohmann::json::array()}}.dump(2));
-    } else {
-      fmt::print("lineup: nothing is running in {}\n", project_dir_for(g));
-    }
-    return kOk;
-  }
+  if (!running || !j.is_object()) return report_stopped(g, format);
   if (format == "json") {
     fmt::print("{}\n", j.dump(2));
     return kOk;

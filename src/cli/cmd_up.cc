@@ -11,10 +11,13 @@
 
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "config/validate.h"
+#include "report/reasons.h"
 #include "runtime/cgroup.h"
 #include "runtime/guardian.h"
 #include "runtime/state_dir.h"
@@ -30,19 +33,36 @@ struct UpOptions {
   std::string timeout;
 };
 
-// Waits in the foreground process for the detached supervisor's startup result.
+// Waits in the foreground process for the detached supervisor's startup
+// result. On FAILED the stack is being taken down: wait until the guardian
+// has exited (the pipe's last writer), so nothing runs when `up -d` returns.
 int wait_for_result(int fd, const std::string& state_dir) {
   char code = 0;
   ssize_t n;
   do {
     n = ::read(fd, &code, 1);
   } while (n < 0 && errno == EINTR);
+  if (n == 1 && code == kFailed) {
+    char rest;
+    ssize_t r;
+    do {
+      r = ::read(fd, &rest, 1);
+    } while (r > 0 || (r < 0 && errno == EINTR));
+  }
   ::close(fd);
   if (n != 1) {
     fmt::print(stderr, "lineup: the supervisor exited during startup; see {}/lineup.log\n", state_dir);
     return kFailed;
   }
   return code;
+}
+
+// One line per service that failed, is blocked or was skipped, with its reason.
+void print_reasons(const std::string& state_dir, std::FILE* to) {
+  std::ifstream in(state_dir + "/last-run.json");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& line : report::reason_lines(report::outcomes_from_last_run(text)))
+    fmt::print(to, "  {}\n", line);
 }
 
 int run_up(const GlobalOptions& g, const UpOptions& o) {
@@ -134,12 +154,15 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
       ::close(result_pipe[1]);
       ::close(lock);
       int code = wait_for_result(result_pipe[0], state_dir);
-      if (!g.quiet)
+      if (code == kFailed) {
+        fmt::print(stderr, "lineup: {} FAILED; everything was stopped (`lineup report`, `lineup logs`)\n",
+                   cfg.name);
+        print_reasons(state_dir, stderr);
+      } else if (!g.quiet) {
         fmt::print("lineup: {} is {} in the background; `lineup ps`, `lineup logs`, `lineup down`\n",
-                   cfg.name,
-                   code == kOk         ? "READY"
-                   : code == kDegraded ? "DEGRADED"
-                                       : "FAILED");
+                   cfg.name, code == kOk ? "READY" : "DEGRADED");
+        print_reasons(state_dir, stdout);
+      }
       return code;
     }
     // The background side: its own session, its output into .lineup/lineup.log.
@@ -169,12 +192,13 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
     runtime::write_pids(state_dir, {guardian, ::getpid()});
     return runtime::Supervisor(cfg, p->graph, so).run();
   });
-  if (result_pipe[1] >= 0) ::close(result_pipe[1]);
   // In the guardian, after every descendant is gone: the cgroups too.
   if (so.cgroup) {
     runtime::Cgroups::kill_stack(*so.cgroup);
     runtime::Cgroups::remove_stack(*so.cgroup);
   }
+  // Last: a waiting `up -d` whose startup FAILED returns when this closes.
+  if (result_pipe[1] >= 0) ::close(result_pipe[1]);
   return code;
 }
 

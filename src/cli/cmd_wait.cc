@@ -32,7 +32,11 @@ struct WaitOptions {
 };
 
 // A target as a probe of the config layer, so `wait` and `ready:` share every check.
-lineup::Result<config::ProbeKind> parse_target(const std::string& t) {
+lineup::Result<config::ProbeKind> parse_target(const std::string& target) {
+  // A bare host:port (wait-for-it's spelling) is a TCP target.
+  bool bare = target.find("://") == std::string::npos && !target.starts_with("file:") &&
+              !target.starts_with("exec:") && target.find(':') != std::string::npos;
+  const std::string t = bare ? "tcp://" + target : target;
   if (t.starts_with("tcp://")) {
     std::string_view rest = std::string_view(t).substr(6);
     auto colon = rest.rfind(':');
@@ -62,8 +66,8 @@ lineup::Result<config::ProbeKind> parse_target(const std::string& t) {
   if (t.starts_with("file:") && t.size() > 5) return config::ProbeKind{config::FileProbe{t.substr(5)}};
   if (t.starts_with("exec:") && t.size() > 5)
     return config::ProbeKind{config::ExecProbe{config::Command{{"/bin/sh", "-c", t.substr(5)}, true}}};
-  return unexpected(
-      std::string("unknown target (use tcp://, http://, https://, postgres://, redis://, file:, exec:)"));
+  return unexpected(std::string(
+      "unknown target (use host:port, tcp://, http://, https://, postgres://, redis://, file:, exec:)"));
 }
 
 class WaitHost : public probes::Host {

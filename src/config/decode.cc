@@ -38,7 +38,7 @@ constexpr std::array<std::string_view, 16> kTopKeys = {"name",
 // Compose top-level keys that mean nothing to a process runtime.
 constexpr std::array<std::string_view, 2> kTopIgnored = {"include", "models"};
 
-constexpr std::array<std::string_view, 25> kServiceKeys = {"command",
+constexpr std::array<std::string_view, 26> kServiceKeys = {"command",
                                                            "type",
                                                            "working_dir",
                                                            "environment",
@@ -48,6 +48,7 @@ constexpr std::array<std::string_view, 25> kServiceKeys = {"command",
                                                            "ready",
                                                            "live",
                                                            "startup_timeout",
+                                                           "min_uptime",
                                                            "restart",
                                                            "circuit_breaker",
                                                            "stop_signal",
@@ -211,8 +212,11 @@ class Decoder {
     else
       defaults = nullptr;
 
+    // As compose: a file that defines no service is a mistake (the wrong file, or one not saved).
     if (!services || services->is_null()) {
-      diags_.warning(root.where, "no services defined (add a `services:` mapping)");
+      diags_.error(root.where, root.entries.empty()
+                                   ? "the file is empty: no services defined (add a `services:` mapping)"
+                                   : "no services defined (add a `services:` mapping)");
       return;
     }
     if (!r_.expect_map(*services, "services")) return;
@@ -481,6 +485,8 @@ class Decoder {
         s.startup_timeout = *d;
       }
     s.startup_timeout = Millis(static_cast<long long>(static_cast<double>(s.startup_timeout.count()) * mult));
+    if (const Node* m = n.find("min_uptime"))
+      if (auto d = r_.duration(*m, "min_uptime")) s.min_uptime = *d;
     auto it = cfg.profiles.find(cfg.profile);
     for (auto* list : {&s.ready, &s.live})
       for (auto& p : *list) {

@@ -38,22 +38,30 @@ void read_timing_key(const Node::Entry& e, ProbeTiming& t, Reader& r) {
   auto set_ms = [&](Millis& field, std::optional<Millis> d) {
     if (d) field = *d;
   };
+  // Must be positive: said at the key itself, where the user wrote it.
+  auto set_positive = [&](Millis& field, std::optional<Millis> d, std::string_view name) {
+    if (!d) return;
+    if (d->count() <= 0)
+      r.diags().error(v.where, fmt::format("probe {} must be greater than zero", name));
+    else
+      field = *d;
+  };
   if (k == "initial_delay")
     set_ms(t.initial_delay, r.duration(v, k));
   else if (k == "initial_delay_seconds")
     set_ms(t.initial_delay, r.seconds(v, k));
   else if (k == "interval") {
-    set_ms(t.interval, r.duration(v, k));
+    set_positive(t.interval, r.duration(v, k), "interval");
     t.interval_given = true;
   } else if (k == "period_seconds") {
-    set_ms(t.interval, r.seconds(v, k));
+    set_positive(t.interval, r.seconds(v, k), "interval");
     t.interval_given = true;
   } else if (k == "start_interval")
-    set_ms(t.start_interval, r.duration(v, k));
+    set_positive(t.start_interval, r.duration(v, k), "start_interval");
   else if (k == "timeout")
-    set_ms(t.timeout, r.duration(v, k));
+    set_positive(t.timeout, r.duration(v, k), "timeout");
   else if (k == "timeout_seconds")
-    set_ms(t.timeout, r.seconds(v, k));
+    set_positive(t.timeout, r.seconds(v, k), "timeout");
   else if (k == "grace" || k == "start_period")
     set_ms(t.grace, r.duration(v, k));
   else if (k == "success_threshold") {
@@ -344,10 +352,6 @@ std::optional<Probe> decode_probe(const Node& n, Diagnostics& diags, bool strict
   auto kind = read_kind(kind_entry->key, kind_entry->value, p.timing, r, strict);
   if (!kind) return std::nullopt;
   p.kind = std::move(*kind);
-  if (p.timing.timeout.count() <= 0) diags.error(p.where, "probe timeout must be greater than zero");
-  if (p.timing.interval.count() <= 0) diags.error(p.where, "probe interval must be greater than zero");
-  if (p.timing.start_interval.count() <= 0)
-    diags.error(p.where, "probe start_interval must be greater than zero");
   return p;
 }
 

@@ -144,6 +144,9 @@ struct Service {
   std::vector<Probe> ready;
   std::vector<Probe> live;
   Millis startup_timeout{60'000};  // already multiplied by the profile's timeout_multiplier
+  // Without readiness probes: READY once up this long (supervisord's startsecs); an exit before is a failed
+  // attempt.
+  Millis min_uptime{1'000};
   Restart restart;
   CircuitBreaker circuit_breaker;
   int stop_signal = 15;

@@ -136,6 +136,7 @@ json to_json(const Config& cfg, const Redactor& redact) {
       for (const auto& p : s.live) j["live"].push_back(to_json(p, redact));
     }
     j["startup_timeout"] = dur(s.startup_timeout);
+    if (s.ready.empty() && s.type == ServiceType::service) j["min_uptime"] = dur(s.min_uptime);
     const auto& b = s.restart.backoff;
     j["restart"] = {{"policy", std::string(name_of(s.restart.policy))},
                     {"backoff",

@@ -62,7 +62,9 @@ void check_dependencies(const Config& cfg, Diagnostics& diags) {
                                 s.name, d.name, d.name));
       if (d.condition == Condition::ready && d.condition_given && dep.ready.empty() && dep.runnable())
         diags.note(d.where,
-                   fmt::format("\"{}\" has no readiness probe: it counts as ready once started", d.name));
+                   fmt::format("\"{}\" has no readiness probe: it counts as ready once it has stayed up for "
+                               "min_uptime ({})",
+                               d.name, format_duration(dep.min_uptime)));
     }
   }
 }

@@ -53,6 +53,11 @@ std::string_view name_of(Phase p) {
   return "?";
 }
 
+State outcome_of(const ServiceView& v) {
+  bool failing = v.after_stop == State::failed || v.after_stop == State::blocked;
+  return v.state == State::stopping && failing ? v.after_stop : v.state;
+}
+
 namespace {
 bool is_down(State s) {
   return s == State::stopped || s == State::failed || s == State::skipped || s == State::completed;
@@ -130,7 +135,11 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
           v.view.pid = e.pid;
           if (v.view.state == State::starting && v.spec->ready.empty() &&
               v.spec->type == config::ServiceType::service) {
-            became_ready(e.id);
+            // No probe can prove it: staying up for min_uptime does (supervisord's startsecs).
+            if (v.spec->min_uptime.count() <= 0)
+              became_ready(e.id);
+            else
+              arm(e.id, Timer::uptime, v.spec->min_uptime);
           } else if (v.view.state == State::starting && !v.spec->ready.empty()) {
             out_.push_back(RunProbes{e.id, ProbeSet::ready});
           }
@@ -145,7 +154,7 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
           if (v.view.state == State::starting)
             attempt_failed(e.id, e.error);
           else if (v.view.state == State::stopping)
-            set_state(e.id, v.after_exit);
+            set_state(e.id, v.view.after_stop);
         } else if constexpr (std::is_same_v<E, Exited>) {
           exited(e.id, e.code, e.signal);
         } else if constexpr (std::is_same_v<E, Ready>) {
@@ -163,6 +172,7 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
           attempt_failed(e.id, "liveness probe failed: " + e.reason);
         } else if constexpr (std::is_same_v<E, ProbeStatus>) {
           s(e.id).view.status = e.text;
+          s(e.id).layer = e.layer;
         } else if constexpr (std::is_same_v<E, TimerFired>) {
           Svc& v = s(e.id);
           if (e.token != v.token) return;
@@ -171,7 +181,12 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
               if (v.view.state == State::starting) {
                 std::string why = fmt::format("not ready after {} (startup_timeout)",
                                               format_duration(v.spec->startup_timeout));
-                if (!v.view.status.empty()) why += ": last probe: " + v.view.status;
+                // Name the layer that blocks, not one that passed before it.
+                if (!v.layer.empty())
+                  why += fmt::format(": {}: {}", v.layer,
+                                     v.view.status.empty() ? "no result yet" : v.view.status);
+                else if (!v.view.status.empty())
+                  why += ": last probe: " + v.view.status;
                 attempt_failed(e.id, why);
               }
               break;
@@ -182,7 +197,7 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
               if (v.view.state == State::blocked && v.view.goal == Goal::up) {
                 v.tracker.on_cooldown_over();
                 v.view.breaker = v.tracker.breaker();
-                v.view.restarts = v.tracker.restarts();
+                count_restarts(v);
                 set_state(e.id, State::waiting, "half-open trial after the breaker's cooldown");
               }
               break;
@@ -196,6 +211,9 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
               break;
             case Timer::stable:
               if (v.view.state == State::ready) v.tracker.on_stable();
+              break;
+            case Timer::uptime:
+              if (v.view.state == State::starting) became_ready(e.id);
               break;
           }
         } else if constexpr (std::is_same_v<E, StartRequested>) {
@@ -215,10 +233,13 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
           if (shutting_down_) return;
           v.view.goal = Goal::up;
           if (v.alive) {
+            ++v.extra_restarts;
+            count_restarts(v);
+            cascade(e.id);  // dependents with `restart: true` follow, as after a crash
             if (v.view.state != State::stopping)
               begin_stop(e.id, State::waiting);
             else
-              v.after_exit = State::waiting;
+              v.view.after_stop = State::waiting;
           } else {
             request_start(e.id);
           }
@@ -295,7 +316,7 @@ void Engine::shutdown(bool emergency) {
     v.cascade = false;
     if (emergency && v.alive) {
       ++v.token;
-      v.after_exit = State::stopped;
+      v.view.after_stop = State::stopped;
       if (v.view.state != State::stopping) set_state(id, State::stopping, "emergency stop");
       out_.push_back(Signal{id, SIGKILL});
     }
@@ -433,6 +454,7 @@ void Engine::try_start(Id id) {
   v.view.spawned_at = now_;
   v.view.ready_at.reset();
   v.view.status.clear();
+  v.layer.clear();
   set_state(id, State::starting, v.view.attempts > 1 ? fmt::format("attempt {}", v.view.attempts) : "");
   out_.push_back(Spawn{id, v.view.attempts});
   arm(id, Timer::startup, v.spec->startup_timeout);
@@ -479,7 +501,7 @@ void Engine::step(Id id) {
 
 void Engine::begin_stop(Id id, State after, bool kill_now) {
   Svc& v = s(id);
-  v.after_exit = after;
+  v.view.after_stop = after;
   if (!v.alive) {
     set_state(id, after);
     return;
@@ -518,7 +540,7 @@ void Engine::attempt_failed(Id id, std::string reason) {
       v.spec->priority == config::Priority::critical)
     target = State::failed;
   if (v.view.goal == Goal::down) target = State::stopped;
-  v.view.restarts = v.tracker.restarts();
+  count_restarts(v);
   v.view.breaker = v.tracker.breaker();
   if (v.alive) {
     begin_stop(id, target, /*kill_now=*/true);
@@ -552,9 +574,24 @@ void Engine::cascade(Id id) {
     Svc& d = s(edge.dependent);
     if (edge.restart && d.alive && d.view.goal == Goal::up && d.view.state != State::stopping) {
       d.cascade = true;
+      ++d.extra_restarts;
+      count_restarts(d);
       begin_stop(edge.dependent, State::waiting);
     }
   }
+}
+
+// Why an exit while starting failed the attempt: for a service without
+// probes, that it did not stay up for min_uptime.
+std::string Engine::before_ready(const Svc& v, const std::string& how) const {
+  if (!v.spec->ready.empty() || !v.view.spawned_at) return how + " before it was ready";
+  return fmt::format("{} after {:.2f}s, before min_uptime ({})", how,
+                     std::chrono::duration<double>(now_ - *v.view.spawned_at).count(),
+                     format_duration(v.spec->min_uptime));
+}
+
+void Engine::count_restarts(Svc& v) {
+  v.view.restarts = v.tracker.restarts() + v.extra_restarts;
 }
 
 void Engine::exited(Id id, int code, int signal) {
@@ -575,7 +612,7 @@ void Engine::exited(Id id, int code, int signal) {
 
   switch (v.view.state) {
     case State::stopping: {
-      State target = v.after_exit;
+      State target = v.view.after_stop;
       if (target == State::waiting && v.view.goal == Goal::down) target = State::stopped;
       if (target == State::stopped && v.view.goal == Goal::up)
         target = State::waiting;  // started again while stopping
@@ -591,7 +628,7 @@ void Engine::exited(Id id, int code, int signal) {
         v.tracker.on_ready();
         set_state(id, State::completed, how);
       } else {
-        attempt_failed(id, v.spec->type == config::ServiceType::oneshot ? how : how + " before it was ready");
+        attempt_failed(id, v.spec->type == config::ServiceType::oneshot ? how : before_ready(v, how));
       }
       break;
     case State::ready:

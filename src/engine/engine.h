@@ -13,8 +13,8 @@
 //   waiting   goal up, some dependency does not meet its condition yet
 //             (or max_parallel_starts is full)
 //   starting  spawned, readiness not proven yet; startup_timeout is armed
-//   ready     readiness proven (a service without probes: once spawned);
-//             liveness probes run
+//   ready     readiness proven (a service without probes: once it has
+//             stayed up for min_uptime); liveness probes run
 //   completed a oneshot exited with a success code
 //   backoff   an attempt failed; a restart is due after the backoff delay
 //   blocked   the circuit breaker is open; one half-open trial after cooldown
@@ -88,7 +88,7 @@ enum class Phase { starting, ready, degraded, failed, stopping, stopped };
 std::string_view name_of(State s);
 std::string_view name_of(Phase p);
 
-enum class Timer { startup, backoff, grace, stable, cooldown };
+enum class Timer { startup, backoff, grace, stable, cooldown, uptime };
 enum class ProbeSet { none, ready, live };
 
 // --- events -------------------------------------------------------------------------------------
@@ -119,7 +119,8 @@ struct LivenessFailed {
 struct ProbeStatus {
   Id id;
   std::string text;
-};  // last probe result or STATUS=, for ps
+  std::string layer = {};  // "layer 2 of 3 (log)" when readiness has layers: the one that is blocking
+};                         // last probe result or STATUS=, for ps
 struct TimerFired {
   Id id;
   Timer timer;
@@ -183,10 +184,15 @@ struct ServiceView {
   int restarts = 0;
   Breaker breaker = Breaker::closed;
   bool ready = false;
-  std::string status;  // STATUS= text or the last probe result
-  std::string error;   // why the last attempt failed
+  std::string status;                 // STATUS= text or the last probe result
+  std::string error;                  // why the last attempt failed
+  State after_stop = State::stopped;  // while stopping: where the exit leads (failed: the attempt failed)
   std::optional<TimePoint> waiting_at, spawned_at, ready_at, ended_at;
 };
+
+// The state a report shows: a service whose failed attempt is still being
+// killed has failed (or is blocked) already; anything else as it is.
+State outcome_of(const ServiceView& v);
 
 struct Snapshot {
   Phase phase;
@@ -214,16 +220,19 @@ class Engine {
     ServiceView view;
     const config::Service* spec;
     RestartTracker tracker;
-    bool alive = false;                 // a process exists
-    bool cascade = false;               // stopped for a dependency's restart; start again when it is ready
-    State after_exit = State::stopped;  // where an exit while stopping leads
-    uint64_t token = 0;                 // current timer generation
-    bool counted_running = false;       // occupies a max_parallel_starts slot
+    bool alive = false;            // a process exists
+    bool cascade = false;          // stopped for a dependency's restart; start again when it is ready
+    uint64_t token = 0;            // current timer generation
+    bool counted_running = false;  // occupies a max_parallel_starts slot
+    int extra_restarts = 0;        // restarts the tracker does not count: cascades and requests
+    std::string layer = {};        // the readiness layer the status comes from, if there are several
   };
 
   void set_state(Id id, State s, std::string message = {});
   void became_ready(Id id);
   void cascade(Id id);
+  void count_restarts(Svc& v);
+  std::string before_ready(const Svc& v, const std::string& how) const;
   bool starts_before(Id a, Id b) const;
   void fail_startup_if_critical(Id id);
   void request_start(Id id);

@@ -25,6 +25,7 @@ struct Runner::Impl {
     std::vector<bool> log_seen;
     std::vector<std::optional<Regex>> log_res;
     std::string last_reason;  // the last result reported to the engine
+    std::string last_layer;   // and the layer it came from
     bool notify_seen = false;
     bool fd_seen = false;
     engine::TimePoint spawned_at;
@@ -71,6 +72,7 @@ struct Runner::Impl {
     std::fill(s.log_seen.begin(), s.log_seen.end(), false);
     s.notify_seen = s.fd_seen = false;
     s.last_reason.clear();
+    s.last_layer.clear();
     s.spawned_at = engine::Clock::now();
   }
 
@@ -91,6 +93,11 @@ struct Runner::Impl {
     const auto& list = probes(id, s.set);
     if (s.layer >= list.size()) return;
     const auto& p = list[s.layer];
+    // A layer that passed before this one must not speak for it.
+    if (s.set == ProbeSet::ready && (!first || is_passive(p))) {
+      uint64_t gen = s.generation;
+      if (report(id, waiting_for(p)) && s.generation != gen) return;
+    }
     if (is_passive(p)) {
       if (passive_passed(s, p, s.layer)) layer_passed(id);
       return;  // otherwise the event will call layer_passed
@@ -155,13 +162,7 @@ struct Runner::Impl {
     ++checks;
     stats_of(id, p).record(std::chrono::duration<double>(engine::Clock::now() - s.check_started).count(),
                            r.ok);
-    // Only a changed result is news: a thousand probes saying "connected"
-    // every second must not wake the engine a thousand times.
-    if (r.reason != s.last_reason) {
-      s.last_reason = r.reason;
-      host.feed(engine::ProbeStatus{id, r.reason});
-      if (s.generation != gen) return;  // the status report may have changed everything
-    }
+    if (report(id, r.reason) && s.generation != gen) return;  // the report may have changed everything
     if (r.ok) {
       s.failures = 0;
       s.passed_once = true;
@@ -188,6 +189,39 @@ struct Runner::Impl {
       return;
     }
     schedule(id, s.passed_once ? p.timing.interval : p.timing.start_interval);
+  }
+
+  // "layer 2 of 3 (http)" while readiness has several layers, else "".
+  std::string layer_label(Id id) const {
+    const auto& s = services[static_cast<size_t>(id)];
+    if (s.set != ProbeSet::ready) return {};
+    const auto& list = probes(id, s.set);
+    if (list.size() < 2 || s.layer >= list.size()) return {};
+    return fmt::format("layer {} of {} ({})", s.layer + 1, list.size(),
+                       config::kind_name(list[s.layer].kind));
+  }
+
+  // Tells the engine the latest result, with the layer it comes from. Only a
+  // changed result is news: a thousand probes saying "connected" every
+  // second must not wake the engine a thousand times. Returns whether it told.
+  bool report(Id id, const std::string& reason) {
+    auto& s = services[static_cast<size_t>(id)];
+    std::string layer = layer_label(id);
+    if (reason == s.last_reason && layer == s.last_layer) return false;
+    s.last_reason = reason;
+    s.last_layer = layer;
+    host.feed(engine::ProbeStatus{id, reason, std::move(layer)});
+    return true;
+  }
+
+  // What a layer that has no result yet is waiting for.
+  static std::string waiting_for(const config::Probe& p) {
+    if (auto* l = std::get_if<config::LogProbe>(&p.kind))
+      return fmt::format("no output line matched \"{}\" yet", l->regex);
+    if (std::holds_alternative<config::NotifyProbe>(p.kind)) return "no READY=1 on $NOTIFY_SOCKET yet";
+    if (auto* f = std::get_if<config::NotifyFdProbe>(&p.kind))
+      return fmt::format("nothing written to fd {} yet", f->fd);
+    return "no result yet";
   }
 
   void layer_passed(Id id) {

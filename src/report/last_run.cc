@@ -29,14 +29,22 @@ std::vector<std::string> critical_chain(const graph::Graph& g, const engine::Sna
     auto f = done(static_cast<Id>(i));
     if (f && (!end || *f > *done(*end))) end = static_cast<Id>(i);
   }
+  // When a dependency let its dependent go: its spawn for `started`, else when it finished.
+  auto gate = [&](const graph::Edge& edge) -> std::optional<engine::TimePoint> {
+    const auto& v = snap.services[static_cast<size_t>(edge.dependency)];
+    return edge.condition == config::Condition::started ? v.spawned_at : finish(v);
+  };
   std::vector<std::string> chain;
   while (end) {
     chain.push_back(snap.services[static_cast<size_t>(*end)].name);
     std::optional<Id> next;
+    std::optional<engine::TimePoint> latest;
     for (size_t e : g.dependencies(*end)) {
-      Id d = g.edges()[e].dependency;
-      auto f = done(d);
-      if (f && (!next || *f > *done(*next))) next = d;
+      auto t = gate(g.edges()[e]);
+      if (t && (!latest || *t > *latest)) {
+        latest = t;
+        next = g.edges()[e].dependency;
+      }
     }
     end = next;
   }
@@ -56,7 +64,7 @@ std::string last_run_json(engine::Phase result, const engine::Snapshot& snap, co
   json services = json::object();
   for (const auto& v : snap.services) {
     json s;
-    s["status"] = std::string(engine::name_of(v.state));
+    s["status"] = std::string(engine::name_of(engine::outcome_of(v)));
     s["priority"] = std::string(config::name_of(v.priority));
     s["attempts"] = v.attempts;
     s["waiting_at"] = seconds_since(started, v.waiting_at);

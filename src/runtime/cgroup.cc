@@ -121,15 +121,31 @@ bool Cgroups::populated(const std::string& service) const {
   return it != current_.end() && it->second.fd >= 0 && events_populated(it->second.dir);
 }
 
-int Cgroups::kill_stack(const std::string& stack_dir) {
-  int left = 0;
+namespace {
+// Every process of a stack's cgroup, by the service cgroup ("svc-NAME.N") it is in.
+std::vector<Cgroups::Process> processes_in(const std::string& stack_dir) {
+  std::vector<Cgroups::Process> out;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(stack_dir, ec)) {
     if (!entry.is_directory()) continue;
+    std::string name = entry.path().filename().string();
+    if (name.starts_with("svc-")) name.erase(0, 4);
+    if (auto dot = name.rfind('.'); dot != std::string::npos) name.erase(dot);
     std::ifstream procs(entry.path() / "cgroup.procs");
     pid_t pid;
-    while (procs >> pid) ++left;
+    while (procs >> pid) out.push_back({name, pid});
   }
+  return out;
+}
+}  // namespace
+
+std::vector<Cgroups::Process> Cgroups::processes(const std::string& project_dir) {
+  auto dir = stack_dir(project_dir, false);
+  return dir ? processes_in(*dir) : std::vector<Process>{};
+}
+
+int Cgroups::kill_stack(const std::string& stack_dir) {
+  int left = static_cast<int>(processes_in(stack_dir).size());
   write_text(stack_dir + "/cgroup.kill", "1");  // recursive: every service's cgroup
   // cgroup.kill returns before the processes are gone; wait (bounded) for them.
   for (int i = 0; i < 200 && events_populated(stack_dir); ++i)

@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lineup::runtime {
 
@@ -30,6 +31,13 @@ class Cgroups {
   // Kills what a lineup killed with SIGKILL left in the project's cgroup
   // (nothing is running it any more) and removes it; how many were left.
   static int sweep_stale(const std::string& project_dir);
+  // The processes in the project's cgroup, each with the service whose
+  // cgroup holds it: what `ps` reports when no lineup runs the stack.
+  struct Process {
+    std::string service;
+    pid_t pid;
+  };
+  static std::vector<Process> processes(const std::string& project_dir);
 
   explicit Cgroups(std::optional<std::string> stack) : stack_(std::move(stack)) {}
   ~Cgroups();

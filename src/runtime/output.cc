@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 
@@ -11,7 +12,7 @@ namespace lineup::runtime {
 
 LogFile& LogFile::operator=(LogFile&& o) noexcept {
   if (this != &o) {
-    if (fd_ >= 0) ::close(fd_);
+    close();
     path_ = std::move(o.path_);
     max_ = o.max_;
     size_ = o.size_;
@@ -23,7 +24,12 @@ LogFile& LogFile::operator=(LogFile&& o) noexcept {
 }
 
 LogFile::~LogFile() {
+  close();
+}
+
+void LogFile::close() {
   if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
 }
 
 bool LogFile::open() {
@@ -34,7 +40,7 @@ bool LogFile::open() {
   return true;
 }
 
-bool LogFile::write(std::string_view bytes) {
+bool LogFile::write(std::string_view bytes, long long unix_ms) {
   if (path_.empty()) return true;
   if (fd_ < 0 && !open()) {
     bool first = !failing_;
@@ -43,10 +49,9 @@ bool LogFile::write(std::string_view bytes) {
   }
   if (max_ && size_ + bytes.size() > max_ && size_ > 0) {
     // Rotate: the current file becomes NAME.log.1 (replacing an older one).
-    ::close(fd_);
-    fd_ = -1;
-    std::string old = path_ + ".1";
-    ::rename(path_.c_str(), old.c_str());
+    close();
+    ::rename(path_.c_str(), (path_ + ".1").c_str());
+    ::rename((path_ + ".times").c_str(), (path_ + ".1.times").c_str());
     if (!open()) return false;
   }
   size_t before = size_;
@@ -65,7 +70,35 @@ bool LogFile::write(std::string_view bytes) {
     size_ += static_cast<size_t>(n);
   }
   failing_ = false;
+  // Opened for each record, not kept: a second descriptor per service would
+  // halve how many services fit under the descriptor limit. The times are a
+  // help, not the log: a record that cannot be written only costs a time stamp.
+  char record[48];
+  int len = std::snprintf(record, sizeof record, "%zu %lld\n", size_, unix_ms);
+  int times = ::open((path_ + ".times").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (times >= 0 && len > 0) {
+    [[maybe_unused]] ssize_t w = ::write(times, record, static_cast<size_t>(len));
+  }
+  if (times >= 0) ::close(times);
   return true;
+}
+
+std::vector<LogTime> read_log_times(const std::string& log_path) {
+  std::vector<LogTime> out;
+  std::FILE* f = std::fopen((log_path + ".times").c_str(), "re");
+  if (!f) return out;
+  unsigned long long end;
+  long long ms;
+  while (std::fscanf(f, "%llu %lld", &end, &ms) == 2)
+    if (out.empty() || end > out.back().end) out.push_back({end, ms});
+  std::fclose(f);
+  return out;
+}
+
+long long time_of(const std::vector<LogTime>& times, unsigned long long offset) {
+  auto it = std::upper_bound(times.begin(), times.end(), offset,
+                             [](unsigned long long o, const LogTime& t) { return o < t.end; });
+  return it == times.end() ? 0 : it->unix_ms;
 }
 
 }  // namespace lineup::runtime

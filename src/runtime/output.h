@@ -11,6 +11,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lineup::runtime {
 
@@ -56,6 +57,11 @@ class LineSplitter {
 };
 
 // An append-only log file that rotates to NAME.log.1 when it grows past `max_bytes`.
+//
+// Beside it, NAME.log.times says when each piece was read from the
+// service: one text line "END_OFFSET UNIX_MS" per write, so `logs
+// --timestamps` can tell when a line arrived while the log itself stays
+// exactly what the service wrote. It rotates with the log.
 class LogFile {
  public:
   LogFile() = default;
@@ -66,17 +72,29 @@ class LogFile {
   LogFile& operator=(LogFile&& o) noexcept;
   ~LogFile();
 
-  // Writes whole lines; returns false (once per failure streak) when the disk refuses.
-  bool write(std::string_view bytes);
+  // Writes whole lines read at `unix_ms`; returns false (once per failure
+  // streak) when the disk refuses.
+  bool write(std::string_view bytes, long long unix_ms);
   const std::string& path() const { return path_; }
 
  private:
   bool open();
+  void close();
   std::string path_;
   size_t max_ = 0;
   size_t size_ = 0;
   int fd_ = -1;
   bool failing_ = false;
 };
+
+// NAME.log.times read back: for each piece of the log, where it ends and
+// when it was read. Empty when there is none (then no line has a time).
+struct LogTime {
+  unsigned long long end;
+  long long unix_ms;
+};
+std::vector<LogTime> read_log_times(const std::string& log_path);
+// When the byte at `offset` of the log was read (0 if unknown); `times` sorted by end.
+long long time_of(const std::vector<LogTime>& times, unsigned long long offset);
 
 }  // namespace lineup::runtime

@@ -4,9 +4,11 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <string_view>
 
 namespace lineup::runtime {
 
@@ -34,20 +36,26 @@ bool is_running(const std::string& state_dir) {
   return locked;
 }
 
-void write_file_atomically(const std::string& path, const std::string& content) {
+bool write_file_atomically(const std::string& path, const std::string& content) {
   std::string tmp = path + ".tmp";
-  bool written;
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << content;
-    out.flush();
-    written = static_cast<bool>(out);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) return false;
+  std::string_view rest = content;
+  while (!rest.empty()) {
+    ssize_t n = ::write(fd, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    rest.remove_prefix(static_cast<size_t>(n));
   }
+  int saved = errno;
+  ::close(fd);
   // A full disk: keep the last complete file rather than an empty one.
-  if (written)
-    std::rename(tmp.c_str(), path.c_str());
-  else
+  if (!rest.empty()) {
     std::remove(tmp.c_str());
+    errno = saved;
+    return false;
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
 void write_pids(const std::string& state_dir, Pids p) {

@@ -26,7 +26,8 @@ struct Pids {
   pid_t supervisor = 0;
 };
 // Readers never see a half-written file: write a temporary, then rename.
-void write_file_atomically(const std::string& path, const std::string& content);
+// false (errno says why) when it could not be written; the old file then stays.
+bool write_file_atomically(const std::string& path, const std::string& content);
 
 void write_pids(const std::string& state_dir, Pids p);
 std::optional<Pids> read_pids(const std::string& state_dir);

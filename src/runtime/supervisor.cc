@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -12,6 +13,7 @@
 #include <boost/asio.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -25,6 +27,7 @@
 #include "probes/runner.h"
 #include "report/last_run.h"
 #include "report/progress.h"
+#include "report/reasons.h"
 #include "runtime/cgroup.h"
 #include "runtime/live_progress.h"
 #include "runtime/notify.h"
@@ -78,10 +81,17 @@ struct Supervisor::Impl : probes::Host {
   }
 
   // --- per service OS state --------------------------------------------------------------------
+  // One output pipe of one attempt. A pipe outlives the attempt's main
+  // process (its children may hold the write end): it is read to end of
+  // file even after the next attempt has started with a pipe of its own.
+  struct OutputPipe {
+    std::unique_ptr<asio::posix::stream_descriptor> fd;
+    LineSplitter splitter;
+  };
+
   struct Proc {
     pid_t pid = 0;
-    std::unique_ptr<asio::posix::stream_descriptor> out;
-    LineSplitter splitter;
+    std::vector<std::unique_ptr<OutputPipe>> outputs;  // the current attempt's is last
     LogFile log;
     std::unique_ptr<asio::posix::stream_descriptor> ready_fd;  // notify_fd read end
     int notify_sock = -1;
@@ -134,7 +144,12 @@ struct Supervisor::Impl : probes::Host {
   void start_api() {
     api::ServerHooks hooks;
     hooks.snapshot = [this] { return redacted_snapshot(); };
-    hooks.last_run_json = [this] { return last_run; };
+    // While the stack starts: the report so far, with the result STARTING.
+    hooks.last_run_json = [this] {
+      return last_run.empty() ? report::last_run_json(engine.phase(), redacted_snapshot(), graph, started,
+                                                      started_wall, engine::Clock::now())
+                              : last_run;
+    };
     hooks.probe_stats = [this]() -> const std::vector<probes::ProbeStats>& { return runner.stats(); };
     // Both counts only grow: their sum changes whenever either does.
     hooks.version = [this] { return events_handled + runner.checks(); };
@@ -310,8 +325,9 @@ struct Supervisor::Impl : probes::Host {
     if (p.log.path().empty())
       p.log = LogFile(options.state_dir + "/logs/" + s.name + ".log", kLogRotateBytes);
     ::fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
-    p.out = std::make_unique<asio::posix::stream_descriptor>(io, out_pipe[0]);
-    read_output(id, p.out.get());
+    auto& pipe = p.outputs.emplace_back(std::make_unique<OutputPipe>());
+    pipe->fd = std::make_unique<asio::posix::stream_descriptor>(io, out_pipe[0]);
+    read_output(id, pipe.get());
     if (fd_pipe[0] >= 0) {
       p.ready_fd = std::make_unique<asio::posix::stream_descriptor>(io, fd_pipe[0]);
       watch_ready_fd(id, p.ready_fd.get());
@@ -395,34 +411,61 @@ struct Supervisor::Impl : probes::Host {
     });
   }
 
-  void read_output(Id id, asio::posix::stream_descriptor* d) {
-    d->async_wait(asio::posix::stream_descriptor::wait_read, [this, id, d](boost::system::error_code ec) {
-      if (ec) return;
-      Proc& p = procs[static_cast<size_t>(id)];
-      if (p.out.get() != d) return;
-      std::string file_chunk, term_chunk;
-      bool eof = false;
-      for (int rounds = 0; rounds < 16; ++rounds) {  // bounded: other services get their turn
-        ssize_t n = ::read(d->native_handle(), buffer.get(), kBufferSize);
-        if (n < 0) break;  // EAGAIN
-        if (n == 0) {
-          eof = true;
-          break;
-        }
-        p.splitter.feed(std::string_view(buffer.get(), static_cast<size_t>(n)),
-                        [&](std::string_view line) { on_line(id, line, file_chunk, term_chunk); });
-      }
-      if (eof) p.splitter.finish([&](std::string_view line) { on_line(id, line, file_chunk, term_chunk); });
-      flush(p, file_chunk, term_chunk);
-      if (eof) {
-        p.out.reset();
-        return;
-      }
-      read_output(id, d);
-    });
+  void read_output(Id id, OutputPipe* pipe) {
+    pipe->fd->async_wait(asio::posix::stream_descriptor::wait_read,
+                         [this, id, pipe](boost::system::error_code ec) {
+                           if (ec) return;  // the pipe was closed (drained to its end elsewhere)
+                           // Bounded: other services get their turn.
+                           if (pump_output(id, pipe, 16 * kBufferSize)) read_output(id, pipe);
+                         });
   }
 
-  void on_line(Id id, std::string_view line, std::string& file_chunk, std::string& term_chunk) {
+  // Reads what `pipe` holds, up to `budget` bytes (at least one read, to
+  // see an end of file), into the log file and onto the terminal. At end of
+  // file the pipe is closed and forgotten; returns whether it is still open.
+  bool pump_output(Id id, OutputPipe* pipe, size_t budget) {
+    Proc& p = procs[static_cast<size_t>(id)];
+    bool current = !p.outputs.empty() && p.outputs.back().get() == pipe && p.pid != 0;
+    std::string file_chunk, term_chunk;
+    bool eof = false;
+    auto line = [&](std::string_view l) { on_line(id, l, current, file_chunk, term_chunk); };
+    for (bool first = true; first || budget > 0; first = false) {
+      ssize_t n = ::read(pipe->fd->native_handle(), buffer.get(), std::clamp<size_t>(budget, 1, kBufferSize));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) break;  // EAGAIN: all there is for now
+      if (n == 0) {
+        eof = true;
+        break;
+      }
+      budget -= std::min(budget, static_cast<size_t>(n));
+      pipe->splitter.feed(std::string_view(buffer.get(), static_cast<size_t>(n)), line);
+    }
+    if (eof) pipe->splitter.finish(line);
+    flush(p, file_chunk, term_chunk);
+    if (!eof) return true;
+    std::erase_if(p.outputs, [pipe](const auto& o) { return o.get() == pipe; });
+    return false;
+  }
+
+  // Everything the service's processes wrote so far, read now: called when
+  // its main process has exited, before the exit is reported, so no line is
+  // processed after the exit it preceded or lost when the loop ends. Only
+  // what is in the pipe at this moment: a child that keeps writing cannot
+  // hold the loop here (the rest comes on the next turns).
+  void drain_output(Id id) {
+    Proc& p = procs[static_cast<size_t>(id)];
+    std::vector<OutputPipe*> pipes;
+    for (const auto& o : p.outputs) pipes.push_back(o.get());
+    for (OutputPipe* pipe : pipes) {
+      int queued = 0;
+      if (::ioctl(pipe->fd->native_handle(), FIONREAD, &queued) != 0) queued = 0;
+      pump_output(id, pipe, static_cast<size_t>(queued));
+    }
+  }
+
+  // `current`: the line comes from the running attempt's pipe, so it may
+  // prove readiness or fail the attempt; leftovers of an earlier attempt only go to the log.
+  void on_line(Id id, std::string_view line, bool current, std::string& file_chunk, std::string& term_chunk) {
     Proc& p = procs[static_cast<size_t>(id)];
     file_chunk.append(line);
     file_chunk.push_back('\n');
@@ -435,7 +478,7 @@ struct Supervisor::Impl : probes::Host {
         term_chunk += fmt::format("{:<{}} | {}\n", name, width, line);
       }
     }
-    if (p.starting || (p.fail_re && p.pid)) {
+    if (current && (p.starting || (p.fail_re && p.pid))) {
       // Lines before this one reach the log and the terminal before any state change it causes.
       flush(p, file_chunk, term_chunk);
       file_chunk.clear();
@@ -451,7 +494,10 @@ struct Supervisor::Impl : probes::Host {
   }
 
   void flush(Proc& p, const std::string& file_chunk, const std::string& term_chunk) {
-    if (!file_chunk.empty() && !p.log.write(file_chunk)) {
+    if (!file_chunk.empty() &&
+        !p.log.write(file_chunk, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count())) {
       // At most one report per 10 s: on a disk that is nearly full, writes
       // can fail and succeed by turns.
       auto now = engine::Clock::now();
@@ -567,7 +613,7 @@ struct Supervisor::Impl : probes::Host {
   void write_state() {
     engine::Snapshot snap = redacted_snapshot();
     api::Routed r = api::route({"GET", "/v1/services", ""}, api::View{snap, last_run});
-    write_file_atomically(options.state_dir + "/state.json", r.response.body);
+    write_state_file(options.state_dir + "/state.json", r.response.body);
   }
 
   void do_notice(const engine::Notice& n) {
@@ -653,20 +699,42 @@ struct Supervisor::Impl : probes::Host {
     for (size_t i = 0; i < cfg.services.size(); ++i) {
       const auto& v = engine.view(static_cast<Id>(i));
       const auto& s = cfg.services[i];
-      if (v.goal != engine::Goal::up) continue;
+      auto outcome = engine::outcome_of(v);
+      if (v.goal != engine::Goal::up || outcome == engine::State::failed ||
+          outcome == engine::State::blocked || outcome == engine::State::skipped)
+        continue;  // they have a line of their own below, with the reason
+      // A URL only where something speaks HTTP: a PostgreSQL port is no web page.
+      bool http = speaks_http(s.ready) || speaks_http(s.live);
       std::string ports;
       for (const auto& p : s.ports)
-        ports += fmt::format("{}http://127.0.0.1:{}", ports.empty() ? "" : " ", p.port);
-      std::string extra =
-          !v.error.empty() && v.state != engine::State::ready ? " (" + redact(v.error) + ")" : ports;
-      event_line(fmt::format("  {:<{}} {:<9} {}", s.name, width, engine::name_of(v.state), extra));
+        ports += fmt::format("{}{}127.0.0.1:{}", ports.empty() ? "" : " ", http ? "http://" : "", p.port);
+      event_line(fmt::format("  {:<{}} {:<9} {}", s.name, width, engine::name_of(v.state), ports));
     }
+    for (const auto& line : report::reason_lines(report::outcomes(redacted_snapshot())))
+      event_line("  " + line);
+  }
+
+  static bool speaks_http(const std::vector<config::Probe>& probes) {
+    return std::any_of(probes.begin(), probes.end(), [](const config::Probe& p) {
+      return std::holds_alternative<config::HttpProbe>(p.kind);
+    });
+  }
+
+  // One descriptor held in reserve: when the services' pipes and logs have
+  // used up RLIMIT_NOFILE, state.json and last-run.json (what `ps` and `up
+  // -d` read to say why) are still written.
+  int spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  void write_state_file(const std::string& path, const std::string& content) {
+    if (write_file_atomically(path, content) || errno != EMFILE || spare_fd < 0) return;
+    ::close(spare_fd);
+    write_file_atomically(path, content);
+    spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   }
 
   void write_last_run(engine::Phase phase) {
     last_run =
         report::last_run_json(phase, redacted_snapshot(), graph, started, started_wall, engine::Clock::now());
-    write_file_atomically(options.state_dir + "/last-run.json", last_run);
+    write_state_file(options.state_dir + "/last-run.json", last_run);
   }
 
   // --- the OS side -----------------------------------------------------------------------------
@@ -685,6 +753,8 @@ struct Supervisor::Impl : probes::Host {
       if (it == pid_to_service.end()) continue;  // an orphan that came to us: reaped, nothing to do
       Id id = it->second;
       pid_to_service.erase(it);
+      // What it wrote before it exited is read (and may still prove readiness) first.
+      drain_output(id);
       Proc& p = procs[static_cast<size_t>(id)];
       p.pid = 0;
       p.starting = false;
@@ -709,6 +779,7 @@ struct Supervisor::Impl : probes::Host {
 
   void exited(Id id, pid_t pid, int status) {
     procs[static_cast<size_t>(id)].draining = 0;
+    drain_output(id);  // a group that outlived its main process wrote until now
     // Whatever the service left in its process group (and its cgroup) goes
     // with it, as under systemd's KillMode=control-group.
     ::kill(-pid, SIGKILL);
@@ -787,10 +858,13 @@ struct Supervisor::Impl : probes::Host {
     deadline.cancel();
     server->close();
     reap();
+    // Every process is gone: what is left in the pipes is the last output.
+    for (size_t i = 0; i < procs.size(); ++i) drain_output(static_cast<Id>(i));
     if (!result_reported) write_last_run(engine.phase());
     write_state();
     for (auto& p : procs)
       if (p.notify_sock >= 0) ::close(p.notify_sock);
+    if (spare_fd >= 0) ::close(spare_fd);
     term.drain(2000);
     if (stop_signal_seen) return 128 + stop_signal_seen;
     return exit_code;

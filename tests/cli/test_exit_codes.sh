@@ -18,7 +18,17 @@ head -c 4096 /dev/urandom > garbage.yaml
 OUT=$("$LINEUP" -f garbage.yaml check 2>&1); rc=$?
 [ $rc -eq 1 ] || [ $rc -eq 2 ] && pass || fail "garbage: exit $rc"
 : > empty.yaml
-expect_exit 0 "$LINEUP" -f empty.yaml check
+expect_exit 1 "$LINEUP" -f empty.yaml check
+expect_contains "empty.yaml:1:1: error: the file is empty: no services defined"
+expect_exit 2 "$LINEUP" -f empty.yaml up -d
+printf 'services:\n  a: {command: sleep 1}\n' > one.yaml
+expect_exit 0 "$LINEUP" -f one.yaml check
+expect_contains "one.yaml: ok: 1 service"
+expect_not_contains "1 services"
+expect_exit 0 "$LINEUP" -f one.yaml plan
+expect_contains "1 service in 1 level"
+printf 'name: shop\n' > noservices.yaml
+expect_exit 1 "$LINEUP" -f noservices.yaml check
 expect_contains "no services defined"
 
 # Deep nesting: an error, not a stack overflow.

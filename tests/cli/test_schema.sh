@@ -114,6 +114,7 @@ services:
     fail_on_log: "address already in use"
     success_exit_codes: [0, 3]
     expected_startup: 2.5
+    min_uptime: 500ms
 YAML
 
 bad unknown_service_key <<'YAML'

@@ -10,6 +10,17 @@ expect_contains "file:$WORK/flag: $WORK/flag: No such file or directory"
 expect_contains "exec:false: exit code 1"
 touch flag
 expect_exit 0 "$LINEUP" wait --timeout 5s "file:$WORK/flag" "exec:true"
+# A bare host:port is a TCP target, as in wait-for-it.
+expect_exit 1 "$LINEUP" wait --timeout 300ms "127.0.0.1:$port"
+expect_contains "127.0.0.1:$port: connection refused"
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen()
+open(sys.argv[2], "w").close(); time.sleep(30)' "$port" "$WORK/listening" &
+listener=$!
+for _ in $(seq 1 500); do [ -e "$WORK/listening" ] && break; sleep 0.02; done
+expect_exit 0 "$LINEUP" wait --timeout 10s "127.0.0.1:$port"
+kill $listener; wait $listener 2>/dev/null
 expect_exit 2 "$LINEUP" wait "ftp://example"
 expect_contains "unknown target"
 expect_exit 2 "$LINEUP" wait "tcp://nohost"

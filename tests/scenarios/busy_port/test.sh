@@ -18,6 +18,7 @@ holder=$!
 wait_until 10 test -f listening
 expect_exit 1 "$LINEUP" up -d
 check grep -q "port $port is already in use" .lineup/last-run.json
+expect_contains "api: failed to start: port $port is already in use"
 expect_exit 0 "$LINEUP" check
 expect_contains "port $port of service \"api\" is in use right now"
 kill $holder

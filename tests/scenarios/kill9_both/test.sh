@@ -25,6 +25,13 @@ read -r guardian supervisor < .lineup/lineup.pid
 kill_both "$guardian" "$supervisor"   # as if at the same instant (lib.sh)
 wait_until 10 gone "$guardian" "$supervisor" && pass || fail "lineup survived kill -9"
 check test -n "$(leftovers)"   # the services are still there...
+# ...and ps says so, not "nothing is running"
+expect_exit 0 "$LINEUP" ps
+expect_contains "still running (lineup was killed?); \`lineup down\` removes them"
+expect_contains "escapee"
+check test "$(grep -c "nothing is running" <<<"$OUT")" -eq 0
+expect_exit 0 "$LINEUP" ps --format json
+check python3 -c 'import json, sys; d = json.loads(sys.argv[1]); sys.exit(0 if d["leftovers"] and all(l["pid"] > 0 for l in d["leftovers"]) else 1)' "$OUT"
 expect_exit 0 "$LINEUP" down    # ...until the next lineup finds them
 expect_contains "left by a lineup that was killed"
 expect_no_leftovers

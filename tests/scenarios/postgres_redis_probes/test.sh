@@ -70,6 +70,21 @@ expect_exit 1 "$LINEUP" wait --timeout 1s "postgres://app:$pw@127.0.0.1:$closed/
 expect_contains "  postgres://app:***@127.0.0.1:$closed/postgres: connection refused"
 expect_contains "  redis://:***@127.0.0.1:$closed: connection refused"
 
+# `up -d` says why a service failed: a wrong password, without the password.
+mkdir wrong
+cat > wrong/lineup.yaml <<YAML
+services:
+  client:
+    command: sleep 1000
+    restart: "no"
+    startup_timeout: 2s
+    ready:
+      - postgres: "postgresql://app:Wr0ng-Pw@127.0.0.1:$pgport/postgres"
+YAML
+expect_exit 1 "$LINEUP" -f wrong/lineup.yaml up -d
+expect_contains "client: not ready after 2s (startup_timeout): last probe: password authentication failed for user \"app\""
+check test "$(grep -c -- "Wr0ng-Pw" <<<"$OUT")" -eq 0
+
 expect_exit 0 "$LINEUP" down
 expect_no_leftovers
 finish

@@ -122,7 +122,7 @@ TEST(Decode, MistakesAreReportedWhereTheyAre) {
        "    command: run\n"
        "    ready:\n"
        "      - {tcp: 5432, timeout: 0s}\n",
-       Severity::error, 5, 10, "probe timeout must be greater than zero"},
+       Severity::error, 5, 30, "probe timeout must be greater than zero"},
       {"zero probe interval",
        "services:\n"
        "  web:\n"
@@ -130,7 +130,7 @@ TEST(Decode, MistakesAreReportedWhereTheyAre) {
        "    live:\n"
        "      - tcp: 5432\n"
        "        interval: 0s\n",
-       Severity::error, 5, 9, "probe interval must be greater than zero"},
+       Severity::error, 6, 19, "probe interval must be greater than zero"},
       {"bad tcp address",
        "services:\n"
        "  web:\n"
@@ -1018,13 +1018,20 @@ TEST(Decode, UnusableInputs) {
   EXPECT_TRUE(find_diag(p.diags, Severity::error, "cannot read the config file")) << dump(p.diags);
 }
 
-TEST(Decode, EmptyFileHasNoServices) {
+TEST(Decode, EmptyFileIsAnError) {
   TempProject tmp;
   auto p = load_yaml(tmp, "");
   EXPECT_FALSE(p.unusable);
-  EXPECT_FALSE(p.diags.has_errors()) << dump(p.diags);
-  EXPECT_TRUE(find_diag(p.diags, Severity::warning, "no services defined")) << dump(p.diags);
+  EXPECT_TRUE(find_diag(p.diags, Severity::error, "the file is empty: no services defined")) << dump(p.diags);
   EXPECT_TRUE(p.config.services.empty());
+}
+
+TEST(Decode, FileWithoutServicesIsAnError) {
+  TempProject tmp;
+  for (const char* yaml : {"name: shop\n", "services:\n", "# only a comment\n"}) {
+    auto p = load_yaml(tmp, yaml);
+    EXPECT_TRUE(find_diag(p.diags, Severity::error, "no services defined")) << yaml << dump(p.diags);
+  }
 }
 
 }  // namespace

@@ -93,7 +93,8 @@ TEST(Validate, ProblemsAreReportedWhereTheyAre) {
        "    command: api\n"
        "    depends_on:\n"
        "      db: {condition: ready}\n",
-       Severity::note, 6, 7, "\"db\" has no readiness probe: it counts as ready once started"},
+       Severity::note, 6, 7,
+       "\"db\" has no readiness probe: it counts as ready once it has stayed up for min_uptime (1s)"},
       {"duplicate port across services",
        "services:\n"
        "  a:\n"

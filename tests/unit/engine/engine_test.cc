@@ -39,13 +39,20 @@ using config::RestartPolicy;
 // --- configs ------------------------------------------------------------------------------------
 
 // A service, built fluently: Svc("api").after("db").probe().
-// Jitter is off so backoff delays are exact; everything else is the default.
+// Jitter is off so backoff delays are exact, and min_uptime is 0 so a
+// service without probes is READY at its spawn (the MinUptime tests set
+// it); everything else is the default.
 struct Svc {
   config::Service s;
   explicit Svc(std::string name) {
     s.name = std::move(name);
     s.command = config::Command{{"/bin/true"}, false};
     s.restart.backoff.jitter = 0;
+    s.min_uptime = Millis(0);
+  }
+  Svc& min_uptime(Millis d) {
+    s.min_uptime = d;
+    return *this;
   }
   Svc& after(std::string dep, Condition c = Condition::ready, bool required = true, bool restart = false) {
     s.depends_on.push_back({std::move(dep), c, true, required, restart, {}});
@@ -324,6 +331,45 @@ TEST(EngineStart, ServiceWithoutProbesIsReadyOnSpawned) {
   EXPECT_TRUE(os.view("web").ready);
   EXPECT_EQ(os.view("web").pid, 100);
   EXPECT_EQ(os.phases, std::vector<Phase>{Phase::ready});
+}
+
+// Without probes, staying up for min_uptime is the proof (supervisord's
+// startsecs); dependents that only need it `started` do not wait for it.
+TEST(EngineMinUptime, ProbelessServiceIsReadyAfterMinUptime) {
+  FakeOs os({Svc("db").min_uptime(1s), Svc("api").after("db", Condition::started), Svc("web").after("db")});
+  os.start();
+  EXPECT_EQ(os.state("db"), State::starting);
+  EXPECT_EQ(os.spawn_times("api"), std::vector<Millis>{0s}) << "condition started: at the spawn";
+  EXPECT_EQ(os.state("web"), State::waiting);
+  EXPECT_TRUE(os.phases.empty());
+  os.advance(999ms);
+  EXPECT_EQ(os.state("db"), State::starting);
+  os.advance(1ms);
+  EXPECT_EQ(os.state("db"), State::ready);
+  EXPECT_EQ(os.spawn_times("web"), std::vector<Millis>{1s});
+  EXPECT_EQ(os.phases, std::vector<Phase>{Phase::ready});
+}
+
+// A critical service that dies 200 ms after its spawn has not started: the
+// startup fails and what was started is stopped, instead of READY, then DEGRADED.
+TEST(EngineMinUptime, CrashBeforeMinUptimeFailsTheStartup) {
+  FakeOs os({Svc("db"), Svc("api").after("db").min_uptime(1s).policy(RestartPolicy::no)});
+  os.sigterm_kills = true;
+  os.start();
+  os.advance(200ms);
+  os.exit("api", 0);
+  EXPECT_EQ(os.state("api"), State::failed);
+  EXPECT_EQ(os.view("api").error, "exited with code 0 after 0.20s, before min_uptime (1s)");
+  EXPECT_EQ(os.phases.front(), Phase::failed);
+  EXPECT_FALSE(os.phase_seen(Phase::ready));
+  EXPECT_EQ(os.signals_to("db"), std::vector<int>{SIGTERM});
+  EXPECT_EQ(os.state("db"), State::stopped);
+}
+
+TEST(EngineMinUptime, ZeroIsReadyAtTheSpawn) {
+  FakeOs os({Svc("db").min_uptime(0ms)});
+  os.start();
+  EXPECT_EQ(os.state("db"), State::ready);
 }
 
 TEST(EngineStart, ServiceWithProbesWaitsForReady) {
@@ -621,6 +667,17 @@ TEST(EngineFailure, NonCriticalFailureDegrades) {
   EXPECT_EQ(os.state("db"), State::ready);
   EXPECT_EQ(os.phases, std::vector<Phase>{Phase::degraded});
   EXPECT_TRUE(os.signals.empty());
+}
+
+// With layered readiness the reason names the layer that blocks, not the
+// result of one that passed before it.
+TEST(EngineFailure, StartupTimeoutNamesTheBlockingLayer) {
+  FakeOs os({Svc("api").probe().probe().startup_timeout(5s).policy(RestartPolicy::no)});
+  os.start();
+  os.send(ProbeStatus{os.id("api"), "exit code 0", "layer 1 of 2 (exec)"});
+  os.send(ProbeStatus{os.id("api"), "HTTP 503", "layer 2 of 2 (http)"});
+  os.advance(5s);
+  EXPECT_EQ(os.view("api").error, "not ready after 5s (startup_timeout): layer 2 of 2 (http): HTTP 503");
 }
 
 TEST(EngineFailure, StartupTimeoutFailsTheAttempt) {
@@ -1010,6 +1067,25 @@ TEST(EngineRequest, RestartRequested) {
   EXPECT_EQ(os.view("api").attempts, 2);
   os.ready("api");
   EXPECT_EQ(os.state("api"), State::ready);
+}
+
+// `lineup restart db` restarts what asked to follow db (`restart: true`), as
+// a crash of db would; ps counts both restarts.
+TEST(EngineRequest, RestartRequestedCascades) {
+  FakeOs os({Svc("db"), Svc("api").after("db", Condition::ready, true, /*restart=*/true),
+             Svc("other").after("db")});
+  os.sigterm_kills = true;
+  os.start();
+  os.send(RestartRequested{os.id("db")});
+  EXPECT_EQ(os.signals_to("db"), std::vector<int>{SIGTERM});
+  EXPECT_EQ(os.signals_to("api"), std::vector<int>{SIGTERM});
+  EXPECT_TRUE(os.signals_to("other").empty());
+  EXPECT_EQ(os.spawn_times("db").size(), 2u);
+  EXPECT_EQ(os.spawn_times("api").size(), 2u);
+  EXPECT_EQ(os.state("api"), State::ready);
+  EXPECT_EQ(os.view("db").restarts, 1);
+  EXPECT_EQ(os.view("api").restarts, 1);
+  EXPECT_EQ(os.view("other").restarts, 0);
 }
 
 TEST(EngineRequest, RestartRequestedWhenNotRunningStarts) {
