@@ -256,7 +256,17 @@ Server::~Server() {
 }
 
 Result<Ok> Server::listen_unix(const std::string& path) {
-  ::unlink(path.c_str());  // a socket file left by a killed lineup
+  // A socket file left by a killed lineup is replaced; anything else (a
+  // config file named by mistake) or a socket someone still listens on, never.
+  if (struct stat st; ::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode))
+      return unexpected(fmt::format("{}: exists and is not a socket; not replaced", path));
+    error_code probe_ec;
+    local::socket probe(impl_->io);
+    probe.connect(local::endpoint(path), probe_ec);
+    if (!probe_ec) return unexpected(fmt::format("{}: another program listens on it", path));
+    ::unlink(path.c_str());
+  }
   error_code ec;
   auto& acceptor = impl_->unix_acceptors.emplace_back(impl_->io);
   // umask so the socket is born 0600: no window in which others could connect.

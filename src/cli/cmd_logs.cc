@@ -20,6 +20,7 @@
 #include "cli/project_dir.h"
 #include "runtime/output.h"
 #include "runtime/state_dir.h"
+#include "util/terminal_text.h"
 
 namespace lineup::cli {
 
@@ -61,9 +62,9 @@ void print_line(const GlobalOptions& g, const LogsOptions& o, const Followed& f,
     when = timestamp(runtime::time_of(f.times, static_cast<unsigned long long>(offset))) + " ";
   }
   if (use_color(g, stdout))
-    fmt::print("\033[36m{:<{}} |\033[0m {}{}\n", f.name, width, when, line);
+    fmt::print("\033[36m{:<{}} |\033[0m {}{}\n", f.name, width, when, terminal_line(line));
   else
-    fmt::print("{:<{}} | {}{}\n", f.name, width, when, line);
+    fmt::print("{:<{}} | {}{}\n", f.name, width, when, terminal_line(line));
 }
 
 // Prints what was appended since the last call; keeps an unfinished line for later.

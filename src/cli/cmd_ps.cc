@@ -10,6 +10,7 @@
 #include "cli/project_dir.h"
 #include "runtime/cgroup.h"
 #include "runtime/state_dir.h"
+#include "util/terminal_text.h"
 
 namespace lineup::cli {
 
@@ -72,7 +73,8 @@ int run_ps(const GlobalOptions& g, const std::string& format) {
   for (const auto& s : j["services"])
     fmt::print("{:<24} {:<10} {:<9} {:>7} {:>8} {:>8} {:<9} {}\n", s.value("name", ""), s.value("state", ""),
                s.value("priority", ""), s.value("pid", 0) ? std::to_string(s.value("pid", 0)) : "-",
-               s.value("attempts", 0), s.value("restarts", 0), s.value("breaker", ""), s.value("status", ""));
+               s.value("attempts", 0), s.value("restarts", 0), s.value("breaker", ""),
+               printable(s.value("status", "")));
   return kOk;
 }
 

@@ -5,6 +5,7 @@
 //   exit code: 0 READY, 3 DEGRADED, 1 FAILED, 130/143 after Ctrl-C/SIGTERM.
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
@@ -22,6 +23,7 @@
 #include "runtime/guardian.h"
 #include "runtime/state_dir.h"
 #include "runtime/supervisor.h"
+#include "util/terminal_text.h"
 
 namespace lineup::cli {
 
@@ -62,7 +64,29 @@ void print_reasons(const std::string& state_dir, std::FILE* to) {
   std::ifstream in(state_dir + "/last-run.json");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   for (const auto& line : report::reason_lines(report::outcomes_from_last_run(text)))
-    fmt::print(to, "  {}\n", line);
+    fmt::print(to, "  {}\n", printable(line));
+}
+
+// Each service holds about three descriptors while it runs (its output
+// pipe, its cgroup, its log file). The soft limit is raised to the hard one,
+// as systemd and supervisord (minfds) do, so the common soft limit of 1024
+// does not stop a stack at a few hundred services; services inherit it.
+// When even the hard limit is short, say so before anything starts.
+void raise_descriptor_limit(size_t services) {
+  struct rlimit rl;
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &rl);
+  }
+  constexpr rlim_t kPerService = 3, kOwn = 64;
+  rlim_t need = kOwn + kPerService * services;
+  if (rl.rlim_cur != RLIM_INFINITY && need > rl.rlim_cur)
+    fmt::print(
+        stderr,
+        "lineup: warning: {} services need about {} file descriptors, but the limit is {} (ulimit -Hn): "
+        "about {} of them fit; the others will fail with \"Too many open files\"\n",
+        services, need, rl.rlim_cur, rl.rlim_cur > kOwn ? (rl.rlim_cur - kOwn) / kPerService : 0);
 }
 
 int run_up(const GlobalOptions& g, const UpOptions& o) {
@@ -100,14 +124,19 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
   }
 
   std::string state_dir = runtime::state_dir_of(cfg.project_dir);
-  // Another user who can write .lineup/ could replace the socket or the logs.
-  if (struct stat st;
-      ::stat(state_dir.c_str(), &st) == 0 && ((st.st_mode & S_IWOTH) || st.st_uid != ::geteuid())) {
-    fmt::print(stderr, "lineup: {} is {}; refusing to start (chmod o-w, or remove it)\n", state_dir,
-               (st.st_mode & S_IWOTH) ? "writable by other users" : "owned by another user");
+  // Another user who can write .lineup/ or .lineup/logs/ could replace the
+  // socket or plant a log file as a symlink to a file of root's.
+  auto dir = runtime::SafeDir::open(state_dir, true);
+  if (!dir) {
+    fmt::print(stderr, "lineup: {}\n", dir.error());
     return kFailed;
   }
-  int lock = runtime::take_lock(state_dir);
+  if (auto logs = dir->subdir("logs", true); !logs) {
+    fmt::print(stderr, "lineup: {}\n", logs.error());
+    return kFailed;
+  }
+  raise_descriptor_limit(cfg.services.size());
+  int lock = runtime::take_lock(*dir);
   if (lock < 0) {
     auto pids = runtime::read_pids(state_dir);
     fmt::print(stderr, "lineup: the stack \"{}\" is already running{}; `lineup down` stops it\n", cfg.name,
@@ -168,7 +197,12 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
     // The background side: its own session, its output into .lineup/lineup.log.
     ::close(result_pipe[0]);
     ::setsid();
-    int log = ::open((state_dir + "/lineup.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // A fresh file each run: whatever is there under that name (a symlink
+    // included) is removed, not followed. Never the caller's terminal: a
+    // background process writing there would also hold `$(lineup up -d)` open.
+    ::unlinkat(dir->fd(), "lineup.log", 0);
+    int log = dir->open_file("lineup.log", O_WRONLY | O_CREAT | O_EXCL);
+    if (log < 0) log = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
     int null = ::open("/dev/null", O_RDONLY);
     if (null >= 0) ::dup2(null, 0);
     if (log >= 0) {
@@ -189,7 +223,7 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
 
   pid_t guardian = ::getpid();
   int code = runtime::run_guarded([&] {
-    runtime::write_pids(state_dir, {guardian, ::getpid()});
+    runtime::write_pids(*dir, {guardian, ::getpid()});
     return runtime::Supervisor(cfg, p->graph, so).run();
   });
   // In the guardian, after every descendant is gone: the cgroups too.

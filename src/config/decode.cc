@@ -13,6 +13,7 @@
 #include "config/envfile.h"
 #include "config/keys.h"
 #include "config/scalars.h"
+#include "util/read_file.h"
 #include "util/regex.h"
 
 namespace lineup::config {
@@ -149,14 +150,6 @@ constexpr std::array<std::string_view, 8> kHealthcheckKeys = {"test",    "interv
                                                               "retries", "start_period",     "start_interval",
                                                               "disable", "success_threshold"};
 
-std::string read_text(const std::string& path, bool& ok) {
-  std::ifstream in(path, std::ios::binary);
-  ok = static_cast<bool>(in);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string resolve(const std::string& dir, const std::string& path) {
   if (path.empty() || path.front() == '/' || dir.empty()) return path;
   return (std::filesystem::path(dir) / path).lexically_normal().string();
@@ -262,14 +255,17 @@ class Decoder {
       }
       if (path.empty()) continue;
       std::string full = resolve(ctx_.project_dir, path);
-      bool ok = false;
-      std::string text = read_text(full, ok);
-      if (!ok) {
-        if (required) diags_.error(item->where, fmt::format("env file \"{}\" not found ({})", path, full));
+      auto text = read_file(full);
+      if (!text) {
+        if (required && text.error().missing())
+          diags_.error(item->where, fmt::format("env file \"{}\" not found ({})", path, full));
+        else if (!text.error().missing())  // there, but not usable: even when optional
+          diags_.error(item->where,
+                       fmt::format("env file \"{}\" ({}): {}", path, full, text.error().message));
         continue;
       }
       Variables none;
-      auto list = parse_env_text(text, intern_file(full), ctx_.variables ? *ctx_.variables : none, diags_);
+      auto list = parse_env_text(*text, intern_file(full), ctx_.variables ? *ctx_.variables : none, diags_);
       out.insert(out.end(), list.begin(), list.end());
     }
     return out;

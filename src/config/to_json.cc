@@ -91,7 +91,7 @@ json to_json(const Probe& p, const Redactor& redact) {
 
 json to_json(const Config& cfg, const Redactor& redact) {
   json o = json::object();
-  o["name"] = cfg.name;
+  o["name"] = redact(cfg.name);
   o["project_dir"] = cfg.project_dir;
   o["files"] = cfg.files;
   o["profile"] = cfg.profile;
@@ -106,7 +106,7 @@ json to_json(const Config& cfg, const Redactor& redact) {
     }
     o["profiles"] = ps;
   }
-  o["api"] = {{"listen", cfg.api.listen}};
+  o["api"] = {{"listen", redact(cfg.api.listen)}};
   if (!cfg.api.token_env.empty()) o["api"]["token_env"] = cfg.api.token_env;
   o["max_parallel_starts"] = cfg.max_parallel_starts;
 
@@ -114,9 +114,9 @@ json to_json(const Config& cfg, const Redactor& redact) {
   for (const auto& s : cfg.services) {
     json j = json::object();
     if (s.command) j["command"] = command_json(*s.command, redact);
-    if (!s.image.empty()) j["image"] = s.image;
+    if (!s.image.empty()) j["image"] = redact(s.image);
     j["type"] = std::string(name_of(s.type));
-    if (!s.working_dir.empty()) j["working_dir"] = s.working_dir;
+    if (!s.working_dir.empty()) j["working_dir"] = redact(s.working_dir);
     if (!s.environment.empty()) j["environment"] = env_json(s.environment, redact);
     if (!s.depends_on.empty()) {
       json deps = json::object();

@@ -129,10 +129,15 @@ class Builder {
     return {file_, static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1};
   }
 
-  bool count(size_t n, Location where) {
+  // `from_alias`: the nodes are copies of an anchor, so the message can say what grew.
+  bool count(size_t n, Location where, bool from_alias = false) {
     built_ += n;
+    if (from_alias) aliased_ += n;
     if (built_ <= kMaxNodes) return true;
-    diags_.error(where, "document too large (alias expansion exceeds 1 million nodes)");
+    diags_.error(where,
+                 aliased_ > 0
+                     ? "document too large: more than 1 million YAML nodes once its aliases are expanded"
+                     : "document too large: more than 1 million YAML nodes");
     return false;
   }
 
@@ -187,7 +192,7 @@ class Builder {
           diags_.error(at(ev.start_mark), fmt::format("invalid YAML: unknown anchor \"{}\"", name));
           return false;
         }
-        if (!count(count_nodes(it->second), at(ev.start_mark))) return false;
+        if (!count(count_nodes(it->second), at(ev.start_mark), /*from_alias=*/true)) return false;
         return add(Node(it->second));
       }
       default:
@@ -257,6 +262,7 @@ class Builder {
   std::unordered_map<std::string, Node> anchors_;
   std::optional<Node> root_;
   size_t built_ = 0;
+  size_t aliased_ = 0;  // of built_, copies made for aliases
   int documents_ = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "config/validate.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <map>
@@ -143,6 +144,19 @@ void check_api(const Config& cfg, const Variables& vars, Diagnostics& diags) {
                 fmt::format("api.listen {} is not a loopback address: set api.token_env to require a bearer "
                             "token, or listen on 127.0.0.1",
                             cfg.api.listen));
+  } else if (addr->kind == ListenAddress::Kind::tcp) {
+    diags.warning(cfg.api.where,
+                  fmt::format("api.listen {} has no api.token_env: any local user can stop this stack",
+                              cfg.api.listen));
+  }
+  if (addr->kind == ListenAddress::Kind::unix_socket) {
+    // `up` replaces a stale socket there; anything else (the config file itself) is refused.
+    std::string path = addr->path.front() == '/' ? addr->path : cfg.project_dir + "/" + addr->path;
+    struct stat st;
+    if (::lstat(path.c_str(), &st) == 0 && !S_ISSOCK(st.st_mode))
+      diags.error(cfg.api.where,
+                  fmt::format("api.listen {}: {} exists and is not a socket; lineup will not replace it",
+                              cfg.api.listen, path));
   }
 }
 

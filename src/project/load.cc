@@ -14,6 +14,7 @@
 #include "config/interpolate.h"
 #include "config/tree.h"
 #include "config/validate.h"
+#include "util/read_file.h"
 
 namespace lineup::project {
 
@@ -24,29 +25,6 @@ using config::Node;
 using config::Variables;
 
 namespace {
-
-constexpr size_t kMaxFileSize = 64 << 20;
-
-bool read_file(const std::string& path, std::string& out, std::string& why) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    why = "is a directory";
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    why = std::strerror(errno);
-    return false;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  if (out.size() > kMaxFileSize) {
-    why = "larger than 64 MiB";
-    return false;
-  }
-  return true;
-}
 
 // Pass 1: which files, and the project directory.
 bool locate(const LoadOptions& o, std::vector<std::string>& files, std::string& dir, Diagnostics& diags) {
@@ -117,12 +95,14 @@ config::EnvList load_variables(const LoadOptions& o, const Node& raw, const std:
   config::EnvList exported_values;
   auto load_one = [&](const std::string& name, Location where, bool required, bool export_it) {
     std::string full = (!export_it || name.front() == '/') ? name : (fs::path(dir) / name).string();
-    std::string text, why;
-    if (!read_file(full, text, why)) {
-      if (required) diags.error(where, fmt::format("env file \"{}\": {}", name, why));
+    auto text = read_file(full);
+    if (!text) {
+      // A file that exists but cannot be used is an error even when it is optional.
+      if (required || !text.error().missing())
+        diags.error(where, fmt::format("env file \"{}\": {}", name, text.error().message));
       return;
     }
-    auto list = config::parse_env_text(text, config::intern_file(full), env, diags);
+    auto list = config::parse_env_text(*text, config::intern_file(full), env, diags);
     for (auto& [k, v] : list) {
       vars.set(k, v);
       // Exported like interpolated: the process environment wins over the file.
@@ -209,11 +189,13 @@ Project load(const LoadOptions& o) {
     const std::string& f = files[i];
     uint32_t id = config::intern_file(f);
     if (p.main_file == config::kNoFile) p.main_file = id;
-    std::string text, why;
+    std::string text;
     if (i < o.file_texts.size()) {
       text = o.file_texts[i];
-    } else if (!read_file(f, text, why)) {
-      p.diags.error({id, 0, 0}, fmt::format("cannot read the config file: {}", why));
+    } else if (auto read = read_file(f); read) {
+      text = std::move(*read);
+    } else {
+      p.diags.error({id, 0, 0}, fmt::format("cannot read the config file: {}", read.error().message));
       p.unusable = true;
       continue;
     }

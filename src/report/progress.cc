@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "util/terminal_text.h"
+
 namespace lineup::report {
 
 namespace {
@@ -90,7 +92,7 @@ std::vector<std::string> progress_lines(const engine::Snapshot& snap, engine::Ti
     std::string took = from && to && *to >= *from
                            ? fmt::format("{:.1f}s", std::chrono::duration<double>(*to - *from).count())
                            : "";
-    std::string detail = !s->error.empty() && !done(s->state) ? s->error : s->status;
+    std::string detail = printable(!s->error.empty() && !done(s->state) ? s->error : s->status);
     std::string name = s->name.size() > name_width ? s->name.substr(0, name_width - 1) + "~" : s->name;
     std::string plain = fmt::format(" {} {:<{}} {:<9} {:>6}  {}", l.symbol, name, name_width,
                                     engine::name_of(s->state), took, detail);

@@ -7,6 +7,8 @@
 #include <set>
 #include <vector>
 
+#include "util/terminal_text.h"
+
 namespace lineup::report {
 
 using json = nlohmann::json;
@@ -94,7 +96,7 @@ std::string render_text(const json& run) {
   for (const auto& r : rows) {
     std::string took = r.duration >= 0 ? fmt::format("{:8.3f}s", r.duration) : fmt::format("{:>9}", "-");
     out += fmt::format("{}  {:<{}}  {:<9} {:<8}{}\n", took, r.name, width, r.status, r.priority,
-                       r.error.empty() ? "" : "  " + r.error);
+                       r.error.empty() ? "" : "  " + printable(r.error));
   }
   if (run.contains("critical_path") && run["critical_path"].is_array() && !run["critical_path"].empty()) {
     out += "\ncritical chain (each service after the one it waited for last):\n";

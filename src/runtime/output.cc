@@ -13,6 +13,8 @@ namespace lineup::runtime {
 LogFile& LogFile::operator=(LogFile&& o) noexcept {
   if (this != &o) {
     close();
+    dir_ = o.dir_;
+    name_ = std::move(o.name_);
     path_ = std::move(o.path_);
     max_ = o.max_;
     size_ = o.size_;
@@ -33,7 +35,7 @@ void LogFile::close() {
 }
 
 bool LogFile::open() {
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  fd_ = dir_->open_file(name_, O_WRONLY | O_CREAT | O_APPEND);
   if (fd_ < 0) return false;
   struct stat st;
   size_ = ::fstat(fd_, &st) == 0 ? static_cast<size_t>(st.st_size) : 0;
@@ -41,7 +43,7 @@ bool LogFile::open() {
 }
 
 bool LogFile::write(std::string_view bytes, long long unix_ms) {
-  if (path_.empty()) return true;
+  if (!dir_) return true;
   if (fd_ < 0 && !open()) {
     bool first = !failing_;
     failing_ = true;
@@ -50,8 +52,8 @@ bool LogFile::write(std::string_view bytes, long long unix_ms) {
   if (max_ && size_ + bytes.size() > max_ && size_ > 0) {
     // Rotate: the current file becomes NAME.log.1 (replacing an older one).
     close();
-    ::rename(path_.c_str(), (path_ + ".1").c_str());
-    ::rename((path_ + ".times").c_str(), (path_ + ".1.times").c_str());
+    dir_->rename(name_, name_ + ".1");
+    dir_->rename(name_ + ".times", name_ + ".1.times");
     if (!open()) return false;
   }
   size_t before = size_;
@@ -75,7 +77,7 @@ bool LogFile::write(std::string_view bytes, long long unix_ms) {
   // help, not the log: a record that cannot be written only costs a time stamp.
   char record[48];
   int len = std::snprintf(record, sizeof record, "%zu %lld\n", size_, unix_ms);
-  int times = ::open((path_ + ".times").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  int times = dir_->open_file(name_ + ".times", O_WRONLY | O_CREAT | O_APPEND);
   if (times >= 0 && len > 0) {
     [[maybe_unused]] ssize_t w = ::write(times, record, static_cast<size_t>(len));
   }

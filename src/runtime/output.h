@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/safe_dir.h"
+
 namespace lineup::runtime {
 
 class LineSplitter {
@@ -65,7 +67,10 @@ class LineSplitter {
 class LogFile {
  public:
   LogFile() = default;
-  LogFile(std::string path, size_t max_bytes) : path_(std::move(path)), max_(max_bytes) {}
+  // `NAME.log` in `dir`, which must outlive the LogFile; opened (never
+  // through a symlink) at the first write.
+  LogFile(const SafeDir& dir, std::string name, size_t max_bytes)
+      : dir_(&dir), name_(std::move(name)), path_(dir.path() + "/" + name_), max_(max_bytes) {}
   LogFile(const LogFile&) = delete;
   LogFile& operator=(const LogFile&) = delete;
   LogFile(LogFile&& o) noexcept { *this = std::move(o); }
@@ -80,6 +85,8 @@ class LogFile {
  private:
   bool open();
   void close();
+  const SafeDir* dir_ = nullptr;
+  std::string name_;
   std::string path_;
   size_t max_ = 0;
   size_t size_ = 0;

@@ -13,23 +13,22 @@
 #include <optional>
 #include <string>
 
+#include "runtime/safe_dir.h"
+
 namespace lineup::runtime {
 
 std::string state_dir_of(const std::string& project_dir);
 
 // Takes the lock; -1 when another lineup holds it. The fd is close-on-exec.
-int take_lock(const std::string& state_dir);
+int take_lock(const SafeDir& state_dir);
 bool is_running(const std::string& state_dir);
 
 struct Pids {
   pid_t guardian = 0;
   pid_t supervisor = 0;
 };
-// Readers never see a half-written file: write a temporary, then rename.
-// false (errno says why) when it could not be written; the old file then stays.
-bool write_file_atomically(const std::string& path, const std::string& content);
 
-void write_pids(const std::string& state_dir, Pids p);
+void write_pids(const SafeDir& state_dir, Pids p);
 std::optional<Pids> read_pids(const std::string& state_dir);
 
 }  // namespace lineup::runtime

@@ -33,11 +33,13 @@
 #include "runtime/notify.h"
 #include "runtime/output.h"
 #include "runtime/ports.h"
+#include "runtime/safe_dir.h"
 #include "runtime/spawn.h"
 #include "runtime/state_dir.h"
 #include "runtime/terminal.h"
 #include "util/regex.h"
 #include "util/strings.h"
+#include "util/terminal_text.h"
 
 extern char** environ;
 
@@ -322,8 +324,7 @@ struct Supervisor::Impl : probes::Host {
     p.pid = *pid;
     p.starting = true;
     pid_to_service[p.pid] = id;
-    if (p.log.path().empty())
-      p.log = LogFile(options.state_dir + "/logs/" + s.name + ".log", kLogRotateBytes);
+    if (p.log.path().empty()) p.log = LogFile(logs_dir, s.name + ".log", kLogRotateBytes);
     ::fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
     auto& pipe = p.outputs.emplace_back(std::make_unique<OutputPipe>());
     pipe->fd = std::make_unique<asio::posix::stream_descriptor>(io, out_pipe[0]);
@@ -472,10 +473,10 @@ struct Supervisor::Impl : probes::Host {
     if (options.print_output) {
       const auto& name = cfg.services[static_cast<size_t>(id)].name;
       if (options.color) {
-        term_chunk +=
-            fmt::format("{}{:<{}} |\033[0m {}\n", kColors[static_cast<size_t>(id) % 8], name, width, line);
+        term_chunk += fmt::format("{}{:<{}} |\033[0m {}\n", kColors[static_cast<size_t>(id) % 8], name, width,
+                                  terminal_line(line));
       } else {
-        term_chunk += fmt::format("{:<{}} | {}\n", name, width, line);
+        term_chunk += fmt::format("{:<{}} | {}\n", name, width, terminal_line(line));
       }
     }
     if (current && (p.starting || (p.fail_re && p.pid))) {
@@ -579,10 +580,12 @@ struct Supervisor::Impl : probes::Host {
 
   void event_line(const std::string& text) {
     if (options.quiet) return;
+    // A reason may quote a service's output or a server's reply: shown, not obeyed.
     if (options.color)
-      say(fmt::format("\033[1mlineup\033[0m {:<{}} {}\n", "", width > 6 ? width - 6 : 0, redact(text)));
+      say(fmt::format("\033[1mlineup\033[0m {:<{}} {}\n", "", width > 6 ? width - 6 : 0,
+                      printable(redact(text))));
     else
-      say(fmt::format("lineup {:<{}} {}\n", "", width > 6 ? width - 6 : 0, redact(text)));
+      say(fmt::format("lineup {:<{}} {}\n", "", width > 6 ? width - 6 : 0, printable(redact(text))));
   }
 
   // `.lineup/state.json`: what `ps` shows. Written at most every 50 ms, and
@@ -613,7 +616,7 @@ struct Supervisor::Impl : probes::Host {
   void write_state() {
     engine::Snapshot snap = redacted_snapshot();
     api::Routed r = api::route({"GET", "/v1/services", ""}, api::View{snap, last_run});
-    write_state_file(options.state_dir + "/state.json", r.response.body);
+    write_state_file("state.json", r.response.body);
   }
 
   void do_notice(const engine::Notice& n) {
@@ -658,7 +661,7 @@ struct Supervisor::Impl : probes::Host {
           break;
       }
     }
-    std::string msg = n.message.empty() ? "" : ": " + redact(n.message);
+    std::string msg = n.message.empty() ? "" : ": " + printable(redact(n.message));
     if (n.to == engine::State::ready || n.to == engine::State::completed) {
       auto v = engine.view(n.id);
       if (v.spawned_at) msg += fmt::format(" in {:.2f}s", since(*v.spawned_at, engine::Clock::now()));
@@ -720,21 +723,24 @@ struct Supervisor::Impl : probes::Host {
     });
   }
 
+  SafeDir state_dir, logs_dir;  // `.lineup/` and `.lineup/logs/`, checked (safe_dir.h)
+
   // One descriptor held in reserve: when the services' pipes and logs have
   // used up RLIMIT_NOFILE, state.json and last-run.json (what `ps` and `up
   // -d` read to say why) are still written.
   int spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  void write_state_file(const std::string& path, const std::string& content) {
-    if (write_file_atomically(path, content) || errno != EMFILE || spare_fd < 0) return;
+  void write_state_file(std::string_view name, const std::string& content) {
+    if (state_dir.fd() < 0 || state_dir.write_atomically(name, content) || errno != EMFILE || spare_fd < 0)
+      return;
     ::close(spare_fd);
-    write_file_atomically(path, content);
+    state_dir.write_atomically(name, content);
     spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   }
 
   void write_last_run(engine::Phase phase) {
     last_run =
         report::last_run_json(phase, redacted_snapshot(), graph, started, started_wall, engine::Clock::now());
-    write_state_file(options.state_dir + "/last-run.json", last_run);
+    write_state_file("last-run.json", last_run);
   }
 
   // --- the OS side -----------------------------------------------------------------------------
@@ -823,8 +829,20 @@ struct Supervisor::Impl : probes::Host {
 
   int run() {
     state_timer = std::make_unique<asio::steady_timer>(io);
-    std::error_code fs_ec;
-    fs::create_directories(options.state_dir + "/logs", fs_ec);
+    // `up` checked them already; opened again here, and held, so every file
+    // below is written relative to a directory that was checked (safe_dir.h).
+    auto state = SafeDir::open(options.state_dir, true);
+    if (!state) {
+      std::fprintf(stderr, "lineup: %s\n", state.error().c_str());
+      return 1;
+    }
+    auto logs = state->subdir("logs", true);
+    if (!logs) {
+      std::fprintf(stderr, "lineup: %s\n", logs.error().c_str());
+      return 1;
+    }
+    state_dir = std::move(*state);
+    logs_dir = std::move(*logs);
     build_global_env();
     start_api();
     signals.add(SIGCHLD);

@@ -48,6 +48,21 @@ expect_not_contains "s3cr3t-pw"
 API_PORT=7777 expect_exit 0 "$LINEUP" config --format json
 expect_contains "./api --port 7777"
 
+# A secret that reaches the name or a working_dir is masked there too.
+mkdir -p "wd-s3cr3t-pw"
+cat > leaky.yaml <<'YAML'
+name: shop-${DB_PASSWORD}
+services:
+  api:
+    command: ./api
+    working_dir: ./wd-${DB_PASSWORD}
+YAML
+for fmt in yaml json; do
+  expect_exit 0 "$LINEUP" -f leaky.yaml config --format $fmt
+  expect_not_contains "s3cr3t-pw"
+  expect_contains "wd-***"
+done
+
 expect_exit 2 "$LINEUP" --profile nosuch config
 expect_contains 'unknown profile "nosuch"'
 
