@@ -6,6 +6,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "api/unix_path.h"
+
 namespace lineup::api {
 
 namespace asio = boost::asio;
@@ -26,7 +28,8 @@ Result<ClientResponse> request(const std::string& socket_path, const std::string
   // Asynchronous, with a deadline: a supervisor that cannot accept (out of
   // descriptors) leaves the connection in its backlog, and blocking calls
   // would wait forever (callers fall back to state.json).
-  socket.async_connect(socket_path, [&](boost::system::error_code ec) {
+  UnixPath path(socket_path);
+  socket.async_connect(path.usable(), [&](boost::system::error_code ec) {
     if (ec) {
       failed = fmt::format("connect {}: {}", socket_path, ec.message());
       return;

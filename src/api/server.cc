@@ -22,6 +22,9 @@
 #include <memory>
 #include <vector>
 
+#include "api/limits.h"
+#include "api/unix_path.h"
+
 namespace lineup::api {
 
 namespace asio = boost::asio;
@@ -33,10 +36,14 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
 namespace {
-constexpr size_t kMaxHeader = 8 * 1024;  // request line + headers; also bounds the header count
-constexpr size_t kMaxBody = 64 * 1024;
 constexpr auto kIdle = std::chrono::seconds(10);  // to read one request, or to write one response
-constexpr size_t kMaxSessions = 128;              // more connections are closed on accept
+// A client that must show a token has this long to send its request line
+// and headers: idle connections of strangers do not pile up.
+constexpr auto kUntrusted = std::chrono::seconds(2);
+// Connections open at once, per listener: a flood on the TCP port uses up
+// the TCP budget only, and the owner's Unix socket keeps its own.
+constexpr size_t kMaxSessionsTcp = 128;
+constexpr size_t kMaxSessionsUnix = 64;
 constexpr auto tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
 
 // Compares every byte of the expected token whatever the given one holds, so
@@ -81,29 +88,46 @@ int refusal(const error_code& ec) {
 struct Server::Impl {
   Impl(asio::io_context& io, ServerHooks hooks) : io(io), hooks(std::move(hooks)) {}
 
+  // What the sessions of one listening socket share.
+  struct Listener {
+    std::string token;  // empty: no token asked
+    size_t budget;
+    size_t sessions = 0;
+  };
+
   // Runs `op` (an awaitable of (error_code, size_t)) with a deadline.
   template <class Op>
-  asio::awaitable<error_code> within(Op op) {
+  asio::awaitable<error_code> within(Op op, std::chrono::steady_clock::duration limit = kIdle) {
     asio::steady_timer timer(io);
-    timer.expires_after(kIdle);
+    timer.expires_after(limit);
     auto result = co_await (std::move(op) || timer.async_wait(tuple_awaitable));
     if (result.index() == 1) co_return asio::error::timed_out;
     co_return std::get<0>(std::get<0>(result));
   }
 
   template <class Socket>
-  asio::awaitable<void> session(Socket socket, const std::string& token) {
-    ++sessions;
+  asio::awaitable<void> session(Socket socket, Listener& listener) {
+    ++listener.sessions;
     struct Count {
       size_t& n;
       ~Count() { --n; }
-    } count{sessions};
+    } count{listener.sessions};
+    const std::string& token = listener.token;
     beast::flat_buffer buffer(kMaxHeader + kMaxBody);
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(kMaxHeader);
       parser.body_limit(kMaxBody);
-      error_code ec = co_await within(http::async_read(socket, buffer, parser, tuple_awaitable));
+      // The token is checked as soon as the headers are in: a stranger is
+      // turned away before any body is read, and must be quick about it.
+      error_code ec = co_await within(http::async_read_header(socket, buffer, parser, tuple_awaitable),
+                                      token.empty() ? kIdle : kUntrusted);
+      if (!ec && !authorized(parser.get(), token)) {
+        HttpResponse res = make_response(401, parser.get().version(), "", "", false);
+        co_await within(http::async_write(socket, res, tuple_awaitable));
+        co_return;
+      }
+      if (!ec) ec = co_await within(http::async_read(socket, buffer, parser, tuple_awaitable));
       if (ec == asio::error::timed_out || ec == http::error::end_of_stream || ec == asio::error::eof ||
           ec == asio::error::connection_reset)
         co_return;
@@ -116,11 +140,6 @@ struct Server::Impl {
         co_return;
       }
       auto& req = parser.get();
-      if (!authorized(req, token)) {
-        HttpResponse res = make_response(401, req.version(), "", "", false);
-        co_await within(http::async_write(socket, res, tuple_awaitable));
-        co_return;
-      }
       if (req.method() == http::verb::get && req.target().substr(0, req.target().find('?')) == "/v1/events") {
         co_await stream_events(socket);
         co_return;
@@ -217,7 +236,7 @@ struct Server::Impl {
   }
 
   template <class Acceptor>
-  asio::awaitable<void> accept_loop(Acceptor& acceptor, const std::string& token) {
+  asio::awaitable<void> accept_loop(Acceptor& acceptor, Listener& listener) {
     for (;;) {
       auto [ec, socket] = co_await acceptor.async_accept(tuple_awaitable);
       if (ec == asio::error::operation_aborted) co_return;
@@ -230,20 +249,18 @@ struct Server::Impl {
         continue;
       }
       if (ec) continue;
-      if (sessions >= kMaxSessions) continue;  // the socket closes as it goes out of scope
-      asio::co_spawn(io, session(std::move(socket), token), [](std::exception_ptr) {});
+      if (listener.sessions >= listener.budget) continue;  // the socket closes as it goes out of scope
+      asio::co_spawn(io, session(std::move(socket), listener), [](std::exception_ptr) {});
     }
   }
 
   asio::io_context& io;
   ServerHooks hooks;
-  // Lists: accept loops hold references to their acceptor and token.
+  // Lists: accept loops hold references to their acceptor and listener.
   std::list<local::acceptor> unix_acceptors;
   std::list<tcp::acceptor> tcp_acceptors;
   std::vector<std::string> paths;
-  const std::string no_token;
-  std::list<std::string> tokens;
-  size_t sessions = 0;
+  std::list<Listener> listeners;
   uint64_t cache_version = 0;
   std::map<std::string, Response> cache;
   std::vector<std::shared_ptr<Subscriber>> subscribers;
@@ -263,7 +280,7 @@ Result<Ok> Server::listen_unix(const std::string& path) {
       return unexpected(fmt::format("{}: exists and is not a socket; not replaced", path));
     error_code probe_ec;
     local::socket probe(impl_->io);
-    probe.connect(local::endpoint(path), probe_ec);
+    probe.connect(local::endpoint(UnixPath(path).usable()), probe_ec);
     if (!probe_ec) return unexpected(fmt::format("{}: another program listens on it", path));
     ::unlink(path.c_str());
   }
@@ -272,13 +289,14 @@ Result<Ok> Server::listen_unix(const std::string& path) {
   // umask so the socket is born 0600: no window in which others could connect.
   mode_t old = ::umask(0077);
   acceptor.open(local(), ec);
-  if (!ec) acceptor.bind(local::endpoint(path), ec);
+  if (!ec) acceptor.bind(local::endpoint(UnixPath(path).usable()), ec);
   ::umask(old);
   if (!ec) acceptor.listen(64, ec);
   if (ec) return unexpected(fmt::format("{}: {}", path, ec.message()));
   ::chmod(path.c_str(), 0600);
   impl_->paths.push_back(path);
-  asio::co_spawn(impl_->io, impl_->accept_loop(acceptor, impl_->no_token), asio::detached);
+  auto& listener = impl_->listeners.emplace_back(Impl::Listener{"", kMaxSessionsUnix});
+  asio::co_spawn(impl_->io, impl_->accept_loop(acceptor, listener), asio::detached);
   return Ok{};
 }
 
@@ -293,8 +311,8 @@ Result<Ok> Server::listen_tcp(const std::string& host, uint16_t port, std::strin
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(64, ec);
   if (ec) return unexpected(fmt::format("{}:{}: {}", host, port, ec.message()));
-  const std::string& kept = impl_->tokens.emplace_back(std::move(token));
-  asio::co_spawn(impl_->io, impl_->accept_loop(acceptor, kept), asio::detached);
+  auto& listener = impl_->listeners.emplace_back(Impl::Listener{std::move(token), kMaxSessionsTcp});
+  asio::co_spawn(impl_->io, impl_->accept_loop(acceptor, listener), asio::detached);
   return Ok{};
 }
 

@@ -93,6 +93,10 @@ void drain(const GlobalOptions& g, const LogsOptions& o, Followed& f, size_t wid
 int run_logs(const GlobalOptions& g, const LogsOptions& o) {
   std::string state_dir = runtime::state_dir_of(project_dir_for(g));
   std::string dir = state_dir + "/logs";
+  if (auto ok = runtime::readable(state_dir); !ok) {
+    fmt::print(stderr, "lineup: {}\n", ok.error());
+    return kFailed;
+  }
   std::vector<std::string> names = o.services;
   if (names.empty()) {
     std::error_code ec;
@@ -152,7 +156,7 @@ int run_logs(const GlobalOptions& g, const LogsOptions& o) {
       while (::read(in, buf, sizeof buf) > 0) {
       }
       for (auto& f : files) drain(g, o, f, width);
-    } else if (!runtime::is_running(state_dir)) {
+    } else if (auto running = runtime::is_running(state_dir); !running || !*running) {
       for (auto& f : files) drain(g, o, f, width);
       break;
     }

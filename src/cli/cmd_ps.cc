@@ -52,7 +52,12 @@ int report_stopped(const GlobalOptions& g, const std::string& format) {
 
 int run_ps(const GlobalOptions& g, const std::string& format) {
   std::string state_dir = runtime::state_dir_of(project_dir_for(g));
-  bool running = runtime::is_running(state_dir);
+  auto is_running = runtime::is_running(state_dir);
+  if (!is_running) {
+    fmt::print(stderr, "lineup: {}\n", is_running.error());
+    return kFailed;
+  }
+  bool running = *is_running;
   // The API answers with the live state; state.json (written 50 ms after a
   // change) is the fallback when the socket cannot be reached.
   nlohmann::json j;
@@ -62,7 +67,14 @@ int run_ps(const GlobalOptions& g, const std::string& format) {
     std::ifstream in(state_dir + "/state.json");
     j = nlohmann::json::parse(in, nullptr, false);
   }
-  if (!running || !j.is_object()) return report_stopped(g, format);
+  if (!running) return report_stopped(g, format);
+  if (!j.is_object()) {
+    fmt::print(
+        stderr,
+        "lineup: a lineup runs {} but neither its API nor {}/state.json answers; `lineup down` stops it\n",
+        project_dir_for(g), state_dir);
+    return kFailed;
+  }
   if (format == "json") {
     fmt::print("{}\n", j.dump(2));
     return kOk;

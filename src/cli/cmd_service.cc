@@ -39,7 +39,12 @@ std::string path_segment(std::string_view name) {
 int run_action(const GlobalOptions& g, const std::string& action, const std::vector<std::string>& services) {
   std::string state_dir = runtime::state_dir_of(project_dir_for(g));
   std::string socket = state_dir + "/lineup.sock";
-  if (!runtime::is_running(state_dir)) {
+  auto running = runtime::is_running(state_dir);
+  if (!running) {
+    fmt::print(stderr, "lineup: {}\n", running.error());
+    return kFailed;
+  }
+  if (!*running) {
     fmt::print(stderr, "lineup: nothing is running in {}; `lineup up -d` starts the stack\n",
                project_dir_for(g));
     return kFailed;

@@ -136,8 +136,12 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
     return kFailed;
   }
   raise_descriptor_limit(cfg.services.size());
-  int lock = runtime::take_lock(*dir);
-  if (lock < 0) {
+  auto lock = runtime::take_lock(cfg.project_dir, *dir);
+  if (!lock && !lock.error().busy) {
+    fmt::print(stderr, "lineup: cannot take the stack's lock: {}\n", lock.error().message);
+    return kFailed;
+  }
+  if (!lock) {
     auto pids = runtime::read_pids(state_dir);
     fmt::print(stderr, "lineup: the stack \"{}\" is already running{}; `lineup down` stops it\n", cfg.name,
                pids ? fmt::format(" (pid {})", pids->guardian) : "");
@@ -146,9 +150,13 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
 
   // A lineup killed with SIGKILL (guardian and supervisor at once) may have
   // left processes in the stack's cgroup: they go before anything starts.
-  if (int left = runtime::Cgroups::sweep_stale(cfg.project_dir); left > 0)
-    fmt::print(stderr, "lineup: killed {} process{} left by a lineup that was killed\n", left,
-               left == 1 ? "" : "es");
+  if (auto swept = runtime::Cgroups::sweep_stale(cfg.project_dir); !swept) {
+    fmt::print(stderr, "lineup: processes left by a lineup that was killed: {}\n", swept.error());
+    return kFailed;
+  } else if (*swept > 0) {
+    fmt::print(stderr, "lineup: killed {} process{} left by a lineup that was killed\n", *swept,
+               *swept == 1 ? "" : "es");
+  }
 
   runtime::SupervisorOptions so;
   so.cgroup = runtime::Cgroups::stack_dir(cfg.project_dir, true);
@@ -181,7 +189,8 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
     }
     if (child > 0) {
       ::close(result_pipe[1]);
-      ::close(lock);
+      ::close(lock->project_fd);
+      ::close(lock->state_fd);
       int code = wait_for_result(result_pipe[0], state_dir);
       if (code == kFailed) {
         fmt::print(stderr, "lineup: {} FAILED; everything was stopped (`lineup report`, `lineup logs`)\n",
@@ -228,7 +237,7 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
   });
   // In the guardian, after every descendant is gone: the cgroups too.
   if (so.cgroup) {
-    runtime::Cgroups::kill_stack(*so.cgroup);
+    (void)runtime::Cgroups::kill_stack(*so.cgroup);  // normally empty by now; the guardian has no one to tell
     runtime::Cgroups::remove_stack(*so.cgroup);
   }
   // Last: a waiting `up -d` whose startup FAILED returns when this closes.

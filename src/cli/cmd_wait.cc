@@ -17,6 +17,7 @@
 #include "config/decode.h"
 #include "config/redact.h"
 #include "probes/kinds.h"
+#include "probes/redis.h"
 #include "util/result.h"
 
 namespace lineup::cli {
@@ -48,17 +49,22 @@ lineup::Result<config::ProbeKind> parse_target(const std::string& target) {
       return unexpected(std::string("tcp target needs host:port"));
     return config::ProbeKind{config::TcpProbe{host, port}};
   }
+  // A URL that can never be checked is a usage error now, not a timeout later.
   if (t.starts_with("http://") || t.starts_with("https://")) {
+    if (auto why = probes::http_url_problem(t)) return unexpected(*why);
     config::HttpProbe p;
     p.url = t;
     return config::ProbeKind{p};
   }
   if (t.starts_with("postgres://") || t.starts_with("postgresql://")) {
+    if (auto why = probes::postgres_url_problem(t)) return unexpected(*why);
     config::PostgresProbe p;
     p.url = t;
     return config::ProbeKind{p};
   }
   if (t.starts_with("redis://") || t.starts_with("rediss://")) {
+    auto parsed = probes::parse_redis_url(t);
+    if (auto* why = std::get_if<std::string>(&parsed)) return unexpected(*why);
     config::RedisProbe p;
     p.url = t;
     return config::ProbeKind{p};

@@ -12,6 +12,7 @@
 #include <charconv>
 #include <memory>
 #include <sstream>
+#include <variant>
 
 #include "probes/http_response.h"
 #include "probes/kinds.h"
@@ -33,7 +34,8 @@ struct Url {
   std::string target;
 };
 
-std::optional<Url> parse_url(const std::string& url) {
+// The URL's parts, or what is wrong with it.
+std::variant<Url, std::string> parse_url(const std::string& url) {
   std::string_view s = url;
   Url u;
   if (s.starts_with("https://")) {
@@ -42,7 +44,7 @@ std::optional<Url> parse_url(const std::string& url) {
   } else if (s.starts_with("http://")) {
     s.remove_prefix(7);
   } else {
-    return std::nullopt;
+    return std::string("not an http:// or https:// URL");
   }
   const char* default_port = u.tls ? "443" : "80";
   size_t slash = s.find('/');
@@ -51,7 +53,7 @@ std::optional<Url> parse_url(const std::string& url) {
   if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
   if (!authority.empty() && authority.front() == '[') {
     size_t close = authority.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
+    if (close == std::string_view::npos) return std::string("unclosed [ in the host");
     u.host = std::string(authority.substr(1, close - 1));
     u.port = close + 2 <= authority.size() ? std::string(authority.substr(close + 2)) : default_port;
   } else {
@@ -59,7 +61,11 @@ std::optional<Url> parse_url(const std::string& url) {
     u.host = std::string(authority.substr(0, colon));
     u.port = colon == std::string_view::npos ? default_port : std::string(authority.substr(colon + 1));
   }
-  if (u.host.empty() || u.port.empty()) return std::nullopt;
+  if (u.host.empty()) return std::string("no host");
+  int port = u.port.size() <= 5 && u.port.find_first_not_of("0123456789") == std::string::npos
+                 ? std::atoi(u.port.c_str())
+                 : 0;
+  if (port < 1 || port > 65535) return std::string("the port is not a number from 1 to 65535");
   return u;
 }
 
@@ -102,6 +108,12 @@ const nlohmann::json* at_path(const nlohmann::json& doc, const std::string& path
 }
 
 }  // namespace
+
+std::optional<std::string> http_url_problem(const std::string& url) {
+  auto parsed = parse_url(url);
+  if (auto* why = std::get_if<std::string>(&parsed)) return *why;
+  return std::nullopt;
+}
 
 // The checks on a complete response; exposed to the tests through the probe.
 Result judge_http(const config::HttpProbe& p, int status, const std::string& body) {
@@ -157,8 +169,9 @@ std::optional<Result> HttpResponseReader::feed(std::string_view bytes, bool clos
 }
 
 void check_http(asio::io_context& io, const config::HttpProbe& p, Millis timeout, Done done) {
-  auto url = parse_url(p.url);
-  if (!url) return done({false, "not an http:// or https:// URL"});
+  auto parsed = parse_url(p.url);
+  if (auto* why = std::get_if<std::string>(&parsed)) return done({false, *why});
+  const Url* url = &std::get<Url>(parsed);
   auto ep = resolve(url->host, std::atoi(url->port.c_str()));
   if (!ep) return done({false, fmt::format("cannot resolve {}", url->host)});
 

@@ -5,6 +5,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <functional>
+#include <optional>
+#include <string>
 
 #include "config/spec.h"
 #include "probes/runner.h"
@@ -21,10 +23,14 @@ void check_http(boost::asio::io_context& io, const config::HttpProbe& p, Millis 
 // The limits of the http probe's response parser: a larger response fails the check.
 inline constexpr size_t kHttpMaxHeader = 64 * 1024;
 inline constexpr size_t kHttpMaxBody = 1 << 20;
+// What makes an http(s) URL impossible to check ("no host"); nullopt when it is well-formed.
+std::optional<std::string> http_url_problem(const std::string& url);
 // The verdict on a complete HTTP response (status, body checks); pure.
 Result judge_http(const config::HttpProbe& p, int status, const std::string& body);
 // false (and why) when libpq cannot be loaded; it is loaded on first use.
 bool libpq_available(std::string* why);
+// What makes a postgres:// URL impossible to use (a port that is no number); nullopt otherwise.
+std::optional<std::string> postgres_url_problem(const std::string& url);
 void check_postgres(boost::asio::io_context& io, const config::PostgresProbe& p, Millis timeout, Done done);
 void check_redis(boost::asio::io_context& io, const config::RedisProbe& p, Millis timeout, Done done);
 

@@ -203,6 +203,30 @@ struct Check : std::enable_shared_from_this<Check> {
 
 }  // namespace
 
+std::optional<std::string> postgres_url_problem(const std::string& url) {
+  std::string_view s = url;
+  s.remove_prefix(s.find("://") + 3);
+  std::string_view authority = s.substr(0, s.find_first_of("/?"));
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  // host[:port], several of them separated by commas; an empty host is libpq's default.
+  while (!authority.empty()) {
+    std::string_view host = authority.substr(0, authority.find(','));
+    authority.remove_prefix(std::min(authority.size(), host.size() + 1));
+    if (host.starts_with('[')) {
+      auto close = host.find(']');
+      if (close == std::string_view::npos) return std::string("unclosed [ in the host");
+      host.remove_prefix(close + 1);
+    }
+    auto colon = host.rfind(':');
+    if (colon == std::string_view::npos) continue;
+    std::string_view port = host.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos ||
+        std::atoi(std::string(port).c_str()) < 1 || std::atoi(std::string(port).c_str()) > 65535)
+      return std::string("the port is not a number from 1 to 65535");
+  }
+  return std::nullopt;
+}
+
 void check_postgres(asio::io_context& io, const config::PostgresProbe& p, Millis timeout, Done done) {
   if (std::string why; !libpq_available(&why)) {
     done({false, why});

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -144,21 +145,26 @@ std::vector<Cgroups::Process> Cgroups::processes(const std::string& project_dir)
   return dir ? processes_in(*dir) : std::vector<Process>{};
 }
 
-int Cgroups::kill_stack(const std::string& stack_dir) {
-  int left = static_cast<int>(processes_in(stack_dir).size());
-  write_text(stack_dir + "/cgroup.kill", "1");  // recursive: every service's cgroup
+Result<int> Cgroups::kill_stack(const std::string& stack_dir) {
+  auto before = processes_in(stack_dir).size();
+  if (before == 0) return 0;
+  // Recursive: every service's cgroup.
+  if (!write_text(stack_dir + "/cgroup.kill", "1"))
+    return unexpected(fmt::format("cannot kill the {} process{} in {}: {}", before, before == 1 ? "" : "es",
+                                  stack_dir, std::strerror(errno)));
   // cgroup.kill returns before the processes are gone; wait (bounded) for them.
-  for (int i = 0; i < 200 && events_populated(stack_dir); ++i)
+  for (int i = 0; i < 400 && events_populated(stack_dir); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  return left;
+  auto after = processes_in(stack_dir).size();
+  return static_cast<int>(before > after ? before - after : 0);
 }
 
-int Cgroups::sweep_stale(const std::string& project_dir) {
+Result<int> Cgroups::sweep_stale(const std::string& project_dir) {
   auto dir = stack_dir(project_dir, false);
   if (!dir) return 0;
-  int left = events_populated(*dir) ? kill_stack(*dir) : 0;
-  remove_stack(*dir);
-  return left;
+  auto killed = kill_stack(*dir);
+  if (killed) remove_stack(*dir);
+  return killed;
 }
 
 void Cgroups::remove_stack(const std::string& stack_dir) {

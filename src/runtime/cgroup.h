@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "util/result.h"
+
 namespace lineup::runtime {
 
 class Cgroups {
@@ -29,8 +31,9 @@ class Cgroups {
   // cannot be used here (or, with create = false, when it does not exist).
   static std::optional<std::string> stack_dir(const std::string& project_dir, bool create);
   // Kills what a lineup killed with SIGKILL left in the project's cgroup
-  // (nothing is running it any more) and removes it; how many were left.
-  static int sweep_stale(const std::string& project_dir);
+  // (nothing is running it any more) and removes it: how many processes it
+  // killed, or why it could not (they are then still there).
+  static Result<int> sweep_stale(const std::string& project_dir);
   // The processes in the project's cgroup, each with the service whose
   // cgroup holds it: what `ps` reports when no lineup runs the stack.
   struct Process {
@@ -57,9 +60,9 @@ class Cgroups {
   void signal(const std::string& service, int sig);
   bool populated(const std::string& service) const;
 
-  // The whole stack: kill everything in it, then remove the empty cgroups.
-  // Returns how many processes were still there.
-  static int kill_stack(const std::string& stack_dir);
+  // The whole stack: kill everything in it. Returns how many processes it
+  // killed (were there, and are gone), or why it could not.
+  static Result<int> kill_stack(const std::string& stack_dir);
   static void remove_stack(const std::string& stack_dir);
 
  private:

@@ -2,10 +2,13 @@
 // lock that makes a second `up` fail, the pid file, the live state file
 // that `ps` reads, and last-run.json.
 //
-// The lock is an flock(2) on `.lineup/lock`, held (through inherited file
-// descriptions) by the guardian and the supervisor for their whole life.
-// The kernel drops it when they die, however they die: a stale pid file or
-// socket left by a SIGKILL never blocks the next `up`.
+// A running stack holds two flock(2) locks, through descriptors the guardian
+// and the supervisor inherit and keep for their whole life: one on
+// `.lineup/lock`, one on the project directory itself. The kernel drops them
+// when those processes die, however they die, so a stale pid file or socket
+// left by a SIGKILL never blocks the next `up`; and the second lock is not a
+// file in `.lineup/`, so deleting that directory under a running stack does
+// not let a second supervisor start beside the first.
 #pragma once
 
 #include <sys/types.h>
@@ -19,9 +22,24 @@ namespace lineup::runtime {
 
 std::string state_dir_of(const std::string& project_dir);
 
-// Takes the lock; -1 when another lineup holds it. The fd is close-on-exec.
-int take_lock(const SafeDir& state_dir);
-bool is_running(const std::string& state_dir);
+struct StackLock {
+  int project_fd = -1;  // close-on-exec
+  int state_fd = -1;
+};
+struct LockRefused {
+  bool busy = false;  // another lineup holds it (else: it could not be taken; `message` says why)
+  std::string message;
+};
+Result<StackLock, LockRefused> take_lock(const std::string& project_dir, const SafeDir& state_dir);
+
+// Whether a lineup runs the project of this state directory. An error when
+// this user cannot tell (the state directory or the lock cannot be read):
+// a stack someone else runs is never reported as "nothing is running".
+Result<bool> is_running(const std::string& state_dir);
+
+// Whether this user can read the state directory (a missing one is fine:
+// nothing ran here); the error names the directory's owner.
+Result<Ok> readable(const std::string& state_dir);
 
 struct Pids {
   pid_t guardian = 0;
@@ -30,5 +48,9 @@ struct Pids {
 
 void write_pids(const SafeDir& state_dir, Pids p);
 std::optional<Pids> read_pids(const std::string& state_dir);
+// The lineup processes that hold the project directory's lock, found in
+// /proc (their descriptors and the locks on them) when the pid file is gone
+// with its directory; nullopt when none is found.
+std::optional<Pids> find_lock_holders(const std::string& project_dir);
 
 }  // namespace lineup::runtime

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -15,7 +16,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <ctime>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -33,6 +36,7 @@
 #include "runtime/notify.h"
 #include "runtime/output.h"
 #include "runtime/ports.h"
+#include "runtime/process_tree.h"
 #include "runtime/safe_dir.h"
 #include "runtime/spawn.h"
 #include "runtime/state_dir.h"
@@ -215,26 +219,63 @@ struct Supervisor::Impl : probes::Host {
   const std::vector<std::string>& environment_of(Id id) override { return env_for(id); }
 
   // --- actions out ---------------------------------------------------------------------------
+  // Actions run in the order the engine gave them, but a turn of the loop
+  // spawns at most kSpawnsPerTurn processes: a startup of 1,000 services
+  // leaves the loop free in between for the API, signals and output. What
+  // follows a deferred spawn waits with it, so the order holds (a service's
+  // timers are armed after its process exists).
+  static constexpr int kSpawnsPerTurn = 16;
+  std::deque<engine::Action> outbox;
+  bool running_actions = false;
+  bool resume_posted = false;
+
   void execute(std::vector<engine::Action> actions) {
-    for (auto& a : actions) {
-      std::visit(
-          [&](auto& act) {
-            using A = std::decay_t<decltype(act)>;
-            if constexpr (std::is_same_v<A, engine::Spawn>)
-              do_spawn(act.id);
-            else if constexpr (std::is_same_v<A, engine::Signal>)
-              do_signal(act.id, act.signal, act.run_stop_command);
-            else if constexpr (std::is_same_v<A, engine::RunProbes>)
-              do_probes(act.id, act.set);
-            else if constexpr (std::is_same_v<A, engine::ArmTimer>)
-              do_timer(act);
-            else if constexpr (std::is_same_v<A, engine::Notice>)
-              do_notice(act);
-            else if constexpr (std::is_same_v<A, engine::PhaseChanged>)
-              do_phase(act.phase);
-          },
-          a);
+    for (auto& a : actions) outbox.push_back(std::move(a));
+    run_actions();
+  }
+
+  void run_actions() {
+    // A call below us goes on with the queue; a posted turn will.
+    if (running_actions || resume_posted) return;
+    running_actions = true;
+    int spawned = 0;
+    while (!outbox.empty()) {
+      if (std::holds_alternative<engine::Spawn>(outbox.front()) && spawned++ == kSpawnsPerTurn) {
+        if (!resume_posted) {
+          resume_posted = true;
+          asio::post(io, [this] {
+            resume_posted = false;
+            run_actions();
+            maybe_finish();
+          });
+        }
+        break;
+      }
+      engine::Action a = std::move(outbox.front());
+      outbox.pop_front();
+      perform(a);
     }
+    running_actions = false;
+  }
+
+  void perform(engine::Action& a) {
+    std::visit(
+        [&](auto& act) {
+          using A = std::decay_t<decltype(act)>;
+          if constexpr (std::is_same_v<A, engine::Spawn>)
+            do_spawn(act.id);
+          else if constexpr (std::is_same_v<A, engine::Signal>)
+            do_signal(act.id, act.signal, act.run_stop_command);
+          else if constexpr (std::is_same_v<A, engine::RunProbes>)
+            do_probes(act.id, act.set);
+          else if constexpr (std::is_same_v<A, engine::ArmTimer>)
+            do_timer(act);
+          else if constexpr (std::is_same_v<A, engine::Notice>)
+            do_notice(act);
+          else if constexpr (std::is_same_v<A, engine::PhaseChanged>)
+            do_phase(act.phase);
+        },
+        a);
   }
 
   // The environment of a service: lineup's own, then the global env files
@@ -743,6 +784,60 @@ struct Supervisor::Impl : probes::Host {
     write_state_file("last-run.json", last_run);
   }
 
+  // `.lineup/` removed or replaced under a running stack: `ps`, `down` and
+  // the next `up` all find the stack through it, so nothing could see or
+  // stop it any more. The stack stops, as if by `down`. Watched through the
+  // project directory (an inotify watch on `.lineup/` itself reports its
+  // deletion only once every descriptor of it is closed, and we hold one).
+  int project_fd = -1;
+  std::unique_ptr<asio::posix::stream_descriptor> dir_watch;
+
+  void watch_state_dir() {
+    project_fd = ::open(cfg.project_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    std::string watched = fmt::format("/proc/self/fd/{}", project_fd);
+    if (project_fd < 0 || fd < 0 ||
+        ::inotify_add_watch(fd, watched.c_str(), IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR) < 0) {
+      if (fd >= 0) ::close(fd);
+      event_line(fmt::format("cannot watch {}: {} (removing it will not stop the stack)", options.state_dir,
+                             std::strerror(errno)));
+      return;
+    }
+    dir_watch = std::make_unique<asio::posix::stream_descriptor>(io, fd);
+    wait_dir_event();
+  }
+
+  void wait_dir_event() {
+    dir_watch->async_wait(asio::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
+      if (ec) return;
+      const std::string name = fs::path(options.state_dir).filename().string();
+      bool about_state_dir = false;
+      alignas(inotify_event) char events[4096];
+      ssize_t n;
+      while ((n = ::read(dir_watch->native_handle(), events, sizeof events)) > 0)
+        for (ssize_t at = 0; at < n;) {
+          const auto* e = reinterpret_cast<const inotify_event*>(events + at);
+          if (e->len > 0 && name == e->name) about_state_dir = true;
+          at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
+        }
+      if (about_state_dir && state_dir_gone()) {
+        event_line(fmt::format("{} was removed: stopping the stack (without it nothing can see or stop it)",
+                               options.state_dir));
+        feed(engine::Shutdown{false});
+        return;
+      }
+      wait_dir_event();
+    });
+  }
+
+  bool state_dir_gone() const {
+    struct stat held, now;
+    if (::fstat(state_dir.fd(), &held) != 0) return false;
+    if (::fstatat(project_fd, fs::path(options.state_dir).filename().c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0)
+      return true;
+    return held.st_ino != now.st_ino || held.st_dev != now.st_dev;
+  }
+
   // --- the OS side -----------------------------------------------------------------------------
   void reap() {
     while (true) {
@@ -815,7 +910,7 @@ struct Supervisor::Impl : probes::Host {
   }
 
   void maybe_finish() {
-    if (!engine.all_down()) return;
+    if (!engine.all_down() || !outbox.empty()) return;
     for (size_t i = 0; i < cfg.services.size(); ++i) {
       const auto& v = engine.view(static_cast<Id>(i));
       if (v.goal != engine::Goal::up) continue;
@@ -845,6 +940,7 @@ struct Supervisor::Impl : probes::Host {
     logs_dir = std::move(*logs);
     build_global_env();
     start_api();
+    watch_state_dir();
     signals.add(SIGCHLD);
     signals.add(SIGINT);
     signals.add(SIGTERM);
@@ -883,6 +979,8 @@ struct Supervisor::Impl : probes::Host {
     for (auto& p : procs)
       if (p.notify_sock >= 0) ::close(p.notify_sock);
     if (spare_fd >= 0) ::close(spare_fd);
+    dir_watch.reset();
+    if (project_fd >= 0) ::close(project_fd);
     term.drain(2000);
     if (stop_signal_seen) return 128 + stop_signal_seen;
     return exit_code;
@@ -896,34 +994,13 @@ int Supervisor::run() {
   return impl_->run();
 }
 
-namespace {
-// Our direct children, from /proc/PID/stat (kernels built without
-// CONFIG_PROC_CHILDREN have no /proc/self/task/*/children).
-std::vector<pid_t> direct_children() {
-  std::vector<pid_t> out;
-  pid_t self = ::getpid();
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.empty() || name[0] < '0' || name[0] > '9') continue;
-    std::ifstream in(entry.path() / "stat");
-    std::string stat;
-    std::getline(in, stat);
-    auto close = stat.rfind(')');
-    if (close == std::string::npos || close + 4 >= stat.size()) continue;
-    // after "pid (comm) ": state, then ppid
-    pid_t ppid = static_cast<pid_t>(std::atol(stat.c_str() + close + 4));
-    if (ppid == self) out.push_back(static_cast<pid_t>(std::atol(name.c_str())));
-  }
-  return out;
-}
-}  // namespace
-
 void kill_all_descendants() {
   // Kill our children; theirs are then reparented to us (we are a
   // subreaper) and found in the next round.
   for (int round = 0; round < 1000; ++round) {
-    std::vector<pid_t> children = direct_children();
+    std::vector<pid_t> children;
+    for (const auto& p : process_table())
+      if (p.ppid == ::getpid()) children.push_back(p.pid);
     if (children.empty()) break;
     for (pid_t pid : children) {
       ::kill(-pid, SIGKILL);  // its group, if it leads one

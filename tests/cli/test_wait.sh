@@ -24,6 +24,11 @@ kill $listener; wait $listener 2>/dev/null
 expect_exit 2 "$LINEUP" wait "ftp://example"
 expect_contains "unknown target"
 expect_exit 2 "$LINEUP" wait "tcp://nohost"
+# A URL that can never be checked is a usage error at once, not a timeout later.
+for target in "http://" "https://:443/" "http://host:99999/" "http://[::1" "postgres://u@h:abc/db" "redis://h:0"; do
+  expect_exit 2 "$LINEUP" wait --timeout 10m "$target"
+done
+expect_contains "bad port in the redis URL"
 expect_exit 1 "$LINEUP" wait --timeout 300ms "postgres://app:hunter22@127.0.0.1:$port/db"
 expect_not_contains "hunter22"
 finish

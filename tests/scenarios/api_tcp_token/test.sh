@@ -49,6 +49,35 @@ slow=$!
 expect_exit 0 curl -sf -m 5 -H "Authorization: Bearer $API_TOKEN" "$api/health/live"
 kill $slow 2>/dev/null; wait $slow 2>/dev/null
 
+# Strangers cannot starve the owner: 200 idle TCP connections without a
+# token (more than the TCP listener takes) leave the control socket free,
+# and a request without a token is refused at its headers, before any body.
+python3 - "$API_PORT" <<'PY' &
+import socket, sys, time
+held = []
+for _ in range(200):
+    try:
+        held.append(socket.create_connection(("127.0.0.1", int(sys.argv[1]))))
+    except OSError:
+        pass
+open("flood.ready", "w").close()
+time.sleep(30)
+PY
+flood=$!
+wait_until 30 test -e flood.ready || fail "the flood did not start"
+expect_exit 0 "$LINEUP" restart worker
+expect_contains "worker: ready"
+expect_exit 0 curl -sf -m 10 --unix-socket .lineup/lineup.sock http://lineup/health/live
+kill $flood 2>/dev/null; wait $flood 2>/dev/null
+python3 - "$API_PORT" <<'PY' && pass || fail "401 only after the body"
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"POST /v1/down HTTP/1.1\r\nHost: x\r\nContent-Length: 60000\r\n\r\n")
+s.settimeout(30)
+answer = s.recv(100)   # the body never comes: only a check at the headers answers
+assert answer.startswith(b"HTTP/1.1 401"), answer
+PY
+
 # /metrics through the Prometheus text parser: families, types, histogram.
 # (Debian's python3, which has python3-prometheus-client.)
 curl -sf -H "Authorization: Bearer $API_TOKEN" "$api/metrics" > metrics.txt

@@ -82,6 +82,17 @@ printf 'services:\n  api: {command: sleep 1000, env_file: /dev/zero}\n' > zero.y
 expect_exit 1 timeout 60 "$LINEUP" -f zero.yaml check
 expect_contains "larger than 64 MiB"
 
+# 6. A user who cannot read .lineup/ is told so: never "nothing is running"
+# for a stack that runs, and nothing is stopped or started on its word.
+chmod 755 "$WORK"
+expect_exit 0 "$LINEUP" up -d
+for cmd in ps down logs "restart api" "up -d"; do
+  expect_exit 1 runuser -u "$other" -- "$LINEUP" $cmd
+  expect_contains "Permission denied"
+done
+check test "$(ps_field api state)" = ready
+expect_exit 0 "$LINEUP" down
+
 check intact
 rm -f "$target"
 expect_no_leftovers

@@ -142,3 +142,31 @@ TEST(HttpResponseReader, LimitsHold) {
 
 }  // namespace
 }  // namespace lineup::probes
+
+namespace lineup::probes {
+namespace {
+
+TEST(UrlProblem, HttpUrlsThatCanNeverBeChecked) {
+  EXPECT_EQ(http_url_problem("http://127.0.0.1:8080/health"), std::nullopt);
+  EXPECT_EQ(http_url_problem("https://[::1]/"), std::nullopt);
+  EXPECT_EQ(http_url_problem("http://user:pw@host/"), std::nullopt);
+  EXPECT_EQ(http_url_problem("http://"), "no host");
+  EXPECT_EQ(http_url_problem("https://:443/"), "no host");
+  EXPECT_EQ(http_url_problem("http://[::1"), "unclosed [ in the host");
+  EXPECT_EQ(http_url_problem("http://host:99999/"), "the port is not a number from 1 to 65535");
+  EXPECT_EQ(http_url_problem("http://host:x/"), "the port is not a number from 1 to 65535");
+  EXPECT_EQ(http_url_problem("ftp://host/"), "not an http:// or https:// URL");
+}
+
+TEST(UrlProblem, PostgresUrls) {
+  EXPECT_EQ(postgres_url_problem("postgres://app:pw@127.0.0.1:5432/db"), std::nullopt);
+  EXPECT_EQ(postgres_url_problem("postgresql:///db"), std::nullopt);  // libpq's defaults
+  EXPECT_EQ(postgres_url_problem("postgres://a:5432,b:5433/db"), std::nullopt);
+  EXPECT_EQ(postgres_url_problem("postgres://[::1]:5432/db"), std::nullopt);
+  EXPECT_TRUE(postgres_url_problem("postgres://u@h:abc/db"));
+  EXPECT_TRUE(postgres_url_problem("postgres://a:5432,b:0/db"));
+  EXPECT_TRUE(postgres_url_problem("postgres://[::1/db"));
+}
+
+}  // namespace
+}  // namespace lineup::probes
