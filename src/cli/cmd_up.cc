@@ -18,11 +18,11 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "config/validate.h"
+#include "loop/supervisor.h"
 #include "report/reasons.h"
 #include "runtime/cgroup.h"
 #include "runtime/guardian.h"
 #include "runtime/state_dir.h"
-#include "runtime/supervisor.h"
 #include "util/terminal_text.h"
 
 namespace lineup::cli {
@@ -158,7 +158,7 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
                *swept == 1 ? "" : "es");
   }
 
-  runtime::SupervisorOptions so;
+  loop::SupervisorOptions so;
   so.cgroup = runtime::Cgroups::stack_dir(cfg.project_dir, true);
   so.targets = targets;
   so.state_dir = state_dir;
@@ -233,7 +233,7 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
   pid_t guardian = ::getpid();
   int code = runtime::run_guarded([&] {
     runtime::write_pids(*dir, {guardian, ::getpid()});
-    return runtime::Supervisor(cfg, p->graph, so).run();
+    return loop::Supervisor(cfg, p->graph, so).run();
   });
   // In the guardian, after every descendant is gone: the cgroups too.
   if (so.cgroup) {

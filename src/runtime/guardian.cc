@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "runtime/supervisor.h"
+#include "runtime/process_tree.h"
 
 namespace lineup::runtime {
 

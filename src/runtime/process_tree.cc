@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -63,6 +65,24 @@ std::vector<pid_t> live_descendants(const std::vector<ProcessEntry>& table, cons
     }
   }
   return out;
+}
+
+void kill_all_descendants() {
+  // Kill our children; theirs are then reparented to us (we are a
+  // subreaper) and found in the next round.
+  for (int round = 0; round < 1000; ++round) {
+    std::vector<pid_t> children;
+    for (const auto& p : process_table())
+      if (p.ppid == ::getpid()) children.push_back(p.pid);
+    if (children.empty()) break;
+    for (pid_t pid : children) {
+      ::kill(-pid, SIGKILL);  // its group, if it leads one
+      ::kill(pid, SIGKILL);
+    }
+    for (pid_t pid : children) ::waitpid(pid, nullptr, 0);
+  }
+  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
 }
 
 }  // namespace lineup::runtime

@@ -26,4 +26,8 @@ std::optional<ProcessEntry> process_entry(pid_t pid);
 // Every live (not zombie) descendant of `roots`, roots excluded, parents before children.
 std::vector<pid_t> live_descendants(const std::vector<ProcessEntry>& table, const std::vector<pid_t>& roots);
 
+// Kills (SIGKILL) every descendant of this process and reaps them; needs
+// PR_SET_CHILD_SUBREAPER so that orphans of orphans come back to us.
+void kill_all_descendants();
+
 }  // namespace lineup::runtime

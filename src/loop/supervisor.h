@@ -17,7 +17,7 @@
 #include "engine/engine.h"
 #include "graph/graph.h"
 
-namespace lineup::runtime {
+namespace lineup::loop {
 
 struct SupervisorOptions {
   std::vector<engine::Id> targets;  // empty = every service
@@ -48,8 +48,4 @@ class Supervisor {
   std::unique_ptr<Impl> impl_;
 };
 
-// Kills (SIGKILL) every descendant of this process and reaps them; needs
-// PR_SET_CHILD_SUBREAPER so that orphans of orphans come back to us.
-void kill_all_descendants();
-
-}  // namespace lineup::runtime
+}  // namespace lineup::loop

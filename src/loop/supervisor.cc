@@ -1,4 +1,4 @@
-#include "runtime/supervisor.h"
+#include "loop/supervisor.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -47,7 +47,9 @@
 
 extern char** environ;
 
-namespace lineup::runtime {
+namespace lineup::loop {
+
+using namespace runtime;
 
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
@@ -994,22 +996,4 @@ int Supervisor::run() {
   return impl_->run();
 }
 
-void kill_all_descendants() {
-  // Kill our children; theirs are then reparented to us (we are a
-  // subreaper) and found in the next round.
-  for (int round = 0; round < 1000; ++round) {
-    std::vector<pid_t> children;
-    for (const auto& p : process_table())
-      if (p.ppid == ::getpid()) children.push_back(p.pid);
-    if (children.empty()) break;
-    for (pid_t pid : children) {
-      ::kill(-pid, SIGKILL);  // its group, if it leads one
-      ::kill(pid, SIGKILL);
-    }
-    for (pid_t pid : children) ::waitpid(pid, nullptr, 0);
-  }
-  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
-  }
-}
-
-}  // namespace lineup::runtime
+}  // namespace lineup::loop
