@@ -28,9 +28,9 @@
 #include "config/listen.h"
 #include "config/redact.h"
 #include "probes/runner.h"
+#include "report/console.h"
 #include "report/last_run.h"
 #include "report/progress.h"
-#include "report/reasons.h"
 #include "runtime/cgroup.h"
 #include "runtime/live_progress.h"
 #include "runtime/notify.h"
@@ -622,13 +622,7 @@ struct Supervisor::Impl : probes::Host {
   }
 
   void event_line(const std::string& text) {
-    if (options.quiet) return;
-    // A reason may quote a service's output or a server's reply: shown, not obeyed.
-    if (options.color)
-      say(fmt::format("\033[1mlineup\033[0m {:<{}} {}\n", "", width > 6 ? width - 6 : 0,
-                      printable(redact(text))));
-    else
-      say(fmt::format("lineup {:<{}} {}\n", "", width > 6 ? width - 6 : 0, printable(redact(text))));
+    if (!options.quiet) say(report::lineup_line(console_style(), redact(text)));
   }
 
   // `.lineup/state.json`: what `ps` shows. Written at most every 50 ms, and
@@ -681,37 +675,14 @@ struct Supervisor::Impl : probes::Host {
       }
     }
     if (live.active()) return;  // the progress block shows it
-    if (n.to == engine::State::pending || n.to == engine::State::waiting) return;  // too chatty
-    if (options.quiet && n.to != engine::State::failed) return;
-    std::string state(engine::name_of(n.to));
-    const char* c = "";
-    if (options.color) {
-      switch (n.to) {
-        case engine::State::ready:
-        case engine::State::completed:
-          c = "\033[32m";
-          break;
-        case engine::State::failed:
-        case engine::State::blocked:
-          c = "\033[31m";
-          break;
-        case engine::State::backoff:
-        case engine::State::skipped:
-          c = "\033[33m";
-          break;
-        default:
-          c = "\033[2m";
-          break;
-      }
-    }
-    std::string msg = n.message.empty() ? "" : ": " + printable(redact(n.message));
-    if (n.to == engine::State::ready || n.to == engine::State::completed) {
-      auto v = engine.view(n.id);
-      if (v.spawned_at) msg += fmt::format(" in {:.2f}s", since(*v.spawned_at, engine::Clock::now()));
-    }
-    say(fmt::format("{}{:<{}} |{} {}{}{}\n", options.color ? "\033[1m" : "", name, width,
-                    options.color ? "\033[0m" : "", c, state, (options.color ? "\033[0m" : "") + msg));
+    if (!report::worth_a_line(n.to, options.quiet)) return;
+    std::optional<double> ready_after;
+    if (n.to == engine::State::ready || n.to == engine::State::completed)
+      if (auto v = engine.view(n.id); v.spawned_at) ready_after = since(*v.spawned_at, engine::Clock::now());
+    say(report::state_line(console_style(), name, n.to, redact(n.message), ready_after));
   }
+
+  report::ConsoleStyle console_style() const { return {width, options.color}; }
 
   void do_phase(engine::Phase phase) {
     using engine::Phase;
@@ -742,28 +713,7 @@ struct Supervisor::Impl : probes::Host {
     }
     event_line(fmt::format("{} in {:.2f}s", engine::name_of(phase), took));
     if (options.quiet) return;
-    for (size_t i = 0; i < cfg.services.size(); ++i) {
-      const auto& v = engine.view(static_cast<Id>(i));
-      const auto& s = cfg.services[i];
-      auto outcome = engine::outcome_of(v);
-      if (v.goal != engine::Goal::up || outcome == engine::State::failed ||
-          outcome == engine::State::blocked || outcome == engine::State::skipped)
-        continue;  // they have a line of their own below, with the reason
-      // A URL only where something speaks HTTP: a PostgreSQL port is no web page.
-      bool http = speaks_http(s.ready) || speaks_http(s.live);
-      std::string ports;
-      for (const auto& p : s.ports)
-        ports += fmt::format("{}{}127.0.0.1:{}", ports.empty() ? "" : " ", http ? "http://" : "", p.port);
-      event_line(fmt::format("  {:<{}} {:<9} {}", s.name, width, engine::name_of(v.state), ports));
-    }
-    for (const auto& line : report::reason_lines(report::outcomes(redacted_snapshot())))
-      event_line("  " + line);
-  }
-
-  static bool speaks_http(const std::vector<config::Probe>& probes) {
-    return std::any_of(probes.begin(), probes.end(), [](const config::Probe& p) {
-      return std::holds_alternative<config::HttpProbe>(p.kind);
-    });
+    for (const auto& line : report::result_lines(console_style(), cfg, redacted_snapshot())) event_line(line);
   }
 
   SafeDir state_dir, logs_dir;  // `.lineup/` and `.lineup/logs/`, checked (safe_dir.h)
