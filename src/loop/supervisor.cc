@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -25,6 +24,7 @@
 #include <unordered_map>
 
 #include "api/server.h"
+#include "config/environment.h"
 #include "config/listen.h"
 #include "config/redact.h"
 #include "probes/runner.h"
@@ -35,6 +35,7 @@
 #include "runtime/live_progress.h"
 #include "runtime/notify.h"
 #include "runtime/output.h"
+#include "runtime/output_pipes.h"
 #include "runtime/ports.h"
 #include "runtime/process_tree.h"
 #include "runtime/safe_dir.h"
@@ -92,19 +93,12 @@ struct Supervisor::Impl : probes::Host {
   // One output pipe of one attempt. A pipe outlives the attempt's main
   // process (its children may hold the write end): it is read to end of
   // file even after the next attempt has started with a pipe of its own.
-  struct OutputPipe {
-    std::unique_ptr<asio::posix::stream_descriptor> fd;
-    LineSplitter splitter;
-  };
-
   struct Proc {
     pid_t pid = 0;
-    std::vector<std::unique_ptr<OutputPipe>> outputs;  // the current attempt's is last
+    std::unique_ptr<OutputPipes> output;  // every attempt's pipe, read to its end
     LogFile log;
-    std::unique_ptr<asio::posix::stream_descriptor> ready_fd;  // notify_fd read end
-    int notify_sock = -1;
-    std::unique_ptr<asio::posix::stream_descriptor> notify_watch;
-    std::string notify_name;
+    std::unique_ptr<ReadyPipe> ready_fd;   // notify_fd read end
+    std::unique_ptr<NotifySocket> notify;  // NOTIFY_SOCKET, kept across attempts
     std::unique_ptr<asio::steady_timer> timer;
     std::optional<Regex> fail_re;
     std::vector<std::string> env;
@@ -137,9 +131,9 @@ struct Supervisor::Impl : probes::Host {
   size_t width = 8;
   TimePoint started = engine::Clock::now();
   std::time_t started_wall = std::time(nullptr);
-  // Not zero-filled: the pages are touched only when output arrives.
-  static constexpr size_t kBufferSize = 64 * 1024;
-  std::unique_ptr<char[]> buffer{new char[kBufferSize]};
+  // Lines read in one go, for the log and the terminal: written in one
+  // piece per batch, and before any state change a line causes.
+  std::string file_chunk, term_chunk;
   Terminal term;  // stdout, written by its own thread so the loop never blocks on it
   Cgroups cgroups{options.cgroup};
   LiveProgress live{io, term, STDOUT_FILENO, [this](unsigned frame, size_t columns, size_t rows) {
@@ -290,29 +284,11 @@ struct Supervisor::Impl : probes::Host {
     if (p.env_built) return p.env.empty() ? global_env : p.env;
     p.env_built = true;
     const auto& s = cfg.services[static_cast<size_t>(id)];
-    if (s.environment.empty() && p.notify_name.empty()) return global_env;
-    std::map<std::string, std::string> env;
-    for (const auto& kv : global_env) {
-      auto eq = kv.find('=');
-      env[kv.substr(0, eq)] = kv.substr(eq + 1);
-    }
-    for (const auto& [k, v] : s.environment) env[k] = v;
-    if (!p.notify_name.empty()) env["NOTIFY_SOCKET"] = "@" + p.notify_name;
-    for (const auto& [k, v] : env) p.env.push_back(k + "=" + v);
+    if (s.environment.empty() && !p.notify) return global_env;
+    config::EnvPairs extra;
+    if (p.notify) extra.emplace_back("NOTIFY_SOCKET", p.notify->address());
+    p.env = config::service_environment(global_env, s.environment, extra);
     return p.env;
-  }
-
-  void build_global_env() {
-    std::map<std::string, std::string> env;
-    for (char** e = environ; e && *e; ++e) {
-      std::string_view kv(*e);
-      auto eq = kv.find('=');
-      if (eq == std::string_view::npos || kv.starts_with("NOTIFY_SOCKET=") || kv.starts_with("LISTEN_"))
-        continue;
-      env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
-    }
-    for (const auto& [k, v] : cfg.environment) env[k] = v;
-    for (const auto& [k, v] : env) global_env.push_back(k + "=" + v);
   }
 
   std::string resolve_dir(const std::string& wd) const {
@@ -336,6 +312,21 @@ struct Supervisor::Impl : probes::Host {
                                "container service (image, no command): not runnable by the process runtime"});
       return;
     }
+    bool notify = std::any_of(s.ready.begin(), s.ready.end(), [](const config::Probe& probe) {
+      return std::holds_alternative<config::NotifyProbe>(probe.kind);
+    });
+    if (notify && !p.notify) {
+      auto socket = NotifySocket::open(io, fmt::format("lineup/{}/{}", ::getpid(), s.name));
+      if (!socket) {
+        feed(engine::SpawnFailed{id, socket.error()});
+        return;
+      }
+      p.notify = std::move(*socket);
+      p.notify->listen([this, id](const NotifyMessage& m) {
+        if (m.status) feed(engine::ProbeStatus{id, *m.status});
+        if (m.ready) runner.notified(id);
+      });
+    }
     int out_pipe[2];
     if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
       feed(engine::SpawnFailed{id, fmt::format("pipe: {}", std::strerror(errno))});
@@ -350,8 +341,6 @@ struct Supervisor::Impl : probes::Host {
       if (auto* nf = std::get_if<config::NotifyFdProbe>(&probe.kind)) {
         if (::pipe2(fd_pipe, O_CLOEXEC) == 0) req.extra_fds.emplace_back(fd_pipe[1], nf->fd);
       }
-      if (std::holds_alternative<config::NotifyProbe>(probe.kind) && p.notify_sock < 0)
-        open_notify_socket(id);
     }
     req.env = env_for(id);
     req.cgroup_fd = cgroups.attempt_fd(s.name);
@@ -368,148 +357,28 @@ struct Supervisor::Impl : probes::Host {
     p.starting = true;
     pid_to_service[p.pid] = id;
     if (p.log.path().empty()) p.log = LogFile(logs_dir, s.name + ".log", kLogRotateBytes);
-    ::fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
-    auto& pipe = p.outputs.emplace_back(std::make_unique<OutputPipe>());
-    pipe->fd = std::make_unique<asio::posix::stream_descriptor>(io, out_pipe[0]);
-    read_output(id, pipe.get());
-    if (fd_pipe[0] >= 0) {
-      p.ready_fd = std::make_unique<asio::posix::stream_descriptor>(io, fd_pipe[0]);
-      watch_ready_fd(id, p.ready_fd.get());
-    }
+    if (!p.output)
+      p.output = std::make_unique<OutputPipes>(
+          io, [this, id](std::string_view line, bool current) { on_line(id, line, current); },
+          [this, id] { flush(procs[static_cast<size_t>(id)]); });
+    p.output->add(out_pipe[0]);
+    if (fd_pipe[0] >= 0)
+      p.ready_fd = std::make_unique<ReadyPipe>(io, fd_pipe[0], [this, id] {
+        runner.fd_ready(id);
+        procs[static_cast<size_t>(id)].ready_fd.reset();
+      });
     runner.spawned(id);
     feed(engine::Spawned{id, p.pid});
   }
 
-  void open_notify_socket(Id id) {
-    Proc& p = procs[static_cast<size_t>(id)];
-    int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) return;
-    p.notify_name = fmt::format("lineup/{}/{}", ::getpid(), cfg.services[static_cast<size_t>(id)].name);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    size_t len = std::min(p.notify_name.size(), sizeof(addr.sun_path) - 2);
-    std::memcpy(addr.sun_path + 1, p.notify_name.data(), len);  // abstract: leading NUL, nothing on disk
-    int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr),
-               static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + len)) != 0) {
-      ::close(fd);
-      p.notify_name.clear();
-      return;
-    }
-    p.notify_sock = fd;
-    p.notify_watch = std::make_unique<asio::posix::stream_descriptor>(io, ::dup(fd));
-    watch_notify(id);
-  }
-
-  void watch_notify(Id id) {
-    Proc& p = procs[static_cast<size_t>(id)];
-    p.notify_watch->async_wait(
-        asio::posix::stream_descriptor::wait_read, [this, id](boost::system::error_code ec) {
-          if (ec) return;
-          Proc& p = procs[static_cast<size_t>(id)];
-          char data[4096];
-          alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 16) + CMSG_SPACE(sizeof(ucred))];
-          while (true) {
-            iovec iov{data, sizeof data - 1};
-            msghdr msg{};
-            msg.msg_iov = &iov;
-            msg.msg_iovlen = 1;
-            msg.msg_control = control;
-            msg.msg_controllen = sizeof control;
-            ssize_t n = ::recvmsg(p.notify_sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-            if (n < 0) break;
-            // systemd-notify passes an fd with BARRIER=1 and waits for it to be closed.
-            for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-              if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-                size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-                for (size_t k = 0; k < count; ++k) {
-                  int passed;
-                  std::memcpy(&passed, CMSG_DATA(c) + k * sizeof(int), sizeof(int));
-                  ::close(passed);
-                }
-              }
-            NotifyMessage m = parse_notify(std::string_view(data, static_cast<size_t>(n)));
-            if (m.status) feed(engine::ProbeStatus{id, *m.status});
-            if (m.ready) runner.notified(id);
-          }
-          watch_notify(id);
-        });
-  }
-
-  void watch_ready_fd(Id id, asio::posix::stream_descriptor* d) {
-    d->async_wait(asio::posix::stream_descriptor::wait_read, [this, id, d](boost::system::error_code ec) {
-      if (ec) return;
-      char buf[256];
-      ssize_t n = ::read(d->native_handle(), buf, sizeof buf);
-      if (n > 0 && std::memchr(buf, '\n', static_cast<size_t>(n))) {
-        runner.fd_ready(id);
-        procs[static_cast<size_t>(id)].ready_fd.reset();
-        return;
-      }
-      if (n == 0) {  // closed without a newline
-        procs[static_cast<size_t>(id)].ready_fd.reset();
-        return;
-      }
-      watch_ready_fd(id, d);
-    });
-  }
-
-  void read_output(Id id, OutputPipe* pipe) {
-    pipe->fd->async_wait(asio::posix::stream_descriptor::wait_read,
-                         [this, id, pipe](boost::system::error_code ec) {
-                           if (ec) return;  // the pipe was closed (drained to its end elsewhere)
-                           // Bounded: other services get their turn.
-                           if (pump_output(id, pipe, 16 * kBufferSize)) read_output(id, pipe);
-                         });
-  }
-
-  // Reads what `pipe` holds, up to `budget` bytes (at least one read, to
-  // see an end of file), into the log file and onto the terminal. At end of
-  // file the pipe is closed and forgotten; returns whether it is still open.
-  bool pump_output(Id id, OutputPipe* pipe, size_t budget) {
-    Proc& p = procs[static_cast<size_t>(id)];
-    bool current = !p.outputs.empty() && p.outputs.back().get() == pipe && p.pid != 0;
-    std::string file_chunk, term_chunk;
-    bool eof = false;
-    auto line = [&](std::string_view l) { on_line(id, l, current, file_chunk, term_chunk); };
-    for (bool first = true; first || budget > 0; first = false) {
-      ssize_t n = ::read(pipe->fd->native_handle(), buffer.get(), std::clamp<size_t>(budget, 1, kBufferSize));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) break;  // EAGAIN: all there is for now
-      if (n == 0) {
-        eof = true;
-        break;
-      }
-      budget -= std::min(budget, static_cast<size_t>(n));
-      pipe->splitter.feed(std::string_view(buffer.get(), static_cast<size_t>(n)), line);
-    }
-    if (eof) pipe->splitter.finish(line);
-    flush(p, file_chunk, term_chunk);
-    if (!eof) return true;
-    std::erase_if(p.outputs, [pipe](const auto& o) { return o.get() == pipe; });
-    return false;
-  }
-
-  // Everything the service's processes wrote so far, read now: called when
-  // its main process has exited, before the exit is reported, so no line is
-  // processed after the exit it preceded or lost when the loop ends. Only
-  // what is in the pipe at this moment: a child that keeps writing cannot
-  // hold the loop here (the rest comes on the next turns).
+  // What the service's processes wrote so far, read now (runtime/output_pipes.h).
   void drain_output(Id id) {
-    Proc& p = procs[static_cast<size_t>(id)];
-    std::vector<OutputPipe*> pipes;
-    for (const auto& o : p.outputs) pipes.push_back(o.get());
-    for (OutputPipe* pipe : pipes) {
-      int queued = 0;
-      if (::ioctl(pipe->fd->native_handle(), FIONREAD, &queued) != 0) queued = 0;
-      pump_output(id, pipe, static_cast<size_t>(queued));
-    }
+    if (auto& output = procs[static_cast<size_t>(id)].output) output->drain();
   }
 
   // `current`: the line comes from the running attempt's pipe, so it may
   // prove readiness or fail the attempt; leftovers of an earlier attempt only go to the log.
-  void on_line(Id id, std::string_view line, bool current, std::string& file_chunk, std::string& term_chunk) {
+  void on_line(Id id, std::string_view line, bool current) {
     Proc& p = procs[static_cast<size_t>(id)];
     file_chunk.append(line);
     file_chunk.push_back('\n');
@@ -524,9 +393,7 @@ struct Supervisor::Impl : probes::Host {
     }
     if (current && (p.starting || (p.fail_re && p.pid))) {
       // Lines before this one reach the log and the terminal before any state change it causes.
-      flush(p, file_chunk, term_chunk);
-      file_chunk.clear();
-      term_chunk.clear();
+      flush(p);
       if (p.fail_re && p.pid && p.fail_re->search(line)) {
         p.starting = false;
         feed(engine::AttemptFailed{
@@ -537,7 +404,7 @@ struct Supervisor::Impl : probes::Host {
     }
   }
 
-  void flush(Proc& p, const std::string& file_chunk, const std::string& term_chunk) {
+  void flush(Proc& p) {
     if (!file_chunk.empty() &&
         !p.log.write(file_chunk, std::chrono::duration_cast<std::chrono::milliseconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
@@ -550,9 +417,9 @@ struct Supervisor::Impl : probes::Host {
         event_line(fmt::format("cannot write {}: {}", p.log.path(), std::strerror(errno)));
       }
     }
-    if (!term_chunk.empty()) {
-      say(term_chunk);
-    }
+    if (!term_chunk.empty()) say(std::move(term_chunk));
+    file_chunk.clear();
+    term_chunk.clear();
   }
 
   void do_signal(Id id, int sig, bool run_stop_command) {
@@ -738,56 +605,19 @@ struct Supervisor::Impl : probes::Host {
 
   // `.lineup/` removed or replaced under a running stack: `ps`, `down` and
   // the next `up` all find the stack through it, so nothing could see or
-  // stop it any more. The stack stops, as if by `down`. Watched through the
-  // project directory (an inotify watch on `.lineup/` itself reports its
-  // deletion only once every descriptor of it is closed, and we hold one).
-  int project_fd = -1;
-  std::unique_ptr<asio::posix::stream_descriptor> dir_watch;
+  // stop it any more. The stack stops, as if by `down`.
+  std::unique_ptr<StateDirWatch> dir_watch;
 
   void watch_state_dir() {
-    project_fd = ::open(cfg.project_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    std::string watched = fmt::format("/proc/self/fd/{}", project_fd);
-    if (project_fd < 0 || fd < 0 ||
-        ::inotify_add_watch(fd, watched.c_str(), IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR) < 0) {
-      if (fd >= 0) ::close(fd);
-      event_line(fmt::format("cannot watch {}: {} (removing it will not stop the stack)", options.state_dir,
-                             std::strerror(errno)));
-      return;
-    }
-    dir_watch = std::make_unique<asio::posix::stream_descriptor>(io, fd);
-    wait_dir_event();
-  }
-
-  void wait_dir_event() {
-    dir_watch->async_wait(asio::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
-      if (ec) return;
-      const std::string name = fs::path(options.state_dir).filename().string();
-      bool about_state_dir = false;
-      alignas(inotify_event) char events[4096];
-      ssize_t n;
-      while ((n = ::read(dir_watch->native_handle(), events, sizeof events)) > 0)
-        for (ssize_t at = 0; at < n;) {
-          const auto* e = reinterpret_cast<const inotify_event*>(events + at);
-          if (e->len > 0 && name == e->name) about_state_dir = true;
-          at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
-        }
-      if (about_state_dir && state_dir_gone()) {
-        event_line(fmt::format("{} was removed: stopping the stack (without it nothing can see or stop it)",
-                               options.state_dir));
-        feed(engine::Shutdown{false});
-        return;
-      }
-      wait_dir_event();
+    auto watch = StateDirWatch::start(io, cfg.project_dir, state_dir, [this] {
+      event_line(fmt::format("{} was removed: stopping the stack (without it nothing can see or stop it)",
+                             options.state_dir));
+      feed(engine::Shutdown{false});
     });
-  }
-
-  bool state_dir_gone() const {
-    struct stat held, now;
-    if (::fstat(state_dir.fd(), &held) != 0) return false;
-    if (::fstatat(project_fd, fs::path(options.state_dir).filename().c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0)
-      return true;
-    return held.st_ino != now.st_ino || held.st_dev != now.st_dev;
+    if (watch)
+      dir_watch = std::move(*watch);
+    else
+      event_line(watch.error() + " (removing it will not stop the stack)");
   }
 
   // --- the OS side -----------------------------------------------------------------------------
@@ -810,6 +640,7 @@ struct Supervisor::Impl : probes::Host {
       drain_output(id);
       Proc& p = procs[static_cast<size_t>(id)];
       p.pid = 0;
+      if (p.output) p.output->attempt_ended();
       p.starting = false;
       p.ready_fd.reset();
       if (engine.view(id).state == engine::State::stopping &&
@@ -890,7 +721,7 @@ struct Supervisor::Impl : probes::Host {
     }
     state_dir = std::move(*state);
     logs_dir = std::move(*logs);
-    build_global_env();
+    global_env = config::stack_environment(environ, cfg.environment);
     start_api();
     watch_state_dir();
     signals.add(SIGCHLD);
@@ -928,11 +759,9 @@ struct Supervisor::Impl : probes::Host {
     for (size_t i = 0; i < procs.size(); ++i) drain_output(static_cast<Id>(i));
     if (!result_reported) write_last_run(engine.phase());
     write_state();
-    for (auto& p : procs)
-      if (p.notify_sock >= 0) ::close(p.notify_sock);
+    for (auto& p : procs) p.notify.reset();
     if (spare_fd >= 0) ::close(spare_fd);
     dir_watch.reset();
-    if (project_fd >= 0) ::close(project_fd);
     term.drain(2000);
     if (stop_signal_seen) return 128 + stop_signal_seen;
     return exit_code;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -158,6 +159,69 @@ std::optional<Pids> find_lock_holders(const std::string& project_dir) {
     if (parent_of(h) == p.guardian && p.guardian != 0) p.supervisor = h;
   if (p.guardian == 0 || p.supervisor == 0) return std::nullopt;
   return p;
+}
+
+namespace asio = boost::asio;
+
+Result<std::unique_ptr<StateDirWatch>> StateDirWatch::start(asio::io_context& io,
+                                                            const std::string& project_dir,
+                                                            const SafeDir& state_dir,
+                                                            std::function<void()> on_gone) {
+  int project_fd = ::open(project_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (project_fd < 0)
+    return unexpected(fmt::format("cannot watch {}: {}", project_dir, std::strerror(errno)));
+  int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  std::string watched = fmt::format("/proc/self/fd/{}", project_fd);
+  if (fd < 0 ||
+      ::inotify_add_watch(fd, watched.c_str(), IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR) < 0) {
+    int err = errno;
+    if (fd >= 0) ::close(fd);
+    ::close(project_fd);
+    return unexpected(fmt::format("cannot watch {}: {}", state_dir.path(), std::strerror(err)));
+  }
+  return std::unique_ptr<StateDirWatch>(new StateDirWatch(io, fd, project_fd, state_dir, std::move(on_gone)));
+}
+
+StateDirWatch::StateDirWatch(asio::io_context& io, int inotify_fd, int project_fd, const SafeDir& state_dir,
+                             std::function<void()> on_gone)
+    : events_(io, inotify_fd),
+      project_fd_(project_fd),
+      state_dir_(state_dir),
+      name_(std::filesystem::path(state_dir.path()).filename().string()),
+      on_gone_(std::move(on_gone)) {
+  wait();
+}
+
+StateDirWatch::~StateDirWatch() {
+  ::close(project_fd_);
+}
+
+void StateDirWatch::wait() {
+  events_.async_wait(asio::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
+    if (ec) return;
+    bool about_state_dir = false;
+    alignas(inotify_event) char events[4096];
+    ssize_t n;
+    while ((n = ::read(events_.native_handle(), events, sizeof events)) > 0)
+      for (ssize_t at = 0; at < n;) {
+        const auto* e = reinterpret_cast<const inotify_event*>(events + at);
+        if (e->len > 0 && name_ == e->name) about_state_dir = true;
+        at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
+      }
+    if (about_state_dir && gone()) {
+      auto on_gone = on_gone_;  // the owner may destroy this watch in it
+      on_gone();
+      return;
+    }
+    wait();
+  });
+}
+
+bool StateDirWatch::gone() const {
+  struct stat held, now;
+  if (::fstat(state_dir_.fd(), &held) != 0) return false;
+  if (::fstatat(project_fd_, name_.c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0) return true;
+  return held.st_ino != now.st_ino || held.st_dev != now.st_dev;
 }
 
 }  // namespace lineup::runtime

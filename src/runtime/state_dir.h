@@ -13,6 +13,11 @@
 
 #include <sys/types.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <functional>
+#include <memory>
+
 #include <optional>
 #include <string>
 
@@ -52,5 +57,30 @@ std::optional<Pids> read_pids(const std::string& state_dir);
 // /proc (their descriptors and the locks on them) when the pid file is gone
 // with its directory; nullopt when none is found.
 std::optional<Pids> find_lock_holders(const std::string& project_dir);
+
+// Calls `on_gone` (once) when the state directory is removed or replaced
+// under a running stack. Watched through the project directory: an inotify
+// watch on the state directory itself reports its deletion only once every
+// descriptor of it is closed, and the supervisor holds one.
+class StateDirWatch {
+ public:
+  // An error when the watch cannot be set up (no inotify instance left).
+  static Result<std::unique_ptr<StateDirWatch>> start(boost::asio::io_context& io,
+                                                      const std::string& project_dir,
+                                                      const SafeDir& state_dir,
+                                                      std::function<void()> on_gone);
+  ~StateDirWatch();
+
+ private:
+  StateDirWatch(boost::asio::io_context& io, int inotify_fd, int project_fd, const SafeDir& state_dir,
+                std::function<void()> on_gone);
+  void wait();
+  bool gone() const;
+  boost::asio::posix::stream_descriptor events_;
+  int project_fd_;
+  const SafeDir& state_dir_;
+  std::string name_;
+  std::function<void()> on_gone_;
+};
 
 }  // namespace lineup::runtime
