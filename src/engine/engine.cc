@@ -67,7 +67,8 @@ bool is_given_up(State s) {
 }
 }  // namespace
 
-Engine::Engine(const config::Config& cfg, const graph::Graph& g, uint64_t seed) : cfg_(cfg), g_(g) {
+Engine::Engine(const config::Config& cfg, const graph::Graph& g, uint64_t seed)
+    : cfg_(cfg), g_(g), seed_(seed) {
   svc_.reserve(cfg.services.size());
   for (size_t i = 0; i < cfg.services.size(); ++i) {
     const auto& spec = cfg.services[i];
@@ -221,7 +222,6 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
         } else if constexpr (std::is_same_v<E, StopRequested>) {
           Svc& v = s(e.id);
           v.view.goal = Goal::down;
-          v.cascade = false;
           if (v.alive) {
             if (v.view.state != State::stopping) begin_stop(e.id, State::stopped);
           } else if (!is_down(v.view.state)) {
@@ -298,7 +298,11 @@ void Engine::request_start(Id first) {
     v.view.goal = Goal::up;
     if (!v.alive && v.view.state != State::backoff) {
       if (v.view.state == State::failed || v.view.state == State::blocked) {
-        v.tracker = RestartTracker(v.spec->restart, v.spec->circuit_breaker, static_cast<uint64_t>(id));
+        // Asked for by hand: a fresh start, as `systemctl reset-failed` + start
+        // gives; max_attempts counts from here.
+        v.tracker =
+            RestartTracker(v.spec->restart, v.spec->circuit_breaker, seed_ + static_cast<uint64_t>(id));
+        v.attempts_before_reset = v.view.attempts;
         v.view.breaker = v.tracker.breaker();
       }
       set_state(id, State::waiting);
@@ -313,7 +317,6 @@ void Engine::shutdown(bool emergency) {
     Id id = static_cast<Id>(i);
     Svc& v = svc_[i];
     v.view.goal = Goal::down;
-    v.cascade = false;
     if (emergency && v.alive) {
       ++v.token;
       v.view.after_stop = State::stopped;
@@ -448,7 +451,6 @@ void Engine::try_start(Id id) {
   }
   ++v.view.attempts;
   v.alive = true;
-  v.cascade = false;
   v.counted_running = true;
   ++starting_count_;
   v.view.spawned_at = now_;
@@ -530,7 +532,7 @@ void Engine::arm(Id id, Timer t, Millis after) {
 void Engine::attempt_failed(Id id, std::string reason) {
   Svc& v = s(id);
   v.view.error = reason;
-  auto d = v.tracker.on_failure(now_, v.view.attempts);
+  auto d = v.tracker.on_failure(now_, v.view.attempts - v.attempts_before_reset);
   State target = d.verdict == RestartTracker::Verdict::retry          ? State::backoff
                  : d.verdict == RestartTracker::Verdict::breaker_open ? State::blocked
                                                                       : State::failed;
@@ -573,7 +575,6 @@ void Engine::cascade(Id id) {
     const auto& edge = g_.edges()[e];
     Svc& d = s(edge.dependent);
     if (edge.restart && d.alive && d.view.goal == Goal::up && d.view.state != State::stopping) {
-      d.cascade = true;
       ++d.extra_restarts;
       count_restarts(d);
       begin_stop(edge.dependent, State::waiting);

@@ -25,9 +25,11 @@
 //   skipped   a required dependency failed; never started
 //
 // Events: Spawned, SpawnFailed, Exited, Ready, AttemptFailed,
-// LivenessFailed, TimerFired, Start/Stop/RestartRequested, Shutdown.
-// Actions: Spawn, Signal (to the process group), RunProbes, ArmTimer,
-// Notice (a state change, for display and the event stream).
+// LivenessFailed, ProbeStatus, TimerFired, Start/Stop/RestartRequested,
+// Shutdown, StartupDeadline. Actions: Spawn, Signal (to the process group),
+// RunProbes, ArmTimer, Notice (a state change, for display and the event
+// stream), PhaseChanged. THE TABLE below says what each event does in each
+// state.
 //
 // Starting: a service starts the moment every dependency meets its
 // condition (started: spawned; ready: proven ready; completed: a oneshot
@@ -53,6 +55,136 @@
 //
 // Timers carry a token; a timer whose token is stale is ignored, so
 // cancelling is never needed for correctness.
+//
+// THE TABLE
+//
+// What each event does in each state, as engine.cc does it; the tests in
+// tests/unit/engine/state_table_test.cc check its rows. GU / GD: the goal is
+// up / down. "settle GU" / "settle GD" is step(): a goal or a dependency
+// changed. An event a row does not name is ignored in that state. Common to
+// every row:
+//   - ProbeStatus records the status text (and the layer); never a transition.
+//   - TimerFired with a stale token is ignored, and so is a kind the row does
+//     not name: each kind checks the state it was armed for.
+//   - Spawned, SpawnFailed and Exited with no process (alive false): ignored.
+//   - StartRequested and RestartRequested: ignored once a shutdown has begun.
+//     StartRequested raises the goal of the service and of what it depends on,
+//     transitively, stopping at services already GU and not down (blocked
+//     counts as down here; the dependencies of those are not visited).
+//   - Shutdown: every goal down, then settle GD. Emergency: besides, every
+//     live process gets SIGKILL now: -> stopping ("emergency stop"),
+//     after_stop stopped, no grace timer. A service with no process passes
+//     the turn on to its dependencies.
+//   - StartupDeadline before the startup result: each GU service neither down
+//     nor ready gets the error "not ready when the startup deadline ...",
+//     phase FAILED, then as Shutdown (graceful). After the result: ignored.
+//
+// The helpers the cells name:
+//   start      deps met: -> starting (Spawn, ArmTimer startup), or -> waiting while
+//              max_parallel_starts is full. A required dep failed, skipped or blocked:
+//              -> skipped. Else -> waiting.
+//   stop(X)    -> stopping (RunProbes none, Signal stop_signal [+ stop_command],
+//              ArmTimer grace); after_stop = X.
+//   fail(why)  the RestartTracker's verdict [F]: retry -> backoff (ArmTimer backoff),
+//              breaker open -> blocked (ArmTimer cooldown), give up -> failed; GD:
+//              -> stopped. A process still alive is killed first: -> stopping (Signal
+//              SIGKILL, no grace timer), the verdict kept as after_stop, its timer
+//              armed at the exit. failed (or blocked) and critical, before the
+//              startup result: phase FAILED and a graceful Shutdown.
+//   cascade    dependents with `restart: true` that run with GU: stop(waiting).
+//   ready!     -> ready (RunProbes live or none, ArmTimer stable); frees the
+//              max_parallel_starts slot; a half-open breaker closes.
+//
+//   state      event                         next state (key action)
+//   ---------  ----------------------------  ----------------------------------------------
+//   pending    settle GU                     start. Set by start() only, without a Notice;
+//                                            settled before start() returns
+//   waiting    settle GU                     start
+//              StopRequested, Shutdown       -> stopped (token++: its timers go stale)
+//              Start-, RestartRequested      ignored (already GU)
+//   starting   Spawned                       service, no ready probe: min_uptime 0: ready!,
+//                                            else ArmTimer uptime [U]. With ready probes:
+//                                            RunProbes ready. Oneshot, no probe: nothing
+//              SpawnFailed                   fail(error): -> backoff, blocked or failed
+//              Exited                        oneshot, success code: -> completed. Else
+//                                            fail(how), a service's exit 0 included [M]
+//              Ready, TimerFired uptime      ready!
+//              AttemptFailed, Timer startup  fail(why): -> stopping (SIGKILL)
+//              StopRequested                 stop(stopped)
+//              RestartRequested              cascade; stop(waiting)
+//              Shutdown, settle GD           stop(stopped) once no dependent (transitively)
+//                                            is alive; until then stays starting, GD
+//              ignored                       LivenessFailed, StartRequested
+//   ready      Exited                        cascade (a oneshot's too), then: oneshot,
+//                                            success code: -> completed. GU and the policy
+//                                            restarts this exit [P]: fail(how). Success:
+//                                            -> stopped (a GU goal stays up; nothing
+//                                            restarts it). Else -> failed (critical,
+//                                            before the startup result: as in fail())
+//              AttemptFailed (fail_on_log)   cascade; GU: fail(why): -> stopping (SIGKILL)
+//              LivenessFailed                GU: cascade; fail(why): -> stopping (SIGKILL).
+//                                            GD: ignored
+//              TimerFired stable             stays; the backoff starts over (on_stable)
+//              StopRequested                 stop(stopped); its dependents keep running
+//              RestartRequested              cascade; stop(waiting)
+//              Shutdown, settle GD           as in starting
+//              ignored                       Spawned, SpawnFailed, Ready, StartRequested
+//   completed  StartRequested naming it      -> waiting, then start: it runs again
+//              StartRequested via dependent  GU only; stays completed
+//              RestartRequested              as StartRequested naming it
+//              StopRequested, Shutdown       GD only; stays completed
+//   backoff    TimerFired backoff            -> waiting, then start (Spawn attempt n+1)
+//              StopRequested, Shutdown       -> stopped (token++: the backoff timer is stale)
+//              Start-, RestartRequested      ignored: the delay is not cut short
+//   blocked    TimerFired cooldown (GU)      breaker half-open, restarts+1; -> waiting,
+//                                            then start: the half-open trial
+//              Start-, RestartRequested      a new RestartTracker (breaker closed) [R];
+//                                            -> waiting, then start
+//              StopRequested, Shutdown       -> stopped (token++)
+//   stopping   Exited                        -> after_stop [A], except: waiting with GD
+//                                            -> stopped, stopped with GU -> waiting.
+//                                            backoff: ArmTimer backoff; blocked: ArmTimer
+//                                            cooldown (the delay fail() chose)
+//              SpawnFailed                   -> after_stop as it is [S]
+//              TimerFired grace              Signal SIGKILL (a Notice says so); stays
+//              StartRequested                GU: an exit meant for stopped leads to waiting
+//              StopRequested                 GD: a restart's exit then leads to stopped
+//              RestartRequested              cascade; after_stop = waiting, whatever it was
+//              Shutdown                      GD only. Emergency: Signal SIGKILL,
+//                                            after_stop = stopped, grace timer stale
+//              ignored                       Spawned, Ready, AttemptFailed, LivenessFailed
+//   stopped    Start-, RestartRequested      -> waiting, then start
+//              settle GU                     stays: a clean exit from ready is not restarted
+//              StopRequested, Shutdown       GD only; stays stopped
+//   failed     Start-, RestartRequested      a new RestartTracker [R]; -> waiting, then start
+//              StopRequested, Shutdown       GD only; stays failed
+//   skipped    Start-, RestartRequested      -> waiting, then start once the deps are met
+//              settle GU                     stays skipped, even once the dependency is back
+//              StopRequested, Shutdown       GD only; stays skipped
+//
+// [F] RestartTracker::on_failure, first match: policy `no`: give up. max_attempts
+//     > 0 and attempts (every spawn so far) >= max_attempts: give up. Breaker
+//     half-open: open again (delay: cooldown). `threshold` failures within
+//     `window`: open (cooldown). Else retry after initial * multiplier^(n-1),
+//     n the failures since the last on_stable, capped at max, +- jitter. A
+//     critical service's breaker that opens before the startup result (not
+//     during a shutdown) makes it failed, not blocked.
+// [U] arm() moves the service's token, so the uptime timer makes the startup
+//     timer stale: once spawned, a `service` without ready probes is ready
+//     after min_uptime even when startup_timeout is shorter.
+// [M] Before ready, any exit of a `service` fails the attempt, whatever the
+//     code and the policy: it did not pass its probes (or min_uptime). A
+//     oneshot fails only on a code outside success_exit_codes, or a signal.
+// [P] restarts_after_exit: `no`: never; `on_failure`: a code outside
+//     success_exit_codes, or a signal; `always`, `unless_stopped`: every exit.
+// [A] after_stop: stopped (a stop request or a shutdown), waiting (a restart or
+//     a cascade), or fail()'s verdict (backoff, blocked, failed, stopped).
+//     outcome_of() shows failed or blocked already while the kill runs. A
+//     backoff or blocked reached with GD goes on to stopped in the same settle.
+// [S] SpawnFailed while stopping (a stop came between Spawn and its result)
+//     skips the GU/GD adjustment and arms no backoff or cooldown timer.
+// [R] The new tracker has a closed breaker and no failures, and max_attempts
+//     counts again from this start (view.attempts keeps the total).
 #pragma once
 
 #include <optional>
@@ -220,12 +352,12 @@ class Engine {
     ServiceView view;
     const config::Service* spec;
     RestartTracker tracker;
-    bool alive = false;            // a process exists
-    bool cascade = false;          // stopped for a dependency's restart; start again when it is ready
-    uint64_t token = 0;            // current timer generation
-    bool counted_running = false;  // occupies a max_parallel_starts slot
-    int extra_restarts = 0;        // restarts the tracker does not count: cascades and requests
-    std::string layer = {};        // the readiness layer the status comes from, if there are several
+    bool alive = false;             // a process exists
+    uint64_t token = 0;             // current timer generation
+    bool counted_running = false;   // occupies a max_parallel_starts slot
+    int extra_restarts = 0;         // restarts the tracker does not count: cascades and requests
+    int attempts_before_reset = 0;  // attempts before the last start by hand (max_attempts counts after)
+    std::string layer = {};         // the readiness layer the status comes from, if there are several
   };
 
   void set_state(Id id, State s, std::string message = {});
@@ -254,6 +386,7 @@ class Engine {
 
   const config::Config& cfg_;
   const graph::Graph& g_;
+  uint64_t seed_;  // of the backoff jitter, per service: seed_ + id
   std::vector<Svc> svc_;
   std::vector<Millis> pending_delay_;
   std::vector<long long> chain_;  // start order among equals: longest chain behind first  // backoff /
