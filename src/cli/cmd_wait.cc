@@ -169,23 +169,7 @@ int run_wait(const GlobalOptions& g, const WaitOptions& o) {
         if (!ec) attempt(t);
       });
     };
-    std::visit(
-        [&](const auto& k) {
-          using K = std::decay_t<decltype(k)>;
-          if constexpr (std::is_same_v<K, config::TcpProbe>)
-            probes::check_tcp(io, k, attempt_timeout, done);
-          else if constexpr (std::is_same_v<K, config::HttpProbe>)
-            probes::check_http(io, k, attempt_timeout, done);
-          else if constexpr (std::is_same_v<K, config::PostgresProbe>)
-            probes::check_postgres(io, k, attempt_timeout, done);
-          else if constexpr (std::is_same_v<K, config::RedisProbe>)
-            probes::check_redis(io, k, attempt_timeout, done);
-          else if constexpr (std::is_same_v<K, config::FileProbe>)
-            done(probes::check_file(k, "."));
-          else if constexpr (std::is_same_v<K, config::ExecProbe>)
-            probes::check_exec(io, host, 0, k, "", attempt_timeout, done);
-        },
-        t.kind);
+    probes::check_once(io, host, 0, t.kind, ".", "", attempt_timeout, done);
   };
 
   bool timed_out = false;

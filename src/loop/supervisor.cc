@@ -27,6 +27,7 @@
 #include "config/environment.h"
 #include "config/listen.h"
 #include "config/redact.h"
+#include "probes/kinds.h"
 #include "probes/runner.h"
 #include "report/console.h"
 #include "report/last_run.h"
@@ -76,7 +77,13 @@ struct Supervisor::Impl : probes::Host {
         options(std::move(o)),
         engine(cfg, g),
         signals(io),
-        runner(io, cfg, *this),
+        probe_timers(io, cfg.services.size()),
+        runner(cfg, *this, probe_timers,
+               [this](Id id, const config::Probe& p, probes::Done done) {
+                 probes::check_once(io, *this, id, p.kind, this->cfg.project_dir,
+                                    resolve_dir(this->cfg.services[static_cast<size_t>(id)].working_dir),
+                                    p.timing.timeout, std::move(done));
+               }),
         redact(options.redactor) {
     procs.resize(cfg.services.size());
     for (size_t i = 0; i < procs.size(); ++i) {
@@ -117,6 +124,7 @@ struct Supervisor::Impl : probes::Host {
   engine::Engine engine;
   asio::io_context io;
   asio::signal_set signals;
+  probes::AsioTimers probe_timers;
   probes::Runner runner;
   config::Redactor redact;
   std::vector<Proc> procs;

@@ -13,8 +13,6 @@
 
 namespace lineup::probes {
 
-using Done = std::function<void(Result)>;
-
 void check_exec(boost::asio::io_context& io, Host& host, engine::Id id, const config::ExecProbe& p,
                 const std::string& working_dir, Millis timeout, Done done);
 void check_tcp(boost::asio::io_context& io, const config::TcpProbe& p, Millis timeout, Done done);
@@ -33,5 +31,12 @@ bool libpq_available(std::string* why);
 std::optional<std::string> postgres_url_problem(const std::string& url);
 void check_postgres(boost::asio::io_context& io, const config::PostgresProbe& p, Millis timeout, Done done);
 void check_redis(boost::asio::io_context& io, const config::RedisProbe& p, Millis timeout, Done done);
+
+// One check of a probe of any active kind, by its kind: what the runner
+// and `lineup wait` both call. An exec probe runs in `working_dir`, a file
+// probe's path is relative to `project_dir`. Passive kinds (log, notify,
+// notify_fd) are events, not checks: they answer "not supported".
+void check_once(boost::asio::io_context& io, Host& host, engine::Id id, const config::ProbeKind& kind,
+                const std::string& project_dir, const std::string& working_dir, Millis timeout, Done done);
 
 }  // namespace lineup::probes

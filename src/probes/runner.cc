@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <boost/asio/steady_timer.hpp>
 
-#include "probes/kinds.h"
 #include "probes/schedule.h"
 #include "util/regex.h"
 
@@ -21,7 +20,6 @@ struct Runner::Impl {
     int failures = 0;
     bool passed_once = false;
     uint64_t generation = 0;  // callbacks of an older run are ignored
-    std::unique_ptr<asio::steady_timer> timer;
     std::vector<bool> log_seen;
     std::vector<std::optional<Regex>> log_res;
     std::string last_reason;  // the last result reported to the engine
@@ -32,11 +30,11 @@ struct Runner::Impl {
     engine::TimePoint check_started;  // of the check in flight (one at a time per service)
   };
 
-  Impl(asio::io_context& io, const config::Config& cfg, Host& host) : io(io), cfg(cfg), host(host) {
+  Impl(const config::Config& cfg, Host& host, Timers& timers, CheckFn check_fn)
+      : cfg(cfg), host(host), timers(timers), check_fn(std::move(check_fn)) {
     services.resize(cfg.services.size());
     for (size_t i = 0; i < services.size(); ++i) {
       auto& s = services[i];
-      s.timer = std::make_unique<asio::steady_timer>(io);
       for (const auto& p : cfg.services[i].ready) {
         if (auto* l = std::get_if<config::LogProbe>(&p.kind))
           if (auto re = Regex::compile(l->regex))  // validated with the config
@@ -58,7 +56,7 @@ struct Runner::Impl {
   void run(Id id, ProbeSet set) {
     auto& s = services[static_cast<size_t>(id)];
     ++s.generation;
-    s.timer->cancel();
+    timers.cancel(id);
     s.set = set;
     s.layer = 0;
     s.successes = s.failures = 0;
@@ -73,7 +71,7 @@ struct Runner::Impl {
     s.notify_seen = s.fd_seen = false;
     s.last_reason.clear();
     s.last_layer.clear();
-    s.spawned_at = engine::Clock::now();
+    s.spawned_at = timers.now();
   }
 
   bool passive_passed(const Service& s, const config::Probe& p, size_t index) const {
@@ -114,45 +112,17 @@ struct Runner::Impl {
       check(id, gen);
       return;
     }
-    auto at = engine::Clock::now() + delay;
+    auto at = timers.now() + delay;
     if (s.set == ProbeSet::live) at = on_slot(at, probes(id, s.set)[s.layer].timing.interval);
-    s.timer->expires_at(at);
-    s.timer->async_wait([this, id, gen](boost::system::error_code ec) {
-      if (!ec) check(id, gen);
-    });
+    timers.set(id, at, [this, id, gen] { check(id, gen); });
   }
 
   void check(Id id, uint64_t gen) {
     auto& s = services[static_cast<size_t>(id)];
     if (gen != s.generation) return;
     const auto& p = probes(id, s.set)[s.layer];
-    s.check_started = engine::Clock::now();
-    auto done = [this, id, gen](Result r) { result(id, gen, std::move(r)); };
-    const auto& svc = cfg.services[static_cast<size_t>(id)];
-    std::visit(
-        [&](const auto& k) {
-          using K = std::decay_t<decltype(k)>;
-          if constexpr (std::is_same_v<K, config::ExecProbe>) {
-            std::string wd = svc.working_dir.empty() || svc.working_dir.front() == '/'
-                                 ? (svc.working_dir.empty() ? cfg.project_dir : svc.working_dir)
-                                 : cfg.project_dir + "/" + svc.working_dir;
-            check_exec(io, host, id, k, wd, p.timing.timeout, done);
-          } else if constexpr (std::is_same_v<K, config::TcpProbe>) {
-            check_tcp(io, k, p.timing.timeout, done);
-          } else if constexpr (std::is_same_v<K, config::FileProbe>) {
-            done(check_file(k, cfg.project_dir));
-          } else if constexpr (std::is_same_v<K, config::HttpProbe>) {
-            check_http(io, k, p.timing.timeout, done);
-          } else if constexpr (std::is_same_v<K, config::PostgresProbe>) {
-            check_postgres(io, k, p.timing.timeout, done);
-          } else if constexpr (std::is_same_v<K, config::RedisProbe>) {
-            check_redis(io, k, p.timing.timeout, done);
-          } else {
-            done({false,
-                  fmt::format("{} probes are not supported by this build yet", config::kind_name(p.kind))});
-          }
-        },
-        p.kind);
+    s.check_started = timers.now();
+    check_fn(id, p, [this, id, gen](Result r) { result(id, gen, std::move(r)); });
   }
 
   void result(Id id, uint64_t gen, Result r) {
@@ -160,8 +130,7 @@ struct Runner::Impl {
     if (gen != s.generation) return;
     const auto& p = probes(id, s.set)[s.layer];
     ++checks;
-    stats_of(id, p).record(std::chrono::duration<double>(engine::Clock::now() - s.check_started).count(),
-                           r.ok);
+    stats_of(id, p).record(std::chrono::duration<double>(timers.now() - s.check_started).count(), r.ok);
     if (report(id, r.reason) && s.generation != gen) return;  // the report may have changed everything
     if (r.ok) {
       s.failures = 0;
@@ -173,7 +142,7 @@ struct Runner::Impl {
       if (s.set == ProbeSet::live) s.successes = 0;
     } else {
       s.successes = 0;
-      bool in_grace = engine::Clock::now() - s.spawned_at < p.timing.grace;
+      bool in_grace = timers.now() - s.spawned_at < p.timing.grace;
       if (s.set == ProbeSet::live && !in_grace && ++s.failures >= p.timing.failure_threshold) {
         s.set = ProbeSet::none;
         ++s.generation;
@@ -269,17 +238,18 @@ struct Runner::Impl {
     return added;
   }
 
-  asio::io_context& io;
   const config::Config& cfg;
   Host& host;
+  Timers& timers;
+  CheckFn check_fn;
   std::vector<Service> services;
   std::vector<ProbeStats> stats;
   uint64_t checks = 0;
   std::vector<std::vector<size_t>> stats_index = std::vector<std::vector<size_t>>(cfg.services.size());
 };
 
-Runner::Runner(asio::io_context& io, const config::Config& cfg, Host& host)
-    : impl_(std::make_unique<Impl>(io, cfg, host)) {}
+Runner::Runner(const config::Config& cfg, Host& host, Timers& timers, CheckFn check)
+    : impl_(std::make_unique<Impl>(cfg, host, timers, std::move(check))) {}
 Runner::~Runner() = default;
 void Runner::run(Id id, ProbeSet set) {
   impl_->run(id, set);
@@ -303,6 +273,31 @@ const std::vector<ProbeStats>& Runner::stats() const {
 void Runner::fd_ready(Id id) {
   impl_->services[static_cast<size_t>(id)].fd_seen = true;
   impl_->passive_event(id);
+}
+
+struct AsioTimers::Impl {
+  std::vector<std::unique_ptr<asio::steady_timer>> timers;
+};
+
+AsioTimers::AsioTimers(asio::io_context& io, size_t services) : impl_(std::make_unique<Impl>()) {
+  for (size_t i = 0; i < services; ++i) impl_->timers.push_back(std::make_unique<asio::steady_timer>(io));
+}
+AsioTimers::~AsioTimers() = default;
+
+engine::TimePoint AsioTimers::now() const {
+  return engine::Clock::now();
+}
+
+void AsioTimers::set(Id id, engine::TimePoint at, std::function<void()> fire) {
+  auto& timer = *impl_->timers[static_cast<size_t>(id)];
+  timer.expires_at(at);  // cancels what was set
+  timer.async_wait([fire = std::move(fire)](boost::system::error_code ec) {
+    if (!ec) fire();
+  });
+}
+
+void AsioTimers::cancel(Id id) {
+  impl_->timers[static_cast<size_t>(id)]->cancel();
 }
 
 }  // namespace lineup::probes

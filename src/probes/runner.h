@@ -41,9 +41,40 @@ class Host {
   virtual const std::vector<std::string>& environment_of(engine::Id id) = 0;
 };
 
+using Done = std::function<void(Result)>;
+
+// Time as the runner sees it: now, and one timer per service. The loop
+// gives it the steady clock and asio timers (AsioTimers); the tests a fake
+// that moves only when told, so layers, thresholds and grace are tested in
+// virtual time.
+class Timers {
+ public:
+  virtual ~Timers() = default;
+  virtual engine::TimePoint now() const = 0;
+  // `fire` once at `at`, replacing what was set for `id` before.
+  virtual void set(engine::Id id, engine::TimePoint at, std::function<void()> fire) = 0;
+  virtual void cancel(engine::Id id) = 0;
+};
+
+class AsioTimers : public Timers {
+ public:
+  AsioTimers(boost::asio::io_context& io, size_t services);
+  ~AsioTimers() override;
+  engine::TimePoint now() const override;
+  void set(engine::Id id, engine::TimePoint at, std::function<void()> fire) override;
+  void cancel(engine::Id id) override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One check of one probe: check_once (check.h) in production, a fake in tests.
+using CheckFn = std::function<void(engine::Id, const config::Probe&, Done)>;
+
 class Runner {
  public:
-  Runner(boost::asio::io_context& io, const config::Config& cfg, Host& host);
+  Runner(const config::Config& cfg, Host& host, Timers& timers, CheckFn check);
   ~Runner();
 
   void run(engine::Id id, engine::ProbeSet set);
