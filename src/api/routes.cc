@@ -83,14 +83,7 @@ bool critical_or_high(const engine::ServiceView& s) {
 }
 
 Routed services(const View& v) {
-  std::string out = fmt::format("{{\"result\":\"{}\",\"services\":[", engine::name_of(v.snapshot.phase));
-  out.reserve(out.size() + 160 * v.snapshot.services.size());
-  for (const auto& s : v.snapshot.services) {
-    if (&s != &v.snapshot.services.front()) out += ',';
-    append_service(out, s);
-  }
-  out += "]}\n";
-  return {{200, "application/json", std::move(out)}, std::nullopt};
+  return {{200, "application/json", services_json(v.snapshot)}, std::nullopt};
 }
 
 Routed ready(const View& v) {
@@ -186,6 +179,17 @@ std::string metrics_text(const View& v) {
 std::string service_json(const engine::ServiceView& s) {
   std::string out;
   append_service(out, s);
+  return out;
+}
+
+std::string services_json(const engine::Snapshot& snapshot) {
+  std::string out = fmt::format("{{\"result\":\"{}\",\"services\":[", engine::name_of(snapshot.phase));
+  out.reserve(out.size() + 160 * snapshot.services.size());
+  for (const auto& s : snapshot.services) {
+    if (&s != &snapshot.services.front()) out += ',';
+    append_service(out, s);
+  }
+  out += "]}\n";
   return out;
 }
 

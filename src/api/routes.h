@@ -44,6 +44,9 @@ struct Routed {
 };
 
 Routed route(const Request& request, const View& view);
+// The body of GET /v1/services: what `.lineup/state.json` holds too, for
+// `ps` when the API cannot be reached.
+std::string services_json(const engine::Snapshot& snapshot);
 
 // One service as the API and `ps --format json` show it.
 std::string service_json(const engine::ServiceView& s);

@@ -203,7 +203,7 @@ struct Server::Impl {
         "HTTP/1.1 200 OK\r\nServer: lineup\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
         "Connection: close\r\n\r\n";
     engine::Snapshot snap = hooks.snapshot();
-    std::string first = route({"GET", "/v1/services", ""}, View{snap, std::string()}).response.body;
+    std::string first = services_json(snap);
     if (!first.empty() && first.back() == '\n') first.pop_back();
     head += "event: snapshot\ndata: " + first + "\n\n";
     error_code ec = co_await within(asio::async_write(socket, asio::buffer(head), tuple_awaitable));

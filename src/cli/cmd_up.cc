@@ -223,9 +223,7 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
     so.live_progress = false;
     int fd = result_pipe[1];
     so.on_result = [fd](engine::Phase phase) {
-      char code = phase == engine::Phase::ready      ? kOk
-                  : phase == engine::Phase::degraded ? kDegraded
-                                                     : kFailed;
+      char code = static_cast<char>(engine::exit_code_of(phase));
       [[maybe_unused]] auto n = ::write(fd, &code, 1);
     };
   }

@@ -53,6 +53,10 @@ std::string_view name_of(Phase p) {
   return "?";
 }
 
+int exit_code_of(Phase p) {
+  return p == Phase::ready ? 0 : p == Phase::degraded ? 3 : 1;
+}
+
 State outcome_of(const ServiceView& v) {
   bool failing = v.after_stop == State::failed || v.after_stop == State::blocked;
   return v.state == State::stopping && failing ? v.after_stop : v.state;

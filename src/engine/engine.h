@@ -219,6 +219,9 @@ enum class Phase { starting, ready, degraded, failed, stopping, stopped };
 
 std::string_view name_of(State s);
 std::string_view name_of(Phase p);
+// What `up` exits with for a startup result: 0 READY, 3 DEGRADED, 1 FAILED
+// (and for a stack stopped before it had one).
+int exit_code_of(Phase p);
 
 enum class Timer { startup, backoff, grace, stable, cooldown, uptime };
 enum class ProbeSet { none, ready, live };

@@ -527,8 +527,7 @@ struct Supervisor::Impl : probes::Host {
 
   void write_state() {
     engine::Snapshot snap = redacted_snapshot();
-    api::Routed r = api::route({"GET", "/v1/services", ""}, api::View{snap, last_run});
-    write_state_file("state.json", r.response.body);
+    write_state_file("state.json", api::services_json(snap));
   }
 
   void do_notice(const engine::Notice& n) {
@@ -571,7 +570,7 @@ struct Supervisor::Impl : probes::Host {
     if (phase == Phase::ready || phase == Phase::degraded || phase == Phase::failed) {
       if (!result_reported) {
         result_reported = true;
-        exit_code = phase == Phase::ready ? 0 : phase == Phase::degraded ? 3 : 1;
+        exit_code = engine::exit_code_of(phase);
         write_last_run(phase);
         print_result(phase);
         if (options.on_result) options.on_result(phase);
