@@ -230,7 +230,7 @@ void Processes::signal(Id id, int sig, bool run_stop_command) {
   if (sig == SIGKILL)
     cgroups_.kill(s.name);
   else
-    cgroups_.signal(s.name, sig);
+    cgroups_.signal_outside_group(s.name, group, sig);
 }
 
 void Processes::probes_started(Id id, engine::ProbeSet set) {
