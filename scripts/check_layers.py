@@ -28,13 +28,8 @@ ALLOWED = {
     "loop": BASE | {"config", "graph", "engine", "runtime", "probes", "api", "report", "loop"},
     "cli": BASE | {"config", "graph", "project", "engine", "runtime", "probes", "api", "report", "loop", "cli"},
 }
-KNOWN = {
-    # The exec probe spawns its command with the runtime's spawn; it should
-    # ask the loop for a process instead.
-    ("probes/exec.cc", "runtime/spawn.h"),
-    # /metrics shows probe statistics; the type should live below both.
-    ("api/routes.h", "probes/stats.h"),
-}
+# Crossings still to be removed, each with its reason: the list only shrinks.
+KNOWN: set = set()
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/([^"]+)"', re.M)
 
 

@@ -110,7 +110,7 @@ std::string escape_label(std::string_view value) {
 }
 
 template <class Family>
-void probe_metrics(const std::vector<probes::ProbeStats>& stats, std::string& out, Family& family) {
+void probe_metrics(const std::vector<engine::ProbeStats>& stats, std::string& out, Family& family) {
   family("lineup_probe_duration_seconds", "histogram", "Time from the start of a probe check to its result.");
   for (const auto& p : stats) {
     std::string labels = fmt::format("service=\"{}\",kind=\"{}\"", escape_label(p.service), p.kind);
@@ -236,6 +236,20 @@ Routed route(const Request& r, const View& v) {
     return {error(404, fmt::format("unknown action \"{}\" (start, stop or restart)", action)), {}};
   }
   return {error(404, fmt::format("no route for {}", path)), {}};
+}
+
+engine::Event Command::event() const {
+  switch (kind) {
+    case Kind::start:
+      return engine::StartRequested{service};
+    case Kind::stop:
+      return engine::StopRequested{service};
+    case Kind::restart:
+      return engine::RestartRequested{service};
+    case Kind::down:
+      break;
+  }
+  return engine::Shutdown{false};
 }
 
 }  // namespace lineup::api

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "engine/engine.h"
-#include "probes/stats.h"
+#include "engine/probe_stats.h"
 
 namespace lineup::api {
 
@@ -29,13 +29,16 @@ struct Command {
   enum class Kind { start, stop, restart, down };
   Kind kind;
   engine::Id service = -1;
+
+  // What the engine is told: StartRequested, ..., Shutdown (graceful) for `down`.
+  engine::Event event() const;
 };
 
 // What the handlers may read: an immutable picture of the stack.
 struct View {
   const engine::Snapshot& snapshot;
   const std::string& last_run_json;  // the startup report, "" before it exists
-  const std::vector<probes::ProbeStats>* probe_stats = nullptr;
+  const std::vector<engine::ProbeStats>* probe_stats = nullptr;
 };
 
 struct Routed {

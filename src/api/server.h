@@ -18,7 +18,7 @@ struct ServerHooks {
   std::function<engine::Snapshot()> snapshot;
   std::function<std::string()> last_run_json;
   std::function<void(const Command&)> execute;
-  std::function<const std::vector<probes::ProbeStats>&()> probe_stats;
+  std::function<const std::vector<engine::ProbeStats>&()> probe_stats;
   // Changes whenever anything a GET could show changes (the engine's state,
   // a probe's statistics, the startup report): GET answers are reused until then.
   std::function<uint64_t()> version;

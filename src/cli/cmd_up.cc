@@ -21,6 +21,7 @@
 #include "loop/supervisor.h"
 #include "report/reasons.h"
 #include "runtime/cgroup.h"
+#include "runtime/daemon.h"
 #include "runtime/guardian.h"
 #include "runtime/state_dir.h"
 #include "util/terminal_text.h"
@@ -175,23 +176,17 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
     if (const std::string* token = config::find_variable(cfg, p->variables, cfg.api.token_env))
       so.api_token = *token;
 
-  int result_pipe[2] = {-1, -1};
+  int result_fd = -1;  // up -d, the background side: where the startup's result goes
   if (o.detach) {
-    if (::pipe2(result_pipe, O_CLOEXEC) != 0) {
-      fmt::print(stderr, "lineup: pipe: {}\n", std::strerror(errno));
+    auto detached = runtime::detach(*dir);
+    if (!detached) {
+      fmt::print(stderr, "lineup: {}\n", detached.error());
       return kFailed;
     }
-    std::fflush(stdout);
-    pid_t child = ::fork();
-    if (child < 0) {
-      fmt::print(stderr, "lineup: cannot start the supervisor: fork: {}\n", std::strerror(errno));
-      return kFailed;
-    }
-    if (child > 0) {
-      ::close(result_pipe[1]);
+    if (!detached->background) {
       ::close(lock->project_fd);
       ::close(lock->state_fd);
-      int code = wait_for_result(result_pipe[0], state_dir);
+      int code = wait_for_result(detached->result_fd, state_dir);
       if (code == kFailed) {
         fmt::print(stderr, "lineup: {} FAILED; everything was stopped (`lineup report`, `lineup logs`)\n",
                    cfg.name);
@@ -203,28 +198,12 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
       }
       return code;
     }
-    // The background side: its own session, its output into .lineup/lineup.log.
-    ::close(result_pipe[0]);
-    ::setsid();
-    // A fresh file each run: whatever is there under that name (a symlink
-    // included) is removed, not followed. Never the caller's terminal: a
-    // background process writing there would also hold `$(lineup up -d)` open.
-    ::unlinkat(dir->fd(), "lineup.log", 0);
-    int log = dir->open_file("lineup.log", O_WRONLY | O_CREAT | O_EXCL);
-    if (log < 0) log = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-    int null = ::open("/dev/null", O_RDONLY);
-    if (null >= 0) ::dup2(null, 0);
-    if (log >= 0) {
-      ::dup2(log, 1);
-      ::dup2(log, 2);
-    }
     so.print_output = false;
     so.color = false;
     so.live_progress = false;
-    int fd = result_pipe[1];
-    so.on_result = [fd](engine::Phase phase) {
-      char code = static_cast<char>(engine::exit_code_of(phase));
-      [[maybe_unused]] auto n = ::write(fd, &code, 1);
+    result_fd = detached->result_fd;
+    so.on_result = [result_fd](engine::Phase phase) {
+      runtime::report_result(result_fd, engine::exit_code_of(phase));
     };
   }
 
@@ -239,7 +218,7 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
     runtime::Cgroups::remove_stack(*so.cgroup);
   }
   // Last: a waiting `up -d` whose startup FAILED returns when this closes.
-  if (result_pipe[1] >= 0) ::close(result_pipe[1]);
+  if (result_fd >= 0) ::close(result_fd);
   return code;
 }
 

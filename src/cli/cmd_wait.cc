@@ -4,20 +4,21 @@
 // each with its own backoff; on timeout each target says what it last saw.
 #include <fmt/format.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <CLI/CLI.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <random>
-#include <unordered_map>
 
 #include "cli/cli.h"
 #include "config/decode.h"
 #include "config/redact.h"
+#include "engine/restart.h"
 #include "probes/kinds.h"
 #include "probes/redis.h"
+#include "runtime/reaper.h"
+#include "runtime/spawn.h"
 #include "util/result.h"
 
 namespace lineup::cli {
@@ -76,32 +77,21 @@ lineup::Result<config::ProbeKind> parse_target(const std::string& target) {
       "unknown target (use host:port, tcp://, http://, https://, postgres://, redis://, file:, exec:)"));
 }
 
+// `wait` runs no services: its only children are exec targets.
 class WaitHost : public probes::Host {
  public:
-  explicit WaitHost(asio::io_context& io) : signals_(io, SIGCHLD) { wait(); }
+  explicit WaitHost(asio::io_context& io) : reaper_(io, nullptr) {}
   void feed(engine::Event) override {}
-  void watch_child(pid_t pid, std::function<void(int)> on_exit) override {
-    watchers_[pid] = std::move(on_exit);
+  lineup::Result<pid_t> run_command(engine::Id, const std::vector<std::string>& argv,
+                                    const std::string& working_dir,
+                                    std::function<void(int)> on_exit) override {
+    auto pid = runtime::spawn_silent(argv, env_, working_dir);
+    if (pid) reaper_.watch(*pid, std::move(on_exit));
+    return pid;
   }
-  const std::vector<std::string>& environment_of(engine::Id) override { return env_; }
 
  private:
-  void wait() {
-    signals_.async_wait([this](boost::system::error_code ec, int) {
-      if (ec) return;
-      int status;
-      pid_t pid;
-      while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0)
-        if (auto it = watchers_.find(pid); it != watchers_.end()) {
-          auto fn = std::move(it->second);
-          watchers_.erase(it);
-          fn(status);
-        }
-      wait();
-    });
-  }
-  asio::signal_set signals_;
-  std::unordered_map<pid_t, std::function<void(int)>> watchers_;
+  runtime::Reaper reaper_;
   std::vector<std::string> env_ = [] {
     std::vector<std::string> env;
     for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
@@ -114,7 +104,7 @@ struct Target {
   config::ProbeKind kind;
   bool ready = false;
   std::string last = "not checked yet";
-  Millis delay{0};
+  int failures = 0;
   std::unique_ptr<asio::steady_timer> timer;
   bool in_flight = false;  // an attempt awaits its answer
 };
@@ -140,10 +130,13 @@ int run_wait(const GlobalOptions& g, const WaitOptions& o) {
       return kUsage;
     }
     targets.push_back(
-        {t, std::move(*kind), false, "not checked yet", *interval, std::make_unique<asio::steady_timer>(io)});
+        {t, std::move(*kind), false, "not checked yet", 0, std::make_unique<asio::steady_timer>(io)});
   }
   WaitHost host(io);
-  std::mt19937 rng(std::random_device{}());
+  // Each target backs off on its own: from --interval by 1.5 per failure, up
+  // to 2 s (or --interval, if longer), +-20 %: the restart schedule's rule.
+  const config::Backoff backoff{*interval, std::max(*interval, Millis(2000)), 1.5, 0.2, Millis(0)};
+  engine::SplitMix64 rng(std::random_device{}());
   size_t pending = targets.size();
   Millis attempt_timeout = std::min<Millis>(*timeout, Millis(5000));
   asio::steady_timer deadline(io);
@@ -159,11 +152,7 @@ int run_wait(const GlobalOptions& g, const WaitOptions& o) {
         if (--pending == 0) io.stop();
         return;
       }
-      // Exponential backoff with jitter, capped at 2 s between attempts.
-      std::uniform_real_distribution<double> jitter(0.8, 1.2);
-      Millis wait(static_cast<long long>(static_cast<double>(t.delay.count()) * jitter(rng)));
-      t.delay = std::min<Millis>(Millis(static_cast<long long>(static_cast<double>(t.delay.count()) * 1.5)),
-                                 Millis(2000));
+      Millis wait = engine::backoff_delay(backoff, ++t.failures, rng);
       t.timer->expires_after(wait);
       t.timer->async_wait([&](boost::system::error_code ec) {
         if (!ec) attempt(t);

@@ -1,5 +1,7 @@
 #include "config/keys.h"
 
+#include <array>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -24,5 +26,149 @@ void check_keys(const Node& map, std::span<const std::string_view> known,
     diags.add(strict ? Severity::error : Severity::warning, e.key_at, msg);
   }
 }
+
+namespace tables {
+constexpr std::array<std::string_view, 16> kTopKeys = {"name",
+                                                       "services",
+                                                       "processes",
+                                                       "env_file",
+                                                       "environment",
+                                                       "require_env",
+                                                       "default_profile",
+                                                       "profiles",
+                                                       "defaults",
+                                                       "api",
+                                                       "max_parallel_starts",
+                                                       "version",
+                                                       "networks",
+                                                       "volumes",
+                                                       "configs",
+                                                       "secrets"};
+// Compose top-level keys that mean nothing to a process runtime.
+constexpr std::array<std::string_view, 2> kTopIgnored = {"include", "models"};
+
+constexpr std::array<std::string_view, 26> kServiceKeys = {"command",
+                                                           "type",
+                                                           "working_dir",
+                                                           "environment",
+                                                           "env_file",
+                                                           "depends_on",
+                                                           "priority",
+                                                           "ready",
+                                                           "live",
+                                                           "startup_timeout",
+                                                           "min_uptime",
+                                                           "restart",
+                                                           "circuit_breaker",
+                                                           "stop_signal",
+                                                           "stop_grace_period",
+                                                           "stop_command",
+                                                           "ports",
+                                                           "profiles",
+                                                           "disabled",
+                                                           "expected_startup",
+                                                           "fail_on_log",
+                                                           "success_exit_codes",
+                                                           "image",
+                                                           "healthcheck",
+                                                           "readiness_probe",
+                                                           "liveness_probe"};
+// Compose service keys that a process runtime accepts and does not use.
+constexpr std::array<std::string_view, 72> kServiceIgnored = {"build",
+                                                              "volumes",
+                                                              "networks",
+                                                              "secrets",
+                                                              "container_name",
+                                                              "expose",
+                                                              "hostname",
+                                                              "user",
+                                                              "runtime",
+                                                              "platform",
+                                                              "cap_add",
+                                                              "cap_drop",
+                                                              "deploy",
+                                                              "labels",
+                                                              "logging",
+                                                              "entrypoint",
+                                                              "configs",
+                                                              "devices",
+                                                              "dns",
+                                                              "dns_opt",
+                                                              "dns_search",
+                                                              "extra_hosts",
+                                                              "init",
+                                                              "ipc",
+                                                              "links",
+                                                              "mem_limit",
+                                                              "mem_reservation",
+                                                              "memswap_limit",
+                                                              "mem_swappiness",
+                                                              "pid",
+                                                              "pids_limit",
+                                                              "privileged",
+                                                              "read_only",
+                                                              "security_opt",
+                                                              "shm_size",
+                                                              "stdin_open",
+                                                              "tty",
+                                                              "ulimits",
+                                                              "userns_mode",
+                                                              "volumes_from",
+                                                              "domainname",
+                                                              "extends",
+                                                              "external_links",
+                                                              "group_add",
+                                                              "isolation",
+                                                              "mac_address",
+                                                              "network_mode",
+                                                              "oom_score_adj",
+                                                              "oom_kill_disable",
+                                                              "pull_policy",
+                                                              "scale",
+                                                              "sysctls",
+                                                              "tmpfs",
+                                                              "cpus",
+                                                              "cpu_shares",
+                                                              "cpu_count",
+                                                              "cpu_percent",
+                                                              "cpu_period",
+                                                              "cpu_quota",
+                                                              "cpuset",
+                                                              "develop",
+                                                              "attach",
+                                                              "annotations",
+                                                              "blkio_config",
+                                                              "cgroup",
+                                                              "cgroup_parent",
+                                                              "credential_spec",
+                                                              "device_cgroup_rules",
+                                                              "gpus",
+                                                              "storage_opt",
+                                                              "uts",
+                                                              "post_start"};
+
+constexpr std::array<std::string_view, 3> kDependencyKeys = {"condition", "required", "restart"};
+constexpr std::array<std::string_view, 3> kRestartKeys = {"policy", "backoff", "max_attempts"};
+constexpr std::array<std::string_view, 5> kBackoffKeys = {"initial", "max", "multiplier", "jitter",
+                                                          "reset_after"};
+constexpr std::array<std::string_view, 3> kBreakerKeys = {"threshold", "window", "cooldown"};
+constexpr std::array<std::string_view, 2> kProfileKeys = {"timeout_multiplier", "probe_interval"};
+constexpr std::array<std::string_view, 2> kApiKeys = {"listen", "token_env"};
+constexpr std::array<std::string_view, 8> kHealthcheckKeys = {"test",    "interval",         "timeout",
+                                                              "retries", "start_period",     "start_interval",
+                                                              "disable", "success_threshold"};
+}  // namespace tables
+
+const std::span<const std::string_view> kTopKeys = tables::kTopKeys;
+const std::span<const std::string_view> kTopIgnored = tables::kTopIgnored;
+const std::span<const std::string_view> kServiceKeys = tables::kServiceKeys;
+const std::span<const std::string_view> kServiceIgnored = tables::kServiceIgnored;
+const std::span<const std::string_view> kDependencyKeys = tables::kDependencyKeys;
+const std::span<const std::string_view> kRestartKeys = tables::kRestartKeys;
+const std::span<const std::string_view> kBackoffKeys = tables::kBackoffKeys;
+const std::span<const std::string_view> kBreakerKeys = tables::kBreakerKeys;
+const std::span<const std::string_view> kProfileKeys = tables::kProfileKeys;
+const std::span<const std::string_view> kApiKeys = tables::kApiKeys;
+const std::span<const std::string_view> kHealthcheckKeys = tables::kHealthcheckKeys;
 
 }  // namespace lineup::config

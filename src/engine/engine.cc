@@ -1,3 +1,6 @@
+// The engine's entry points: start(), handle() (one event, as THE TABLE in
+// engine.h says), stops, timers and the stack's phase. The scheduler is in
+// schedule.cc, failures and exits in failure.cc.
 #include "engine/engine.h"
 
 #include <fmt/format.h>
@@ -6,70 +9,6 @@
 #include <csignal>
 
 namespace lineup::engine {
-
-std::string_view name_of(State s) {
-  switch (s) {
-    case State::pending:
-      return "pending";
-    case State::waiting:
-      return "waiting";
-    case State::starting:
-      return "starting";
-    case State::ready:
-      return "ready";
-    case State::completed:
-      return "completed";
-    case State::backoff:
-      return "backoff";
-    case State::blocked:
-      return "blocked";
-    case State::stopping:
-      return "stopping";
-    case State::stopped:
-      return "stopped";
-    case State::failed:
-      return "failed";
-    case State::skipped:
-      return "skipped";
-  }
-  return "?";
-}
-
-std::string_view name_of(Phase p) {
-  switch (p) {
-    case Phase::starting:
-      return "STARTING";
-    case Phase::ready:
-      return "READY";
-    case Phase::degraded:
-      return "DEGRADED";
-    case Phase::failed:
-      return "FAILED";
-    case Phase::stopping:
-      return "STOPPING";
-    case Phase::stopped:
-      return "STOPPED";
-  }
-  return "?";
-}
-
-int exit_code_of(Phase p) {
-  return p == Phase::ready ? 0 : p == Phase::degraded ? 3 : 1;
-}
-
-State outcome_of(const ServiceView& v) {
-  bool failing = v.after_stop == State::failed || v.after_stop == State::blocked;
-  return v.state == State::stopping && failing ? v.after_stop : v.state;
-}
-
-namespace {
-bool is_down(State s) {
-  return s == State::stopped || s == State::failed || s == State::skipped || s == State::completed;
-}
-bool is_given_up(State s) {
-  return s == State::failed || s == State::skipped || s == State::blocked;
-}
-}  // namespace
 
 Engine::Engine(const config::Config& cfg, const graph::Graph& g, uint64_t seed)
     : cfg_(cfg), g_(g), seed_(seed) {
@@ -331,46 +270,6 @@ void Engine::shutdown(bool emergency) {
   }
 }
 
-void Engine::enqueue(Id id) {
-  auto i = static_cast<size_t>(id);
-  if (queued_[i]) return;
-  queued_[i] = true;
-  queue_.push_back(id);
-}
-
-// Services that may start at the same moment are spawned one after the
-// other, each spawn taking a fraction of a millisecond: the most important
-// go first, and among equals the one with the longest chain still behind it,
-// so the critical path never waits for its siblings.
-bool Engine::starts_before(Id a, Id b) const {
-  auto pa = s(a).spec->priority, pb = s(b).spec->priority;
-  if (pa != pb) return pa < pb;
-  return chain_[static_cast<size_t>(a)] > chain_[static_cast<size_t>(b)];
-}
-
-void Engine::enqueue_neighbours(Id id) {
-  const auto& out = g_.dependents(id);
-  if (out.size() > 1) {
-    std::vector<Id> dependents;
-    dependents.reserve(out.size());
-    for (size_t e : out) dependents.push_back(g_.edges()[e].dependent);
-    std::stable_sort(dependents.begin(), dependents.end(), [&](Id a, Id b) { return starts_before(a, b); });
-    for (Id d : dependents) enqueue(d);
-  } else {
-    for (size_t e : out) enqueue(g_.edges()[e].dependent);
-  }
-  for (size_t e : g_.dependencies(id)) enqueue(g_.edges()[e].dependency);
-}
-
-void Engine::settle() {
-  for (size_t head = 0; head < queue_.size(); ++head) {
-    Id id = queue_[head];
-    queued_[static_cast<size_t>(id)] = false;
-    step(id);
-  }
-  queue_.clear();
-}
-
 void Engine::set_state(Id id, State st, std::string message) {
   Svc& v = s(id);
   State from = v.view.state;
@@ -394,115 +293,6 @@ void Engine::set_state(Id id, State st, std::string message) {
   }
   enqueue(id);
   enqueue_neighbours(id);
-}
-
-bool Engine::deps_met(Id id, bool& skip, std::string& why) const {
-  skip = false;
-  for (size_t e : g_.dependencies(id)) {
-    const auto& edge = g_.edges()[e];
-    const Svc& d = s(edge.dependency);
-    State st = d.view.state;
-    if (is_given_up(st)) {
-      if (edge.required) {
-        skip = true;
-        why = fmt::format("required dependency \"{}\" is {}", d.view.name, name_of(st));
-        return false;
-      }
-      continue;
-    }
-    bool oneshot_done = st == State::completed;
-    bool ok = false;
-    switch (edge.condition) {
-      case config::Condition::started:
-        ok = st == State::starting || st == State::ready || oneshot_done;
-        break;
-      case config::Condition::ready:
-        ok = st == State::ready || oneshot_done;
-        break;
-      case config::Condition::completed:
-        ok = oneshot_done;
-        break;
-    }
-    if (!ok) return false;
-  }
-  return true;
-}
-
-// Transitively: a completed oneshot between two services (db <- migrate <-
-// api) must not let db stop while api still runs.
-bool Engine::dependents_down(Id id) const {
-  std::vector<Id> stack{id};
-  std::vector<bool> seen(svc_.size(), false);
-  while (!stack.empty()) {
-    Id x = stack.back();
-    stack.pop_back();
-    for (size_t e : g_.dependents(x)) {
-      Id d = g_.edges()[e].dependent;
-      if (seen[static_cast<size_t>(d)]) continue;
-      seen[static_cast<size_t>(d)] = true;
-      if (s(d).alive) return false;
-      stack.push_back(d);
-    }
-  }
-  return true;
-}
-
-void Engine::try_start(Id id) {
-  Svc& v = s(id);
-  if (cfg_.max_parallel_starts > 0 && starting_count_ >= cfg_.max_parallel_starts) {
-    set_state(id, State::waiting);
-    return;
-  }
-  ++v.view.attempts;
-  v.alive = true;
-  v.counted_running = true;
-  ++starting_count_;
-  v.view.spawned_at = now_;
-  v.view.ready_at.reset();
-  v.view.status.clear();
-  v.layer.clear();
-  set_state(id, State::starting, v.view.attempts > 1 ? fmt::format("attempt {}", v.view.attempts) : "");
-  out_.push_back(Spawn{id, v.view.attempts});
-  arm(id, Timer::startup, v.spec->startup_timeout);
-}
-
-void Engine::step(Id id) {
-  Svc& v = s(id);
-  State st = v.view.state;
-  if (v.view.goal == Goal::up) {
-    if (st != State::pending && st != State::waiting) return;
-    bool skip = false;
-    std::string why;
-    if (deps_met(id, skip, why)) {
-      try_start(id);
-    } else if (skip) {
-      v.view.error = why;
-      set_state(id, State::skipped, why);
-    } else {
-      set_state(id, State::waiting);
-    }
-    return;
-  }
-  // goal down
-  switch (st) {
-    case State::pending:
-    case State::waiting:
-    case State::backoff:
-    case State::blocked:
-      ++v.token;
-      set_state(id, State::stopped);
-      break;
-    case State::starting:
-    case State::ready:
-      if (!shutting_down_ || dependents_down(id)) begin_stop(id, State::stopped);
-      break;
-    default:
-      // Not running (a completed oneshot, a failed service): pass the turn on
-      // to what it depends on, which may be waiting for the services above it.
-      if (shutting_down_ && !v.alive)
-        for (size_t e : g_.dependencies(id)) enqueue(g_.edges()[e].dependency);
-      break;
-  }
 }
 
 void Engine::begin_stop(Id id, State after, bool kill_now) {
@@ -533,133 +323,6 @@ void Engine::arm(Id id, Timer t, Millis after) {
   out_.push_back(ArmTimer{id, t, after, ++v.token});
 }
 
-void Engine::attempt_failed(Id id, std::string reason) {
-  Svc& v = s(id);
-  v.view.error = reason;
-  auto d = v.tracker.on_failure(now_, v.view.attempts - v.attempts_before_reset);
-  State target = d.verdict == RestartTracker::Verdict::retry          ? State::backoff
-                 : d.verdict == RestartTracker::Verdict::breaker_open ? State::blocked
-                                                                      : State::failed;
-  // A critical service whose breaker opens during startup has failed: the startup fails with it,
-  // so no half-open trial will follow.
-  if (target == State::blocked && !startup_done_ && !shutting_down_ &&
-      v.spec->priority == config::Priority::critical)
-    target = State::failed;
-  if (v.view.goal == Goal::down) target = State::stopped;
-  count_restarts(v);
-  v.view.breaker = v.tracker.breaker();
-  if (v.alive) {
-    begin_stop(id, target, /*kill_now=*/true);
-    pending_delay_[static_cast<size_t>(id)] = d.delay;
-  } else {
-    if (v.counted_running) {
-      v.counted_running = false;
-      --starting_count_;
-    }
-    set_state(id, target);
-    if (target == State::backoff) arm(id, Timer::backoff, d.delay);
-    if (target == State::blocked) arm(id, Timer::cooldown, d.delay);
-  }
-  if (target == State::failed || target == State::blocked) fail_startup_if_critical(id);
-}
-
-// During startup a critical service that is given up fails the whole stack.
-void Engine::fail_startup_if_critical(Id id) {
-  if (startup_done_ || shutting_down_ || s(id).spec->priority != config::Priority::critical) return;
-  startup_done_ = true;
-  phase_ = Phase::failed;
-  out_.push_back(PhaseChanged{phase_});
-  shutdown(false);
-}
-
-// Dependents that asked for it (depends_on restart: true) are stopped when
-// `id` leaves READY, and start again once it is ready again.
-void Engine::cascade(Id id) {
-  for (size_t e : g_.dependents(id)) {
-    const auto& edge = g_.edges()[e];
-    Svc& d = s(edge.dependent);
-    if (edge.restart && d.alive && d.view.goal == Goal::up && d.view.state != State::stopping) {
-      ++d.extra_restarts;
-      count_restarts(d);
-      begin_stop(edge.dependent, State::waiting);
-    }
-  }
-}
-
-// Why an exit while starting failed the attempt: for a service without
-// probes, that it did not stay up for min_uptime.
-std::string Engine::before_ready(const Svc& v, const std::string& how) const {
-  if (!v.spec->ready.empty() || !v.view.spawned_at) return how + " before it was ready";
-  return fmt::format("{} after {:.2f}s, before min_uptime ({})", how,
-                     std::chrono::duration<double>(now_ - *v.view.spawned_at).count(),
-                     format_duration(v.spec->min_uptime));
-}
-
-void Engine::count_restarts(Svc& v) {
-  v.view.restarts = v.tracker.restarts() + v.extra_restarts;
-}
-
-void Engine::exited(Id id, int code, int signal) {
-  Svc& v = s(id);
-  if (!v.alive) return;
-  v.alive = false;
-  v.view.pid = 0;
-  if (v.counted_running) {
-    v.counted_running = false;
-    --starting_count_;
-  }
-  out_.push_back(RunProbes{id, ProbeSet::none});
-  bool success =
-      signal == 0 && std::find(v.spec->success_exit_codes.begin(), v.spec->success_exit_codes.end(), code) !=
-                         v.spec->success_exit_codes.end();
-  std::string how =
-      signal ? fmt::format("killed by signal {}", signal) : fmt::format("exited with code {}", code);
-
-  switch (v.view.state) {
-    case State::stopping: {
-      State target = v.view.after_stop;
-      if (target == State::waiting && v.view.goal == Goal::down) target = State::stopped;
-      if (target == State::stopped && v.view.goal == Goal::up)
-        target = State::waiting;  // started again while stopping
-      set_state(id, target, target == State::stopped ? how : "");
-      if (target == State::backoff) arm(id, Timer::backoff, pending_delay_[static_cast<size_t>(id)]);
-      if (target == State::blocked) arm(id, Timer::cooldown, pending_delay_[static_cast<size_t>(id)]);
-      if (target == State::stopped || target == State::failed) v.view.ended_at = now_;
-      break;
-    }
-    case State::starting:
-      if (v.spec->type == config::ServiceType::oneshot && success) {
-        ++v.token;
-        v.tracker.on_ready();
-        set_state(id, State::completed, how);
-      } else {
-        attempt_failed(id, v.spec->type == config::ServiceType::oneshot ? how : before_ready(v, how));
-      }
-      break;
-    case State::ready:
-      cascade(id);
-      if (v.spec->type == config::ServiceType::oneshot && success) {
-        // A oneshot with readiness probes: ready first, then done.
-        ++v.token;
-        set_state(id, State::completed, how);
-      } else if (v.view.goal == Goal::up && v.tracker.restarts_after_exit(success)) {
-        attempt_failed(id, how);
-      } else if (success) {
-        ++v.token;
-        v.view.error.clear();
-        set_state(id, State::stopped, how);
-      } else {
-        ++v.token;
-        v.view.error = how;
-        set_state(id, State::failed, how);
-        fail_startup_if_critical(id);
-      }
-      break;
-    default:
-      break;
-  }
-}
-
 void Engine::update_phase() {
   Phase next = phase_;
   if (shutting_down_) {
@@ -687,6 +350,24 @@ void Engine::update_phase() {
 
 bool Engine::all_down() const {
   return std::none_of(svc_.begin(), svc_.end(), [](const Svc& v) { return v.alive; });
+}
+
+bool Engine::finished() const {
+  if (!all_down()) return false;
+  return std::none_of(svc_.begin(), svc_.end(), [](const Svc& v) {
+    if (v.view.goal != Goal::up) return false;
+    switch (v.view.state) {
+      case State::pending:
+      case State::waiting:
+      case State::backoff:
+      case State::blocked:
+      case State::starting:
+      case State::stopping:
+        return true;  // on its way somewhere: a timer or an exit is due
+      default:
+        return false;
+    }
+  });
 }
 
 std::vector<Id> Engine::running() const {

@@ -58,7 +58,7 @@
 //
 // THE TABLE
 //
-// What each event does in each state, as engine.cc does it; the tests in
+// What each event does in each state, as engine.cc, schedule.cc and failure.cc do it; the tests in
 // tests/unit/engine/state_table_test.cc check its rows. GU / GD: the goal is
 // up / down. "settle GU" / "settle GD" is step(): a goal or a dependency
 // changed. An event a row does not name is ignored in that state. Common to
@@ -328,6 +328,10 @@ struct ServiceView {
 // The state a report shows: a service whose failed attempt is still being
 // killed has failed (or is blocked) already; anything else as it is.
 State outcome_of(const ServiceView& v);
+// stopped, failed, skipped, completed: no process, and none on its way.
+bool is_down(State s);
+// failed, skipped, blocked: what a required dependency must not be.
+bool is_given_up(State s);
 
 struct Snapshot {
   Phase phase;
@@ -345,6 +349,10 @@ class Engine {
   Phase phase() const { return phase_; }
   // Every service is down (stopped, failed, skipped, completed) and no process is left.
   bool all_down() const;
+  // `up` has nothing more to wait for: every process is gone and no service
+  // whose goal is up is on its way to a state (a backoff or cooldown timer,
+  // a start). A stack whose services all exited cleanly is finished.
+  bool finished() const;
   // Services whose processes are still alive (a `down` deadline names them).
   std::vector<Id> running() const;
   Snapshot snapshot() const;

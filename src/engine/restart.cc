@@ -34,14 +34,12 @@ bool RestartTracker::restarts_after_exit(bool success) const {
   return false;
 }
 
-Millis RestartTracker::next_delay() {
-  const auto& b = restart_.backoff;
-  double base =
-      static_cast<double>(b.initial.count()) * std::pow(b.multiplier, std::max(consecutive_ - 1, 0));
+Millis backoff_delay(const config::Backoff& b, int n, SplitMix64& rng) {
+  double base = static_cast<double>(b.initial.count()) * std::pow(b.multiplier, std::max(n - 1, 0));
   base = std::min(base, static_cast<double>(b.max.count()));
   if (b.jitter > 0) {
     std::uniform_real_distribution<double> spread(-b.jitter, b.jitter);
-    base *= 1.0 + spread(rng_);
+    base *= 1.0 + spread(rng);
   }
   return Millis(static_cast<long long>(std::max(base, 0.0)));
 }
@@ -64,7 +62,7 @@ RestartTracker::Decision RestartTracker::on_failure(TimePoint now, int attempts)
     return {Verdict::breaker_open, limits_.cooldown};
   }
   ++restarts_;
-  return {Verdict::retry, next_delay()};
+  return {Verdict::retry, backoff_delay(restart_.backoff, consecutive_, rng_)};
 }
 
 void RestartTracker::on_ready() {

@@ -38,6 +38,11 @@ class SplitMix64 {
   uint64_t state_;
 };
 
+// The delay before retry `n` (from 1) of a backoff schedule: initial *
+// multiplier^(n-1), capped at max, then spread by +- jitter. Restarts and
+// `lineup wait`'s attempts both follow it.
+Millis backoff_delay(const config::Backoff& b, int n, SplitMix64& rng);
+
 enum class Breaker { closed, open, half_open };
 std::string_view name_of(Breaker b);
 
@@ -74,8 +79,6 @@ class RestartTracker {
   int restarts() const { return restarts_; }
 
  private:
-  Millis next_delay();
-
   config::Restart restart_;
   config::CircuitBreaker limits_;
   SplitMix64 rng_;

@@ -227,7 +227,7 @@ struct Runner::Impl {
     if (any) passive_event(id);
   }
 
-  ProbeStats& stats_of(Id id, const config::Probe& p) {
+  engine::ProbeStats& stats_of(Id id, const config::Probe& p) {
     std::string_view kind = config::kind_name(p.kind);
     for (size_t i : stats_index[static_cast<size_t>(id)])
       if (stats[i].kind == kind) return stats[i];
@@ -243,7 +243,7 @@ struct Runner::Impl {
   Timers& timers;
   CheckFn check_fn;
   std::vector<Service> services;
-  std::vector<ProbeStats> stats;
+  std::vector<engine::ProbeStats> stats;
   uint64_t checks = 0;
   std::vector<std::vector<size_t>> stats_index = std::vector<std::vector<size_t>>(cfg.services.size());
 };
@@ -267,7 +267,7 @@ void Runner::notified(Id id) {
 uint64_t Runner::checks() const {
   return impl_->checks;
 }
-const std::vector<ProbeStats>& Runner::stats() const {
+const std::vector<engine::ProbeStats>& Runner::stats() const {
   return impl_->stats;
 }
 void Runner::fd_ready(Id id) {

@@ -23,7 +23,8 @@
 
 #include "config/spec.h"
 #include "engine/engine.h"
-#include "probes/stats.h"
+#include "engine/probe_stats.h"
+#include "util/result.h"
 
 namespace lineup::probes {
 
@@ -37,8 +38,12 @@ class Host {
  public:
   virtual ~Host() = default;
   virtual void feed(engine::Event e) = 0;
-  virtual void watch_child(pid_t pid, std::function<void(int status)> on_exit) = 0;
-  virtual const std::vector<std::string>& environment_of(engine::Id id) = 0;
+  // Starts an exec probe's command for service `id`: the service's
+  // environment, output discarded, its own process group. `on_exit(status)`
+  // once it has exited. The pid, or why it could not start.
+  virtual lineup::Result<pid_t> run_command(engine::Id id, const std::vector<std::string>& argv,
+                                            const std::string& working_dir,
+                                            std::function<void(int status)> on_exit) = 0;
 };
 
 using Done = std::function<void(Result)>;
@@ -83,7 +88,7 @@ class Runner {
   void notified(engine::Id id);
   void fd_ready(engine::Id id);
   // Per service and kind, for the active kinds (passive ones cost nothing to check).
-  const std::vector<ProbeStats>& stats() const;
+  const std::vector<engine::ProbeStats>& stats() const;
   uint64_t checks() const;  // results so far, of every probe
 
  private:

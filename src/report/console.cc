@@ -1,6 +1,7 @@
 #include "report/console.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 
@@ -35,6 +36,20 @@ bool speaks_http(const std::vector<config::Probe>& probes) {
 
 }  // namespace
 
+engine::Snapshot redacted(engine::Snapshot snap, const config::Redactor& redact) {
+  for (auto& v : snap.services) {
+    v.status = redact(v.status);
+    v.error = redact(v.error);
+  }
+  return snap;
+}
+
+size_t name_width(const config::Config& cfg) {
+  size_t width = 8;
+  for (const auto& s : cfg.services) width = std::max(width, s.name.size());
+  return width;
+}
+
 std::string state_line(const ConsoleStyle& style, std::string_view service, engine::State to,
                        std::string_view message, std::optional<double> ready_after_s) {
   std::string msg = message.empty() ? "" : ": " + printable(message);
@@ -48,6 +63,14 @@ std::string state_line(const ConsoleStyle& style, std::string_view service, engi
 bool worth_a_line(engine::State to, bool quiet) {
   if (to == engine::State::pending || to == engine::State::waiting) return false;
   return !quiet || to == engine::State::failed;
+}
+
+std::string output_line(const ConsoleStyle& style, size_t slot, std::string_view service,
+                        std::string_view line) {
+  static const char* kColors[] = {"\033[36m", "\033[33m", "\033[32m", "\033[35m",
+                                  "\033[34m", "\033[96m", "\033[93m", "\033[92m"};
+  if (!style.color) return fmt::format("{:<{}} | {}\n", service, style.width, terminal_line(line));
+  return fmt::format("{}{:<{}} |\033[0m {}\n", kColors[slot % 8], service, style.width, terminal_line(line));
 }
 
 std::string lineup_line(const ConsoleStyle& style, std::string_view text) {
@@ -75,6 +98,25 @@ std::vector<std::string> result_lines(const ConsoleStyle& style, const config::C
   }
   for (const auto& line : reason_lines(outcomes(snap))) out.push_back("  " + line);
   return out;
+}
+
+std::string state_event_json(double time_s, std::string_view service, engine::State from, engine::State to,
+                             std::string_view message) {
+  nlohmann::json e = {{"time", time_s},
+                      {"service", service},
+                      {"from", std::string(engine::name_of(from))},
+                      {"to", std::string(engine::name_of(to))}};
+  if (!message.empty()) e["message"] = message;
+  // A message may quote a service's output, which need not be UTF-8.
+  return e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string phase_event_json(double time_s, engine::Phase phase) {
+  return nlohmann::json{{"time", time_s}, {"stack", std::string(engine::name_of(phase))}}.dump();
+}
+
+std::string result_json(engine::Phase phase, double took_s) {
+  return nlohmann::json{{"result", std::string(engine::name_of(phase))}, {"duration_s", took_s}}.dump();
 }
 
 }  // namespace lineup::report

@@ -109,12 +109,13 @@ void Cgroups::kill(const std::string& service) {
     write_text(it->second.dir + "/cgroup.kill", "1");
 }
 
-void Cgroups::signal(const std::string& service, int sig) {
+void Cgroups::signal_outside_group(const std::string& service, pid_t group, int sig) {
   auto it = current_.find(service);
   if (it == current_.end() || it->second.fd < 0) return;
   std::ifstream procs(it->second.dir + "/cgroup.procs");
   pid_t pid;
-  while (procs >> pid) ::kill(pid, sig);
+  while (procs >> pid)
+    if (::getpgid(pid) != group) ::kill(pid, sig);
 }
 
 bool Cgroups::populated(const std::string& service) const {

@@ -55,9 +55,11 @@ class Cgroups {
   int attempt_fd(const std::string& service);
   // SIGKILL to every process of the service (cgroup.kill).
   void kill(const std::string& service);
-  // `sig` to every process of the service: the stop signal reaches a
-  // process that left the group with setsid() too (systemd's control-group mode).
-  void signal(const std::string& service, int sig);
+  // `sig` to every process of the service outside process group `group`:
+  // the stop signal reaches a process that left the group with setsid() too
+  // (systemd's control-group mode). The group's members had it from
+  // kill(-group); a second copy would run a shell's TERM trap twice.
+  void signal_outside_group(const std::string& service, pid_t group, int sig);
   bool populated(const std::string& service) const;
 
   // The whole stack: kill everything in it. Returns how many processes it

@@ -28,17 +28,19 @@ OutputPipes::~OutputPipes() = default;
 
 void OutputPipes::add(int fd) {
   ::fcntl(fd, F_SETFL, O_NONBLOCK);
-  auto& pipe = pipes_.emplace_back(std::make_unique<Pipe>());
+  auto& pipe = pipes_.emplace_back(std::make_shared<Pipe>());
   pipe->fd = std::make_unique<asio::posix::stream_descriptor>(io_, fd);
   current_running_ = true;
-  read(pipe.get());
+  read(pipe);
 }
 
-void OutputPipes::read(Pipe* pipe) {
-  pipe->fd->async_wait(asio::posix::stream_descriptor::wait_read, [this, pipe](boost::system::error_code ec) {
-    if (ec) return;  // closed: drained to its end elsewhere
+void OutputPipes::read(const std::shared_ptr<Pipe>& pipe) {
+  std::weak_ptr<Pipe> weak = pipe;
+  pipe->fd->async_wait(asio::posix::stream_descriptor::wait_read, [this, weak](boost::system::error_code ec) {
+    auto pipe = weak.lock();
+    if (ec || !pipe) return;  // closed: drained to its end elsewhere
     // Bounded: other services get their turn.
-    if (pump(pipe, 16 * kBufferSize)) read(pipe);
+    if (pump(pipe.get(), 16 * kBufferSize)) read(pipe);
   });
 }
 

@@ -45,13 +45,15 @@ class OutputPipes {
     std::unique_ptr<boost::asio::posix::stream_descriptor> fd;
     LineSplitter splitter;
   };
-  void read(Pipe* pipe);
+  void read(const std::shared_ptr<Pipe>& pipe);
   bool pump(Pipe* pipe, size_t budget);
 
   boost::asio::io_context& io_;
   LineFn line_;
   BatchFn batch_done_;
-  std::vector<std::unique_ptr<Pipe>> pipes_;  // the current attempt's is last
+  // Shared, so a read whose completion is already queued when drain() meets
+  // the end of file and drops the pipe finds it gone instead of freed.
+  std::vector<std::shared_ptr<Pipe>> pipes_;  // the current attempt's is last
   bool current_running_ = false;
 };
 

@@ -257,4 +257,16 @@ Result<pid_t> spawn(const SpawnRequest& r) {
   return pid;
 }
 
+Result<pid_t> spawn_silent(std::vector<std::string> argv, std::span<const std::string> env,
+                           std::string working_dir) {
+  SpawnRequest req;
+  req.argv = std::move(argv);
+  req.env = env;
+  req.working_dir = std::move(working_dir);
+  req.output_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  auto pid = spawn(req);
+  if (req.output_fd >= 0) ::close(req.output_fd);
+  return pid;
+}
+
 }  // namespace lineup::runtime

@@ -38,6 +38,11 @@ struct SpawnRequest {
 // The pid of the new process (also its process group id).
 Result<pid_t> spawn(const SpawnRequest& r);
 
+// A command whose output nobody reads (an exec probe, a stop_command):
+// stdout and stderr go to /dev/null.
+Result<pid_t> spawn_silent(std::vector<std::string> argv, std::span<const std::string> env,
+                           std::string working_dir);
+
 // Where PATH lookup finds `name`, with the PATH from `env` (or lineup's).
 Result<std::string> resolve_executable(const std::string& name, std::span<const std::string> env);
 

@@ -57,7 +57,7 @@ def cpp_arrays(path):
 
 def check_keys(schema, src):
     d = schema["$defs"]
-    arrays = cpp_arrays(f"{src}/src/config/decode.cc")
+    arrays = cpp_arrays(f"{src}/src/config/keys.cc")
     arrays.update(cpp_arrays(f"{src}/src/config/decode_probe.cc"))
     timing = set(d["timing"]["properties"])
     pairs = [

@@ -14,6 +14,12 @@ for run in $(seq 1 $runs); do
     n=$(grep -c "^$s $run [abc]\$" ".lineup/logs/$s.log" 2>/dev/null)
     [ "$n" = 3 ] || fail "run $run: $s has $n of its 3 lines when up -d returned"
   done
+  # The quick services count as started when spawned: `down` right after
+  # `up -d` could stop one before it printed anything. Their lines are
+  # awaited here (each exits on its own once it printed them).
+  for s in quick1 quick2 quick3 quick4; do
+    wait_until 60 grep -q "^$s $run c\$" ".lineup/logs/$s.log" || fail "run $run: $s never printed its last line"
+  done
   expect_exit 0 "$LINEUP" down
 done
 for s in $services; do
@@ -46,6 +52,10 @@ for run in $(seq 101 110); do
   RUN=$run "$LINEUP" --no-color up > fg.out 2>&1 &
   pid=$!
   wait_until 60 grep -q "READY in" fg.out || fail "foreground run $run: not READY"
+  # As above: SIGTERM once the quick services have printed and exited by
+  # themselves (seen: quick3 killed before its first echo on a loaded machine).
+  quick_done() { [ "$(grep -cE '^quick[1-4] +\| stopped: exited with code 0$' fg.out)" = 4 ]; }
+  wait_until 60 quick_done || fail "foreground run $run: the quick services did not all exit by themselves"
   kill -TERM $pid
   wait $pid
   for s in $services; do

@@ -157,7 +157,7 @@ TEST(Routes, MetricsAreValidPrometheusText) {
 
 TEST(Routes, ProbeHistogramIsCumulativeWithCountAndSum) {
   auto snap = stack();
-  std::vector<probes::ProbeStats> stats(1);
+  std::vector<engine::ProbeStats> stats(1);
   stats[0].service = "db";
   stats[0].kind = "postgres";
   stats[0].record(0.0003, true);  // first bucket

@@ -47,8 +47,10 @@ class FakeTimers : public Timers {
 struct FakeHost : Host {
   std::vector<engine::Event> events;
   void feed(engine::Event e) override { events.push_back(std::move(e)); }
-  void watch_child(pid_t, std::function<void(int)>) override {}
-  const std::vector<std::string>& environment_of(Id) override { return env; }
+  lineup::Result<pid_t> run_command(Id, const std::vector<std::string>&, const std::string&,
+                                    std::function<void(int)>) override {
+    return unexpected(std::string("no processes here"));
+  }
   std::vector<std::string> env;
 
   int count_ready() const {

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-namespace lineup::probes {
+namespace lineup::engine {
 
 struct ProbeStats {
   // Upper bounds in seconds: local probes take microseconds to milliseconds,
@@ -31,4 +31,4 @@ struct ProbeStats {
   }
 };
 
-}  // namespace lineup::probes
+}  // namespace lineup::engine

@@ -1,0 +1,31 @@
+// The parts of decoding a service that need only their own node: each reads
+// one key's value into the spec and reports what is wrong with it. Private
+// to config/: decode.cc calls them.
+#pragma once
+
+#include <vector>
+
+#include "config/diagnostic.h"
+#include "config/scalars.h"
+#include "config/spec.h"
+#include "config/tree.h"
+
+namespace lineup::config {
+
+struct DecodeScope {
+  Reader& r;
+  Diagnostics& diags;
+  bool strict;  // unknown keys are errors
+};
+
+// decode_policy.cc: when a service starts, restarts and gives up.
+void decode_depends_on(const Node& n, Service& s, const DecodeScope& sc);
+void decode_restart(const Node& n, Restart& r, const DecodeScope& sc);
+void decode_breaker(const Node& n, CircuitBreaker& b, const DecodeScope& sc);
+
+// dialects.cc: compose's and process-compose's spellings, read into lineup's.
+void decode_healthcheck(const Node& n, Service& s, const DecodeScope& sc);
+void decode_single_probe(const Node& n, std::vector<Probe>& out, const DecodeScope& sc);
+void decode_ports(const Node& n, Service& s, const DecodeScope& sc);
+
+}  // namespace lineup::config

@@ -1,0 +1,140 @@
+// What a failed attempt or an exit leads to: the RestartTracker's verdict
+// (backoff, breaker, give up), a critical service failing the startup, the
+// dependents a restart takes down with it (cascade), and how an exit reads.
+#include "engine/engine.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <csignal>
+
+namespace lineup::engine {
+
+void Engine::attempt_failed(Id id, std::string reason) {
+  Svc& v = s(id);
+  v.view.error = reason;
+  auto d = v.tracker.on_failure(now_, v.view.attempts - v.attempts_before_reset);
+  State target = d.verdict == RestartTracker::Verdict::retry          ? State::backoff
+                 : d.verdict == RestartTracker::Verdict::breaker_open ? State::blocked
+                                                                      : State::failed;
+  // A critical service whose breaker opens during startup has failed: the startup fails with it,
+  // so no half-open trial will follow.
+  if (target == State::blocked && !startup_done_ && !shutting_down_ &&
+      v.spec->priority == config::Priority::critical)
+    target = State::failed;
+  if (v.view.goal == Goal::down) target = State::stopped;
+  count_restarts(v);
+  v.view.breaker = v.tracker.breaker();
+  if (v.alive) {
+    begin_stop(id, target, /*kill_now=*/true);
+    pending_delay_[static_cast<size_t>(id)] = d.delay;
+  } else {
+    if (v.counted_running) {
+      v.counted_running = false;
+      --starting_count_;
+    }
+    set_state(id, target);
+    if (target == State::backoff) arm(id, Timer::backoff, d.delay);
+    if (target == State::blocked) arm(id, Timer::cooldown, d.delay);
+  }
+  if (target == State::failed || target == State::blocked) fail_startup_if_critical(id);
+}
+
+// During startup a critical service that is given up fails the whole stack.
+void Engine::fail_startup_if_critical(Id id) {
+  if (startup_done_ || shutting_down_ || s(id).spec->priority != config::Priority::critical) return;
+  startup_done_ = true;
+  phase_ = Phase::failed;
+  out_.push_back(PhaseChanged{phase_});
+  shutdown(false);
+}
+
+// Dependents that asked for it (depends_on restart: true) are stopped when
+// `id` leaves READY, and start again once it is ready again.
+void Engine::cascade(Id id) {
+  for (size_t e : g_.dependents(id)) {
+    const auto& edge = g_.edges()[e];
+    Svc& d = s(edge.dependent);
+    if (edge.restart && d.alive && d.view.goal == Goal::up && d.view.state != State::stopping) {
+      ++d.extra_restarts;
+      count_restarts(d);
+      begin_stop(edge.dependent, State::waiting);
+    }
+  }
+}
+
+// Why an exit while starting failed the attempt: for a service without
+// probes, that it did not stay up for min_uptime.
+std::string Engine::before_ready(const Svc& v, const std::string& how) const {
+  if (!v.spec->ready.empty() || !v.view.spawned_at) return how + " before it was ready";
+  return fmt::format("{} after {:.2f}s, before min_uptime ({})", how,
+                     std::chrono::duration<double>(now_ - *v.view.spawned_at).count(),
+                     format_duration(v.spec->min_uptime));
+}
+
+void Engine::count_restarts(Svc& v) {
+  v.view.restarts = v.tracker.restarts() + v.extra_restarts;
+}
+
+void Engine::exited(Id id, int code, int signal) {
+  Svc& v = s(id);
+  if (!v.alive) return;
+  v.alive = false;
+  v.view.pid = 0;
+  if (v.counted_running) {
+    v.counted_running = false;
+    --starting_count_;
+  }
+  out_.push_back(RunProbes{id, ProbeSet::none});
+  bool success =
+      signal == 0 && std::find(v.spec->success_exit_codes.begin(), v.spec->success_exit_codes.end(), code) !=
+                         v.spec->success_exit_codes.end();
+  std::string how =
+      signal ? fmt::format("killed by signal {}", signal) : fmt::format("exited with code {}", code);
+
+  switch (v.view.state) {
+    case State::stopping: {
+      State target = v.view.after_stop;
+      if (target == State::waiting && v.view.goal == Goal::down) target = State::stopped;
+      if (target == State::stopped && v.view.goal == Goal::up)
+        target = State::waiting;  // started again while stopping
+      set_state(id, target, target == State::stopped ? how : "");
+      if (target == State::backoff) arm(id, Timer::backoff, pending_delay_[static_cast<size_t>(id)]);
+      if (target == State::blocked) arm(id, Timer::cooldown, pending_delay_[static_cast<size_t>(id)]);
+      if (target == State::stopped || target == State::failed) v.view.ended_at = now_;
+      break;
+    }
+    case State::starting:
+      if (v.spec->type == config::ServiceType::oneshot && success) {
+        ++v.token;
+        v.tracker.on_ready();
+        set_state(id, State::completed, how);
+      } else {
+        attempt_failed(id, v.spec->type == config::ServiceType::oneshot ? how : before_ready(v, how));
+      }
+      break;
+    case State::ready:
+      cascade(id);
+      if (v.spec->type == config::ServiceType::oneshot && success) {
+        // A oneshot with readiness probes: ready first, then done.
+        ++v.token;
+        set_state(id, State::completed, how);
+      } else if (v.view.goal == Goal::up && v.tracker.restarts_after_exit(success)) {
+        attempt_failed(id, how);
+      } else if (success) {
+        ++v.token;
+        v.view.error.clear();
+        set_state(id, State::stopped, how);
+      } else {
+        ++v.token;
+        v.view.error = how;
+        set_state(id, State::failed, how);
+        fail_startup_if_critical(id);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace lineup::engine

@@ -1,0 +1,296 @@
+#include "loop/processes.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+
+#include "config/environment.h"
+#include "runtime/notify.h"
+#include "runtime/output.h"
+#include "runtime/output_pipes.h"
+#include "runtime/ports.h"
+#include "runtime/spawn.h"
+#include "util/regex.h"
+#include "util/strings.h"
+
+namespace lineup::loop {
+
+using engine::Id;
+using namespace runtime;
+
+namespace {
+constexpr size_t kLogRotateBytes = 16 << 20;
+}
+
+// One service's OS state. Its output pipes outlive each attempt's main
+// process (children may hold the write end): every pipe is read to its end.
+struct Processes::Proc {
+  pid_t pid = 0;
+  std::unique_ptr<OutputPipes> output;
+  LogFile log;
+  std::unique_ptr<ReadyPipe> ready_fd;   // notify_fd read end
+  std::unique_ptr<NotifySocket> notify;  // NOTIFY_SOCKET, kept across attempts
+  std::optional<Regex> fail_re;
+  std::vector<std::string> env;
+  bool env_built = false;
+  bool starting = false;  // output lines may still prove or fail readiness
+  // The main process exited while stopping but its group has not: the exit
+  // is reported when the group is empty.
+  pid_t draining = 0;
+  int drained_status = 0;
+  engine::TimePoint write_error_said{};  // when "cannot write" was last reported
+};
+
+Processes::Processes(boost::asio::io_context& io, const config::Config& cfg, const config::Redactor& redact,
+                     Cgroups& cgroups, probes::Runner& runner, Screen& screen, bool print_output,
+                     ProcessHooks hooks)
+    : io_(io),
+      cfg_(cfg),
+      redact_(redact),
+      cgroups_(cgroups),
+      runner_(runner),
+      screen_(screen),
+      print_output_(print_output),
+      hooks_(std::move(hooks)),
+      reaper_(
+          io, [this](pid_t pid, int status) { main_exited(pid, status); }, [this] { groups_drained(); }) {
+  procs_.resize(cfg.services.size());
+  for (size_t i = 0; i < procs_.size(); ++i)
+    if (!cfg.services[i].fail_on_log.empty())
+      if (auto re = Regex::compile(cfg.services[i].fail_on_log))
+        procs_[i].fail_re = std::move(*re);  // validated
+}
+
+Processes::~Processes() = default;
+
+void Processes::prepare(std::vector<std::string> stack_env, const SafeDir* logs_dir) {
+  stack_env_ = std::move(stack_env);
+  logs_dir_ = logs_dir;
+}
+
+std::string Processes::working_dir(Id id) const {
+  const std::string& wd = cfg_.services[static_cast<size_t>(id)].working_dir;
+  if (wd.empty()) return cfg_.project_dir;
+  if (wd.front() == '/') return wd;
+  return (std::filesystem::path(cfg_.project_dir) / wd).lexically_normal().string();
+}
+
+// The environment of a service: the stack's, then the service's, then
+// NOTIFY_SOCKET. It cannot change while lineup runs, so it is built once per
+// service; services that add nothing share the stack's.
+const std::vector<std::string>& Processes::env_for(Id id) {
+  Proc& p = procs_[static_cast<size_t>(id)];
+  if (p.env_built) return p.env.empty() ? stack_env_ : p.env;
+  p.env_built = true;
+  const auto& s = cfg_.services[static_cast<size_t>(id)];
+  if (s.environment.empty() && !p.notify) return stack_env_;
+  config::EnvPairs extra;
+  if (p.notify) extra.emplace_back("NOTIFY_SOCKET", p.notify->address());
+  p.env = config::service_environment(stack_env_, s.environment, extra);
+  return p.env;
+}
+
+void Processes::spawn(Id id) {
+  auto i = static_cast<size_t>(id);
+  const auto& s = cfg_.services[i];
+  Proc& p = procs_[i];
+  for (const auto& port : s.ports) {
+    if (!port_is_free(port.port, port.protocol)) {
+      hooks_.feed(engine::SpawnFailed{id, fmt::format("port {} is already in use", port.port)});
+      return;
+    }
+  }
+  if (!s.command) {
+    hooks_.feed(engine::SpawnFailed{
+        id, "container service (image, no command): not runnable by the process runtime"});
+    return;
+  }
+  bool notify = std::any_of(s.ready.begin(), s.ready.end(), [](const config::Probe& probe) {
+    return std::holds_alternative<config::NotifyProbe>(probe.kind);
+  });
+  if (notify && !p.notify) {
+    auto socket = NotifySocket::open(io_, fmt::format("lineup/{}/{}", ::getpid(), s.name));
+    if (!socket) {
+      hooks_.feed(engine::SpawnFailed{id, socket.error()});
+      return;
+    }
+    p.notify = std::move(*socket);
+    p.notify->listen([this, id](const NotifyMessage& m) {
+      if (m.status) hooks_.feed(engine::ProbeStatus{id, *m.status});
+      if (m.ready) runner_.notified(id);
+    });
+  }
+  int out_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
+    hooks_.feed(engine::SpawnFailed{id, fmt::format("pipe: {}", std::strerror(errno))});
+    return;
+  }
+  SpawnRequest req;
+  req.argv = s.command->argv;
+  req.working_dir = working_dir(id);
+  req.output_fd = out_pipe[1];
+  int fd_pipe[2] = {-1, -1};
+  for (const auto& probe : s.ready)
+    if (auto* nf = std::get_if<config::NotifyFdProbe>(&probe.kind))
+      if (::pipe2(fd_pipe, O_CLOEXEC) == 0) req.extra_fds.emplace_back(fd_pipe[1], nf->fd);
+  req.env = env_for(id);
+  req.cgroup_fd = cgroups_.attempt_fd(s.name);
+  auto pid = runtime::spawn(req);
+  ::close(out_pipe[1]);
+  if (fd_pipe[1] >= 0) ::close(fd_pipe[1]);
+  if (!pid) {
+    ::close(out_pipe[0]);
+    if (fd_pipe[0] >= 0) ::close(fd_pipe[0]);
+    hooks_.feed(engine::SpawnFailed{id, pid.error()});
+    return;
+  }
+  p.pid = *pid;
+  p.starting = true;
+  pid_to_service_[p.pid] = id;
+  if (p.log.path().empty() && logs_dir_) p.log = LogFile(*logs_dir_, s.name + ".log", kLogRotateBytes);
+  if (!p.output)
+    p.output = std::make_unique<OutputPipes>(
+        io_, [this, id](std::string_view line, bool current) { on_line(id, line, current); },
+        [this, id] { flush(procs_[static_cast<size_t>(id)]); });
+  p.output->add(out_pipe[0]);
+  if (fd_pipe[0] >= 0)
+    p.ready_fd = std::make_unique<ReadyPipe>(io_, fd_pipe[0], [this, id] {
+      runner_.fd_ready(id);
+      procs_[static_cast<size_t>(id)].ready_fd.reset();
+    });
+  runner_.spawned(id);
+  hooks_.feed(engine::Spawned{id, p.pid});
+}
+
+// `current`: the line comes from the running attempt's pipe, so it may prove
+// readiness or fail the attempt; leftovers of an earlier attempt only go to the log.
+void Processes::on_line(Id id, std::string_view line, bool current) {
+  Proc& p = procs_[static_cast<size_t>(id)];
+  file_chunk_.append(line);
+  file_chunk_.push_back('\n');
+  if (print_output_)
+    term_chunk_ += screen_.output_line(id, cfg_.services[static_cast<size_t>(id)].name, line);
+  if (!current || !(p.starting || (p.fail_re && p.pid))) return;
+  // Lines before this one reach the log and the terminal before any state change it causes.
+  flush(p);
+  if (p.fail_re && p.pid && p.fail_re->search(line)) {
+    p.starting = false;
+    hooks_.feed(engine::AttemptFailed{
+        id, fmt::format("output matched fail_on_log: {}", utf8_prefix(redact_(line), 200))});
+    return;
+  }
+  if (p.starting) runner_.log_line(id, line);
+}
+
+void Processes::flush(Proc& p) {
+  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  if (!file_chunk_.empty() && !p.log.write(file_chunk_, now_ms)) {
+    // At most one report per 10 s: on a disk that is nearly full, writes
+    // can fail and succeed by turns.
+    auto now = engine::Clock::now();
+    if (now - p.write_error_said >= std::chrono::seconds(10)) {
+      p.write_error_said = now;
+      screen_.event_line(fmt::format("cannot write {}: {}", p.log.path(), std::strerror(errno)));
+    }
+  }
+  if (!term_chunk_.empty()) screen_.say(std::move(term_chunk_));
+  file_chunk_.clear();
+  term_chunk_.clear();
+}
+
+// What the service's processes wrote so far, read now (runtime/output_pipes.h).
+void Processes::drain_output(Id id) {
+  if (auto& output = procs_[static_cast<size_t>(id)].output) output->drain();
+}
+
+void Processes::signal(Id id, int sig, bool run_stop_command) {
+  Proc& p = procs_[static_cast<size_t>(id)];
+  pid_t group = p.pid ? p.pid : p.draining;
+  if (!group) return;
+  const auto& s = cfg_.services[static_cast<size_t>(id)];
+  if (run_stop_command && s.stop_command) {
+    auto pid = spawn_silent(s.stop_command->argv, env_for(id), working_dir(id));
+    if (pid) {
+      reaper_.watch(*pid, [group, sig](int) { ::kill(-group, sig); });
+      return;
+    }
+    screen_.event_line(fmt::format("{}: stop_command failed: {}", s.name, pid.error()));
+  }
+  ::kill(-group, sig);
+  // setsid() escapees and daemons of the service too.
+  if (sig == SIGKILL)
+    cgroups_.kill(s.name);
+  else
+    cgroups_.signal_outside_group(s.name, group, sig);
+}
+
+void Processes::probes_started(Id id, engine::ProbeSet set) {
+  if (set != engine::ProbeSet::ready) procs_[static_cast<size_t>(id)].starting = false;
+  runner_.run(id, set);
+}
+
+Result<pid_t> Processes::run_command(Id id, const std::vector<std::string>& argv,
+                                     const std::string& working_dir, std::function<void(int)> on_exit) {
+  auto pid = spawn_silent(argv, env_for(id), working_dir);
+  if (pid) reaper_.watch(*pid, std::move(on_exit));
+  return pid;
+}
+
+void Processes::main_exited(pid_t pid, int status) {
+  auto it = pid_to_service_.find(pid);
+  if (it == pid_to_service_.end()) return;  // an orphan that came to us: reaped, nothing to do
+  Id id = it->second;
+  pid_to_service_.erase(it);
+  // What it wrote before it exited is read (and may still prove readiness) first.
+  drain_output(id);
+  Proc& p = procs_[static_cast<size_t>(id)];
+  p.pid = 0;
+  if (p.output) p.output->attempt_ended();
+  p.starting = false;
+  p.ready_fd.reset();
+  if (hooks_.stopping(id) &&
+      (::kill(-pid, 0) == 0 || cgroups_.populated(cfg_.services[static_cast<size_t>(id)].name))) {
+    p.draining = pid;
+    p.drained_status = status;
+    return;
+  }
+  exited(id, pid, status);
+}
+
+void Processes::groups_drained() {
+  for (size_t i = 0; i < procs_.size(); ++i) {
+    Proc& p = procs_[i];
+    if (p.draining && ::kill(-p.draining, 0) != 0 && !cgroups_.populated(cfg_.services[i].name))
+      exited(static_cast<Id>(i), p.draining, p.drained_status);
+  }
+}
+
+void Processes::exited(Id id, pid_t pid, int status) {
+  procs_[static_cast<size_t>(id)].draining = 0;
+  drain_output(id);  // a group that outlived its main process wrote until now
+  // Whatever the service left in its process group (and its cgroup) goes
+  // with it, as under systemd's KillMode=control-group.
+  ::kill(-pid, SIGKILL);
+  cgroups_.kill(cfg_.services[static_cast<size_t>(id)].name);
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  hooks_.feed(engine::Exited{id, code, sig});
+}
+
+void Processes::finish() {
+  reaper_.reap();
+  // Every process is gone: what is left in the pipes is the last output.
+  for (size_t i = 0; i < procs_.size(); ++i) drain_output(static_cast<Id>(i));
+  for (auto& p : procs_) p.notify.reset();
+}
+
+}  // namespace lineup::loop

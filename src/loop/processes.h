@@ -1,0 +1,91 @@
+// The OS side of every service: its processes, pipes and log file.
+//
+// It carries out the engine's Spawn and Signal actions and turns what the
+// OS reports into engine events: a spawn that failed, a main process that
+// exited (after what it wrote has been read), a fail_on_log line. Output
+// lines go to the service's log, the terminal and the readiness probes, in
+// that order, and always before any state change a line causes.
+//
+// A main process that exits while its service is stopping, with the rest of
+// its group still alive (often the `sh -c` of a string command), is not
+// reported until the group is empty: the others keep their grace period,
+// as under systemd, and the engine's SIGKILL ends it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "config/redact.h"
+#include "config/spec.h"
+#include "engine/engine.h"
+#include "loop/screen.h"
+#include "probes/runner.h"
+#include "runtime/cgroup.h"
+#include "runtime/reaper.h"
+#include "runtime/safe_dir.h"
+
+namespace lineup::loop {
+
+struct ProcessHooks {
+  std::function<void(engine::Event)> feed;
+  std::function<bool(engine::Id)> stopping;  // is the service stopping?
+};
+
+class Processes {
+ public:
+  Processes(boost::asio::io_context& io, const config::Config& cfg, const config::Redactor& redact,
+            runtime::Cgroups& cgroups, probes::Runner& runner, Screen& screen, bool print_output,
+            ProcessHooks hooks);
+  ~Processes();
+
+  // Called once before the first spawn: lineup's environment and
+  // `environment:`, and where the logs go.
+  void prepare(std::vector<std::string> stack_env, const runtime::SafeDir* logs_dir);
+
+  void spawn(engine::Id id);
+  void signal(engine::Id id, int sig, bool run_stop_command);
+  void probes_started(engine::Id id, engine::ProbeSet set);
+  // An exec probe's command: the service's environment, output discarded.
+  Result<pid_t> run_command(engine::Id id, const std::vector<std::string>& argv,
+                            const std::string& working_dir, std::function<void(int)> on_exit);
+  std::string working_dir(engine::Id id) const;
+
+  // At the end: every exit collected, every pipe read, notify sockets closed.
+  void finish();
+
+ private:
+  struct Proc;
+  const std::vector<std::string>& env_for(engine::Id id);
+  void on_line(engine::Id id, std::string_view line, bool current);
+  void flush(Proc& p);
+  void drain_output(engine::Id id);
+  void main_exited(pid_t pid, int status);
+  void groups_drained();
+  void exited(engine::Id id, pid_t pid, int status);
+
+  boost::asio::io_context& io_;
+  const config::Config& cfg_;
+  const config::Redactor& redact_;
+  runtime::Cgroups& cgroups_;
+  probes::Runner& runner_;
+  Screen& screen_;
+  bool print_output_;
+  ProcessHooks hooks_;
+  const runtime::SafeDir* logs_dir_ = nullptr;
+  std::vector<std::string> stack_env_;
+  std::vector<Proc> procs_;
+  std::unordered_map<pid_t, engine::Id> pid_to_service_;
+  runtime::Reaper reaper_;
+  // Lines read in one go, for the log and the terminal: written in one
+  // piece per batch, and before any state change a line causes.
+  std::string file_chunk_, term_chunk_;
+};
+
+}  // namespace lineup::loop

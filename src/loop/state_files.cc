@@ -1,0 +1,48 @@
+#include "loop/state_files.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace lineup::loop {
+
+StateFiles::StateFiles(boost::asio::io_context& io, std::function<std::string()> state_json)
+    : timer_(io), state_json_(std::move(state_json)), spare_fd_(::open("/dev/null", O_RDONLY | O_CLOEXEC)) {}
+
+StateFiles::~StateFiles() {
+  if (spare_fd_ >= 0) ::close(spare_fd_);
+}
+
+Result<Ok> StateFiles::open(const std::string& state_dir) {
+  auto dir = runtime::SafeDir::open(state_dir, true);
+  if (!dir) return unexpected(dir.error());
+  auto logs = dir->subdir("logs", true);
+  if (!logs) return unexpected(logs.error());
+  dir_ = std::move(*dir);
+  logs_ = std::move(*logs);
+  return Ok{};
+}
+
+void StateFiles::changed() {
+  if (armed_) return;
+  armed_ = true;
+  timer_.expires_after(std::chrono::milliseconds(50));
+  timer_.async_wait([this](boost::system::error_code) {
+    armed_ = false;
+    write_state();
+  });
+}
+
+void StateFiles::write_state() {
+  write("state.json", state_json_());
+}
+
+void StateFiles::write(std::string_view name, const std::string& content) {
+  if (dir_.fd() < 0 || dir_.write_atomically(name, content) || errno != EMFILE || spare_fd_ < 0) return;
+  ::close(spare_fd_);
+  dir_.write_atomically(name, content);
+  spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+}  // namespace lineup::loop

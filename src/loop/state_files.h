@@ -1,0 +1,48 @@
+// The files in `.lineup/` that other lineup commands read while the stack
+// runs: state.json (what `ps` shows) and last-run.json (the startup
+// report, what `up -d` and `report` print).
+//
+// state.json is written at most every 50 ms, and only after a change, so an
+// idle stack never wakes up for it. One descriptor is held in reserve: when
+// the services' pipes and logs have used up RLIMIT_NOFILE, these files
+// (which say why) are still written.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "runtime/safe_dir.h"
+#include "util/result.h"
+
+namespace lineup::loop {
+
+class StateFiles {
+ public:
+  // `state_json` renders state.json when it is due.
+  StateFiles(boost::asio::io_context& io, std::function<std::string()> state_json);
+  ~StateFiles();
+
+  // Opens `.lineup/` and `.lineup/logs/` (checked, runtime/safe_dir.h) and
+  // holds them: every file below is written relative to them.
+  Result<Ok> open(const std::string& state_dir);
+  const runtime::SafeDir& dir() const { return dir_; }
+  const runtime::SafeDir& logs() const { return logs_; }
+
+  // Something state.json shows has changed: written within 50 ms.
+  void changed();
+  // state.json, now.
+  void write_state();
+  void write(std::string_view name, const std::string& content);
+
+ private:
+  boost::asio::steady_timer timer_;
+  bool armed_ = false;
+  std::function<std::string()> state_json_;
+  runtime::SafeDir dir_, logs_;
+  int spare_fd_ = -1;
+};
+
+}  // namespace lineup::loop

@@ -1,0 +1,71 @@
+// The stop signal reaches each process of a service once: the group's
+// members get it from kill(-group), so the cgroup pass signals only the
+// processes outside the group (a setsid() escapee). A second copy made a
+// shell's TERM trap run twice ("stopper a, a, b"). Real processes in a real
+// cgroup; skipped where cgroup v2 cannot be delegated to lineup.
+#include "runtime/cgroup.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "runtime/spawn.h"
+
+namespace lineup::runtime {
+namespace {
+
+// A process that lives until it is signalled; its default actions stay, so
+// the first fatal signal it is sent is the one waitpid reports.
+pid_t sleeper_in(int cgroup_fd) {
+  SpawnRequest req;
+  req.argv = {"sleep", "600"};
+  req.cgroup_fd = cgroup_fd;
+  auto pid = spawn(req);
+  EXPECT_TRUE(pid) << (pid ? "" : pid.error());
+  return pid ? *pid : -1;
+}
+
+int killed_by(pid_t pid) {
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status)) return 0;
+  return WTERMSIG(status);
+}
+
+TEST(Cgroups, TheCgroupPassSignalsOnlyProcessesOutsideTheGroup) {
+  auto dir = std::filesystem::temp_directory_path() / ("lineup-cgroup-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto stack = Cgroups::stack_dir(dir.string(), true);
+  if (!stack) {
+    std::filesystem::remove_all(dir);
+    GTEST_SKIP() << "cgroup v2 is not delegated to this user here";
+  }
+  {
+    Cgroups cgroups(stack);
+    int fd = cgroups.attempt_fd("svc");
+    ASSERT_GE(fd, 0);
+    // Two processes in the service's cgroup, each in its own process group
+    // (spawn makes one per child): `group` stands for the attempt's group,
+    // `outside` for a process that left it.
+    pid_t group = sleeper_in(fd);
+    pid_t outside = sleeper_in(fd);
+    ASSERT_GT(group, 0);
+    ASSERT_GT(outside, 0);
+
+    cgroups.signal_outside_group("svc", group, SIGUSR1);
+    EXPECT_EQ(killed_by(outside), SIGUSR1);
+    // A fatal signal is recorded when it is sent: had the group's member
+    // been sent SIGUSR1 too, waitpid would report it rather than SIGTERM.
+    ::kill(group, SIGTERM);
+    EXPECT_EQ(killed_by(group), SIGTERM);
+  }
+  EXPECT_TRUE(Cgroups::sweep_stale(dir.string()));  // removes the test's cgroups
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace lineup::runtime
