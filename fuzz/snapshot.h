@@ -27,7 +27,7 @@ inline engine::ServiceView service(std::string name, engine::State state, config
 struct Stack {
   engine::Snapshot snap;
   std::string last_run = "{\"result\":\"DEGRADED\"}\n";
-  std::vector<probes::ProbeStats> stats;
+  std::vector<engine::ProbeStats> stats;
 
   Stack() {
     snap.phase = engine::Phase::degraded;
@@ -41,7 +41,7 @@ struct Stack {
     snap.services[0].status = "accepting connections";
     snap.services[2].error = "exit code 1";
     snap.services[2].breaker = engine::Breaker::open;
-    probes::ProbeStats s;
+    engine::ProbeStats s;
     s.service = "db";
     s.kind = "tcp";
     s.record(0.002, true);
