@@ -40,6 +40,7 @@ done
 pass
 
 # The foreground: the same lines reach the terminal (a file here) before lineup exits.
+quick_done() { [ "$(grep -cE '^quick[1-4] +\| stopped: exited with code 0$' fg.out)" = 4 ]; }
 for run in $(seq 101 110); do
   # Seen once in two runs of `make test` on a loaded machine: this test's
   # directory was gone from run 104 on, and what removed it is not found yet.
@@ -54,7 +55,6 @@ for run in $(seq 101 110); do
   wait_until 60 grep -q "READY in" fg.out || fail "foreground run $run: not READY"
   # As above: SIGTERM once the quick services have printed and exited by
   # themselves (seen: quick3 killed before its first echo on a loaded machine).
-  quick_done() { [ "$(grep -cE '^quick[1-4] +\| stopped: exited with code 0$' fg.out)" = 4 ]; }
   wait_until 60 quick_done || fail "foreground run $run: the quick services did not all exit by themselves"
   kill -TERM $pid
   wait $pid

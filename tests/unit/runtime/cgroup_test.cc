@@ -30,11 +30,26 @@ pid_t sleeper_in(int cgroup_fd) {
   return pid ? *pid : -1;
 }
 
-int killed_by(pid_t pid) {
+// The signal that ended `pid` (0: it was not killed), reaped; the pid is
+// forgotten so the guard below does not signal it again.
+int killed_by(pid_t& pid) {
   int status = 0;
-  if (::waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status)) return 0;
-  return WTERMSIG(status);
+  pid_t waited = ::waitpid(pid, &status, 0);
+  pid = 0;
+  return waited > 0 && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 }
+
+// What an assertion left running is killed and reaped: no test leaves a process.
+struct KillLeftovers {
+  pid_t* pids[2];
+  ~KillLeftovers() {
+    for (pid_t* p : pids)
+      if (*p > 0) {
+        ::kill(*p, SIGKILL);
+        ::waitpid(*p, nullptr, 0);
+      }
+  }
+};
 
 TEST(Cgroups, TheCgroupPassSignalsOnlyProcessesOutsideTheGroup) {
   auto dir = std::filesystem::temp_directory_path() / ("lineup-cgroup-test-" + std::to_string(::getpid()));
@@ -53,6 +68,7 @@ TEST(Cgroups, TheCgroupPassSignalsOnlyProcessesOutsideTheGroup) {
     // `outside` for a process that left it.
     pid_t group = sleeper_in(fd);
     pid_t outside = sleeper_in(fd);
+    KillLeftovers guard{{&group, &outside}};
     ASSERT_GT(group, 0);
     ASSERT_GT(outside, 0);
 
