@@ -158,7 +158,7 @@ int run_wait(const GlobalOptions& g, const WaitOptions& o) {
         if (!ec) attempt(t);
       });
     };
-    probes::check_once(io, host, 0, t.kind, ".", "", attempt_timeout, done);
+    probes::check_once(io, host, 0, t.kind, "", attempt_timeout, done);
   };
 
   bool timed_out = false;

@@ -13,18 +13,12 @@
 #include "config/decode_parts.h"
 #include "config/envfile.h"
 #include "config/keys.h"
+#include "config/normalize.h"
 #include "config/scalars.h"
-#include "util/read_file.h"
-#include "util/regex.h"
 
 namespace lineup::config {
 
 namespace {
-
-std::string resolve(const std::string& dir, const std::string& path) {
-  if (path.empty() || path.front() == '/' || dir.empty()) return path;
-  return (std::filesystem::path(dir) / path).lexically_normal().string();
-}
 
 bool valid_service_name(std::string_view n) {
   if (n.empty() || n.size() > 128) return false;
@@ -125,18 +119,9 @@ class Decoder {
         path = *s;
       }
       if (path.empty()) continue;
-      std::string full = resolve(ctx_.project_dir, path);
-      auto text = read_file(full);
-      if (!text) {
-        if (required && text.error().missing())
-          diags_.error(item->where, fmt::format("env file \"{}\" not found ({})", path, full));
-        else if (!text.error().missing())  // there, but not usable: even when optional
-          diags_.error(item->where,
-                       fmt::format("env file \"{}\" ({}): {}", path, full, text.error().message));
-        continue;
-      }
       Variables none;
-      auto list = parse_env_text(*text, intern_file(full), ctx_.variables ? *ctx_.variables : none, diags_);
+      auto list = read_env_file(path, absolute_in(ctx_.project_dir, path), item->where, required,
+                                ctx_.variables ? *ctx_.variables : none, diags_);
       out.insert(out.end(), list.begin(), list.end());
     }
     return out;
@@ -381,10 +366,10 @@ class Decoder {
       if (auto d = r_.duration(*x, "expected_startup")) s.expected_startup = *d;
     if (const Node* f = n.find("fail_on_log"))
       if (auto v = r_.string(*f, "fail_on_log")) {
-        s.fail_on_log = *v;
-        if (auto re = Regex::compile(*v); !re)  // as the supervisor will compile it
-          diags_.error(f->where,
-                       fmt::format("fail_on_log: invalid regular expression \"{}\": {}", *v, re.error()));
+        s.fail_on_log = Pattern(*v);
+        if (!s.fail_on_log.empty() && !s.fail_on_log.valid())
+          diags_.error(f->where, fmt::format("fail_on_log: invalid regular expression \"{}\": {}", *v,
+                                             s.fail_on_log.error));
       }
     if (const Node* c = n.find("success_exit_codes")) {
       s.success_exit_codes.clear();

@@ -111,12 +111,15 @@ void read_status(const Node& n, HttpProbe& h, Reader& r) {
   }
 }
 
-bool valid_regex(const Node& n, std::string_view what, Reader& r) {
-  auto re = Regex::compile(n.text);  // as the probe will compile it
-  if (!re)
-    r.diags().error(n.where,
-                    fmt::format("{}: invalid regular expression \"{}\": {}", what, n.text, re.error()));
-  return re.has_value();
+std::optional<Pattern> pattern(const Node& n, std::string_view what, Reader& r) {
+  auto s = r.string(n, what);
+  if (!s) return std::nullopt;
+  Pattern p(*s);
+  if (!p.empty() && !p.valid()) {
+    r.diags().error(n.where, fmt::format("{}: invalid regular expression \"{}\": {}", what, p.text, p.error));
+    return std::nullopt;
+  }
+  return p;
 }
 
 // Reads the kind's value; a mapping may also carry timing keys.
@@ -194,7 +197,7 @@ std::optional<ProbeKind> read_kind(std::string_view kind, const Node& v, ProbeTi
       if (const Node* b = v.find("body_contains"))
         if (auto s = r.string(*b, "body_contains")) h.body_contains = *s;
       if (const Node* b = v.find("body_regex"))
-        if (auto s = r.string(*b, "body_regex"); s && valid_regex(*b, "body_regex", r)) h.body_regex = *s;
+        if (auto p = pattern(*b, "body_regex", r)) h.body_regex = std::move(*p);
       if (const Node* j = v.find("json"); j && r.expect_map(*j, "http probe json"))
         for (const auto& e : j->entries) {
           if (!e.value.is_scalar() && !e.value.is_null()) {
@@ -291,9 +294,9 @@ std::optional<ProbeKind> read_kind(std::string_view kind, const Node& v, ProbeTi
         return std::nullopt;
       }
     }
-    auto s = r.string(*re, what);
-    if (!s || !valid_regex(*re, what, r)) return std::nullopt;
-    return LogProbe{*s};
+    auto p = pattern(*re, what, r);
+    if (!p) return std::nullopt;
+    return LogProbe{std::move(*p)};
   }
   if (kind == "notify") {
     auto b = r.boolean(v, what);

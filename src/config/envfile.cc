@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "config/interpolate.h"
+#include "util/read_file.h"
 
 namespace lineup::config {
 
@@ -117,6 +118,19 @@ EnvList parse_env_text(std::string_view text, uint32_t file, const Variables& ba
     out.emplace_back(std::move(name), std::move(value));
   }
   return out;
+}
+
+EnvList read_env_file(const std::string& path, const std::string& full, Location where, bool required,
+                      const Variables& base, Diagnostics& diags) {
+  auto text = read_file(full);
+  if (!text) {
+    if (!text.error().missing())  // there, but not usable: even when optional
+      diags.error(where, fmt::format("env file \"{}\" ({}): {}", path, full, text.error().message));
+    else if (required)
+      diags.error(where, fmt::format("env file \"{}\" not found ({})", path, full));
+    return {};
+  }
+  return parse_env_text(*text, intern_file(full), base, diags);
 }
 
 }  // namespace lineup::config

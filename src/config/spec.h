@@ -2,8 +2,10 @@
 //
 // Everything here is already normalised: durations are std::chrono, the
 // compose spellings are mapped to one form, defaults and the active profile
-// are applied, and every field that came from a file remembers where, so
-// later layers (graph, validation, runtime errors) can still point at it.
+// are applied, patterns are compiled, and (config/normalize.h) every path is
+// absolute and api.listen parsed. Every field that came from a file
+// remembers where, so later layers (graph, validation, runtime errors) can
+// still point at it.
 #pragma once
 
 #include <chrono>
@@ -15,7 +17,9 @@
 #include <vector>
 
 #include "config/diagnostic.h"
+#include "config/listen.h"
 #include "util/duration.h"
+#include "util/regex.h"
 
 namespace lineup::config {
 
@@ -71,7 +75,7 @@ struct HttpProbe {
   std::vector<int> status;  // exact codes; empty = see status_class
   int status_class = 2;     // 2 = "2xx"; 0 = use `status`
   std::string body_contains;
-  std::string body_regex;
+  Pattern body_regex;
   std::vector<std::pair<std::string, std::string>> json;  // dotted path -> expected value (as JSON text)
 };
 struct PostgresProbe {
@@ -85,14 +89,14 @@ struct RedisProbe {
   bool loaded = false;
 };
 struct LogProbe {
-  std::string regex;
+  Pattern regex;
 };
 struct NotifyProbe {};
 struct NotifyFdProbe {
   int fd = 3;
 };
 struct FileProbe {
-  std::string path;
+  std::string path;  // absolute once normalised
 };
 
 using ProbeKind = std::variant<ExecProbe, TcpProbe, HttpProbe, PostgresProbe, RedisProbe, LogProbe,
@@ -137,7 +141,7 @@ struct Service {
   std::optional<Command> command;
   std::string image;  // compose: set with no command = a container service
   ServiceType type = ServiceType::service;
-  std::string working_dir;
+  std::string working_dir;  // absolute once normalised (the project directory when not set)
   std::vector<std::pair<std::string, std::string>> environment;  // service env files, then `environment`
   std::vector<Dependency> depends_on;
   Priority priority = Priority::critical;
@@ -156,7 +160,7 @@ struct Service {
   std::vector<std::string> profiles;
   bool disabled = false;
   std::optional<Millis> expected_startup;
-  std::string fail_on_log;
+  Pattern fail_on_log;
   std::vector<int> success_exit_codes{0};
 
   bool runnable() const { return command.has_value(); }
@@ -171,8 +175,9 @@ struct ProfileSettings {
 
 struct Api {
   std::string listen = "unix:.lineup/lineup.sock";
-  std::string token_env;  // names the variable that holds the bearer token of a TCP listener
-  Location where;         // of `api.listen`
+  std::optional<ListenAddress> address;  // `listen` parsed, a unix path made absolute (normalize)
+  std::string token_env;                 // names the variable that holds the bearer token of a TCP listener
+  Location where;                        // of `api.listen`
 };
 
 struct Config {

@@ -51,7 +51,7 @@ json to_json(const Probe& p, const Redactor& redact) {
             h["status"] = k.status;
           }
           if (!k.body_contains.empty()) h["body_contains"] = redact(k.body_contains);
-          if (!k.body_regex.empty()) h["body_regex"] = redact(k.body_regex);
+          if (!k.body_regex.empty()) h["body_regex"] = redact(k.body_regex.text);
           if (!k.json.empty()) {
             json j = json::object();
             for (const auto& [path, v] : k.json) j[path] = redact(v);
@@ -68,7 +68,7 @@ json to_json(const Probe& p, const Redactor& redact) {
           if (k.loaded) checks.push_back("loaded");
           o["redis"] = {{"url", redact(k.url)}, {"checks", checks}};
         } else if constexpr (std::is_same_v<K, LogProbe>) {
-          o["log"] = redact(k.regex);
+          o["log"] = redact(k.regex.text);
         } else if constexpr (std::is_same_v<K, NotifyProbe>) {
           o["notify"] = true;
         } else if constexpr (std::is_same_v<K, NotifyFdProbe>) {
@@ -116,7 +116,8 @@ json to_json(const Config& cfg, const Redactor& redact) {
     if (s.command) j["command"] = command_json(*s.command, redact);
     if (!s.image.empty()) j["image"] = redact(s.image);
     j["type"] = std::string(name_of(s.type));
-    if (!s.working_dir.empty()) j["working_dir"] = redact(s.working_dir);
+    // Normalised to an absolute path; the project directory is the default, not shown.
+    if (!s.working_dir.empty() && s.working_dir != cfg.project_dir) j["working_dir"] = redact(s.working_dir);
     if (!s.environment.empty()) j["environment"] = env_json(s.environment, redact);
     if (!s.depends_on.empty()) {
       json deps = json::object();
@@ -161,7 +162,7 @@ json to_json(const Config& cfg, const Redactor& redact) {
     }
     if (!s.profiles.empty()) j["profiles"] = s.profiles;
     if (s.expected_startup) j["expected_startup"] = dur(*s.expected_startup);
-    if (!s.fail_on_log.empty()) j["fail_on_log"] = redact(s.fail_on_log);
+    if (!s.fail_on_log.empty()) j["fail_on_log"] = redact(s.fail_on_log.text);
     if (s.success_exit_codes != std::vector<int>{0}) j["success_exit_codes"] = s.success_exit_codes;
     services[s.name] = j;
   }

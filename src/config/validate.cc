@@ -126,11 +126,8 @@ void check_required_env(const Config& cfg, const Variables& vars, uint32_t main_
 // A TCP API can start and stop every service: beyond loopback it needs a
 // token, and a configured token must exist before anything starts.
 void check_api(const Config& cfg, const Variables& vars, Diagnostics& diags) {
-  auto addr = parse_listen(cfg.api.listen);
-  if (!addr) {
-    diags.error(cfg.api.where, "api.listen " + addr.error());
-    return;
-  }
+  const auto& addr = cfg.api.address;
+  if (!addr) return;  // normalize() reported it
   if (!cfg.api.token_env.empty()) {
     if (!variable_set(cfg, vars, cfg.api.token_env))
       diags.error(cfg.api.where,
@@ -151,7 +148,7 @@ void check_api(const Config& cfg, const Variables& vars, Diagnostics& diags) {
   }
   if (addr->kind == ListenAddress::Kind::unix_socket) {
     // `up` replaces a stale socket there; anything else (the config file itself) is refused.
-    std::string path = addr->path.front() == '/' ? addr->path : cfg.project_dir + "/" + addr->path;
+    const std::string& path = addr->path;
     struct stat st;
     if (::lstat(path.c_str(), &st) == 0 && !S_ISSOCK(st.st_mode))
       diags.error(cfg.api.where,

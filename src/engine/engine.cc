@@ -23,7 +23,6 @@ Engine::Engine(const config::Config& cfg, const graph::Graph& g, uint64_t seed)
     svc_.push_back({std::move(v), &spec, RestartTracker(spec.restart, spec.circuit_breaker, seed + i)});
   }
   queued_.assign(svc_.size(), false);
-  pending_delay_.assign(svc_.size(), Millis(0));
   // chain_[id]: the longest chain of dependents behind `id`, `id` included,
   // each weighing its expected_startup plus 1 ms (so unknown durations count by length).
   chain_.assign(svc_.size(), 0);
@@ -91,16 +90,14 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
           Svc& v = s(e.id);
           v.alive = false;
           v.view.pid = 0;
-          if (v.counted_running) {
-            v.counted_running = false;
-            --starting_count_;
-          }
           if (v.view.state == State::starting)
             attempt_failed(e.id, e.error);
           else if (v.view.state == State::stopping)
             set_state(e.id, v.view.after_stop);
         } else if constexpr (std::is_same_v<E, Exited>) {
-          exited(e.id, e.code, e.signal);
+          exited(e);
+        } else if constexpr (std::is_same_v<E, GroupEmpty>) {
+          group_empty(e.id);
         } else if constexpr (std::is_same_v<E, Ready>) {
           became_ready(e.id);
         } else if constexpr (std::is_same_v<E, AttemptFailed>) {
@@ -173,7 +170,7 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
           }
         } else if constexpr (std::is_same_v<E, RestartRequested>) {
           Svc& v = s(e.id);
-          if (shutting_down_) return;
+          if (shutting_down()) return;
           v.view.goal = Goal::up;
           if (v.alive) {
             ++v.extra_restarts;
@@ -189,14 +186,12 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
         } else if constexpr (std::is_same_v<E, Shutdown>) {
           shutdown(e.emergency);
         } else if constexpr (std::is_same_v<E, StartupDeadline>) {
-          if (!startup_done_) {
+          if (!startup_over()) {
             for (auto& v : svc_)
               if (v.view.goal == Goal::up && !is_down(v.view.state) && v.view.state != State::ready)
                 if (v.view.error.empty())
                   v.view.error = "not ready when the startup deadline (up --timeout) expired";
-            phase_ = Phase::failed;
-            out_.push_back(PhaseChanged{phase_});
-            startup_done_ = true;
+            announce(Phase::failed);
             shutdown(false);
           }
         }
@@ -210,10 +205,6 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
 void Engine::became_ready(Id id) {
   Svc& v = s(id);
   if (v.view.state != State::starting) return;
-  if (v.counted_running) {
-    v.counted_running = false;
-    --starting_count_;
-  }
   v.view.ready_at = now_;
   v.view.error.clear();
   v.tracker.on_ready();
@@ -225,7 +216,7 @@ void Engine::became_ready(Id id) {
 
 // Goal up for `id` and everything it depends on; terminal states start over.
 void Engine::request_start(Id first) {
-  if (shutting_down_) return;
+  if (shutting_down()) return;
   std::vector<Id> stack{first};
   while (!stack.empty()) {
     Id id = stack.back();
@@ -254,8 +245,9 @@ void Engine::request_start(Id first) {
   }
 }
 
+// Announced at the end of the turn (update_phase), after the stops it causes.
 void Engine::shutdown(bool emergency) {
-  shutting_down_ = true;
+  if (phase_ != Phase::failed) phase_ = Phase::stopping;
   for (size_t i = 0; i < svc_.size(); ++i) {
     Id id = static_cast<Id>(i);
     Svc& v = svc_[i];
@@ -276,6 +268,9 @@ void Engine::set_state(Id id, State st, std::string message) {
   if (from == st && message.empty()) return;
   v.view.state = st;
   v.view.ready = st == State::ready;
+  // A service holds a max_parallel_starts slot exactly while it is starting.
+  if (from == State::starting) --starting_count_;
+  if (st == State::starting) ++starting_count_;
   if (st == State::waiting && !v.view.waiting_at) v.view.waiting_at = now_;
   if (st == State::failed || st == State::completed || st == State::skipped) v.view.ended_at = now_;
   if (message.empty() && (st == State::failed || st == State::backoff || st == State::blocked))
@@ -302,10 +297,6 @@ void Engine::begin_stop(Id id, State after, bool kill_now) {
     set_state(id, after);
     return;
   }
-  if (v.counted_running) {
-    v.counted_running = false;
-    --starting_count_;
-  }
   out_.push_back(RunProbes{id, ProbeSet::none});
   if (kill_now) {
     set_state(id, State::stopping);
@@ -323,12 +314,18 @@ void Engine::arm(Id id, Timer t, Millis after) {
   out_.push_back(ArmTimer{id, t, after, ++v.token});
 }
 
+void Engine::announce(Phase p) {
+  phase_ = p;
+  if (announced_ == p) return;
+  announced_ = p;
+  out_.push_back(PhaseChanged{p});
+}
+
 void Engine::update_phase() {
   Phase next = phase_;
-  if (shutting_down_) {
-    bool any_alive = std::any_of(svc_.begin(), svc_.end(), [](const Svc& v) { return v.alive; });
-    if (phase_ != Phase::failed || !any_alive) next = any_alive ? Phase::stopping : Phase::stopped;
-    if (phase_ == Phase::failed && any_alive) next = Phase::failed;
+  if (shutting_down()) {
+    // FAILED (or STOPPING) until the last process is gone.
+    if (all_down()) next = Phase::stopped;
   } else {
     bool settled = true, degraded = false;
     for (const auto& v : svc_) {
@@ -339,13 +336,9 @@ void Engine::update_phase() {
         settled = false;
       if (is_given_up(st)) degraded = true;
     }
-    if (!startup_done_ && settled) startup_done_ = true;
-    if (startup_done_ && phase_ != Phase::failed) next = degraded ? Phase::degraded : Phase::ready;
+    if (startup_over() || settled) next = degraded ? Phase::degraded : Phase::ready;
   }
-  if (next != phase_) {
-    phase_ = next;
-    out_.push_back(PhaseChanged{phase_});
-  }
+  announce(next);
 }
 
 bool Engine::all_down() const {

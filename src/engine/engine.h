@@ -24,7 +24,7 @@
 //             critical service opened during startup
 //   skipped   a required dependency failed; never started
 //
-// Events: Spawned, SpawnFailed, Exited, Ready, AttemptFailed,
+// Events: Spawned, SpawnFailed, Exited, GroupEmpty, Ready, AttemptFailed,
 // LivenessFailed, ProbeStatus, TimerFired, Start/Stop/RestartRequested,
 // Shutdown, StartupDeadline. Actions: Spawn, Signal (to the process group),
 // RunProbes, ArmTimer, Notice (a state change, for display and the event
@@ -67,6 +67,10 @@
 //   - TimerFired with a stale token is ignored, and so is a kind the row does
 //     not name: each kind checks the state it was armed for.
 //   - Spawned, SpawnFailed and Exited with no process (alive false): ignored.
+//   - Exited with group_left (the main process is gone, some of its group or
+//     cgroup is not): in stopping, see its row. Anywhere else: Signal SIGKILL
+//     to what is left first (systemd's KillMode=control-group), then the
+//     row's Exited. GroupEmpty is ignored unless a stopping row waits for it.
 //   - StartRequested and RestartRequested: ignored once a shutdown has begun.
 //     StartRequested raises the goal of the service and of what it depends on,
 //     transitively, stopping at services already GU and not down (blocked
@@ -75,7 +79,7 @@
 //     live process gets SIGKILL now: -> stopping ("emergency stop"),
 //     after_stop stopped, no grace timer. A service with no process passes
 //     the turn on to its dependencies.
-//   - StartupDeadline before the startup result: each GU service neither down
+//   - StartupDeadline before the startup result (and before any shutdown): each GU service neither down
 //     nor ready gets the error "not ready when the startup deadline ...",
 //     phase FAILED, then as Shutdown (graceful). After the result: ignored.
 //
@@ -92,8 +96,9 @@
 //              armed at the exit. failed (or blocked) and critical, before the
 //              startup result: phase FAILED and a graceful Shutdown.
 //   cascade    dependents with `restart: true` that run with GU: stop(waiting).
-//   ready!     -> ready (RunProbes live or none, ArmTimer stable); frees the
-//              max_parallel_starts slot; a half-open breaker closes.
+//   ready!     -> ready (RunProbes live or none, ArmTimer stable); a half-open breaker
+//              closes. A service holds a max_parallel_starts slot exactly while it is
+//              starting (counted where the state changes).
 //
 //   state      event                         next state (key action)
 //   ---------  ----------------------------  ----------------------------------------------
@@ -141,7 +146,10 @@
 //              Start-, RestartRequested      a new RestartTracker (breaker closed) [R];
 //                                            -> waiting, then start
 //              StopRequested, Shutdown       -> stopped (token++)
-//   stopping   Exited                        -> after_stop [A], except: waiting with GD
+//   stopping   Exited group_left             the exit is kept; stays stopping, alive (the stop
+//                                            signal and the grace SIGKILL reach the group)
+//              GroupEmpty after that         as Exited, with the exit kept
+//              Exited                        -> after_stop [A], except: waiting with GD
 //                                            -> stopped, stopped with GU -> waiting.
 //                                            backoff: ArmTimer backoff; blocked: ArmTimer
 //                                            cooldown (the delay fail() chose)
@@ -235,11 +243,21 @@ struct SpawnFailed {
   Id id;
   std::string error;
 };
+// The main process exited (signal != 0: killed by it; code is then -1).
+// group_left: processes of its group or cgroup are still alive. While
+// stopping, the exit then waits for GroupEmpty (the stop signal reaches them
+// all; SIGKILL at the end of the grace period); otherwise they are killed at
+// once (Signal SIGKILL), as systemd's KillMode=control-group does.
 struct Exited {
   Id id;
   int code;
   int signal;
-};  // signal != 0: killed by it (code is then -1)
+  bool group_left = false;
+};
+// The last process of a group whose main process exited with group_left is gone.
+struct GroupEmpty {
+  Id id;
+};
 struct Ready {
   Id id;
 };
@@ -275,8 +293,8 @@ struct Shutdown {
 };
 struct StartupDeadline {};  // `up --timeout` expired
 using Event =
-    std::variant<Spawned, SpawnFailed, Exited, Ready, AttemptFailed, LivenessFailed, ProbeStatus, TimerFired,
-                 StartRequested, StopRequested, RestartRequested, Shutdown, StartupDeadline>;
+    std::variant<Spawned, SpawnFailed, Exited, GroupEmpty, Ready, AttemptFailed, LivenessFailed, ProbeStatus,
+                 TimerFired, StartRequested, StopRequested, RestartRequested, Shutdown, StartupDeadline>;
 
 // --- actions ------------------------------------------------------------------------------------
 struct Spawn {
@@ -363,9 +381,14 @@ class Engine {
     ServiceView view;
     const config::Service* spec;
     RestartTracker tracker;
-    bool alive = false;             // a process exists
-    uint64_t token = 0;             // current timer generation
-    bool counted_running = false;   // occupies a max_parallel_starts slot
+    bool alive = false;  // a process exists (the main one, or what its group left while stopping)
+    uint64_t token = 0;  // current timer generation
+    // Stopping: the backoff or cooldown to arm once the process has exited
+    // (view.after_stop says which state the exit leads to).
+    Millis after_stop_delay{0};
+    // Stopping: the main process exited, its group has not; the exit is
+    // handled when GroupEmpty comes.
+    std::optional<Exited> main_exit = std::nullopt;
     int extra_restarts = 0;         // restarts the tracker does not count: cascades and requests
     int attempts_before_reset = 0;  // attempts before the last start by hand (max_attempts counts after)
     std::string layer = {};         // the readiness layer the status comes from, if there are several
@@ -386,7 +409,14 @@ class Engine {
   bool dependents_down(Id id) const;
   void begin_stop(Id id, State after, bool kill_now = false);
   void attempt_failed(Id id, std::string reason);
-  void exited(Id id, int code, int signal);
+  void exited(const Exited& e);
+  void group_empty(Id id);
+  // The startup result is given (READY, DEGRADED or FAILED), or a shutdown came first.
+  bool startup_over() const { return phase_ != Phase::starting; }
+  bool shutting_down() const {
+    return phase_ == Phase::failed || phase_ == Phase::stopping || phase_ == Phase::stopped;
+  }
+  void announce(Phase p);
   void arm(Id id, Timer t, Millis after);
   void update_phase();
   void enqueue(Id id);
@@ -399,17 +429,16 @@ class Engine {
   const graph::Graph& g_;
   uint64_t seed_;  // of the backoff jitter, per service: seed_ + id
   std::vector<Svc> svc_;
-  std::vector<Millis> pending_delay_;
-  std::vector<long long> chain_;  // start order among equals: longest chain behind first  // backoff /
-                                  // cooldown to arm once a killed attempt has exited
+  std::vector<long long> chain_;  // start order among equals: longest chain behind first
   std::vector<Id> queue_;
   std::vector<bool> queued_;
   std::vector<Action> out_;
   TimePoint now_{};
+  // The stack's one phase; PhaseChanged reports it at the end of each
+  // handle(), so `announced_` is only what was last reported.
   Phase phase_ = Phase::starting;
-  bool startup_done_ = false;
-  bool shutting_down_ = false;
-  int starting_count_ = 0;  // services in `starting`, for max_parallel_starts
+  Phase announced_ = Phase::starting;
+  int starting_count_ = 0;  // services in `starting` (kept by set_state): max_parallel_starts' slots
 };
 
 }  // namespace lineup::engine

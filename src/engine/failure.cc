@@ -19,20 +19,15 @@ void Engine::attempt_failed(Id id, std::string reason) {
                                                                       : State::failed;
   // A critical service whose breaker opens during startup has failed: the startup fails with it,
   // so no half-open trial will follow.
-  if (target == State::blocked && !startup_done_ && !shutting_down_ &&
-      v.spec->priority == config::Priority::critical)
+  if (target == State::blocked && !startup_over() && v.spec->priority == config::Priority::critical)
     target = State::failed;
   if (v.view.goal == Goal::down) target = State::stopped;
   count_restarts(v);
   v.view.breaker = v.tracker.breaker();
   if (v.alive) {
     begin_stop(id, target, /*kill_now=*/true);
-    pending_delay_[static_cast<size_t>(id)] = d.delay;
+    v.after_stop_delay = d.delay;
   } else {
-    if (v.counted_running) {
-      v.counted_running = false;
-      --starting_count_;
-    }
     set_state(id, target);
     if (target == State::backoff) arm(id, Timer::backoff, d.delay);
     if (target == State::blocked) arm(id, Timer::cooldown, d.delay);
@@ -42,10 +37,8 @@ void Engine::attempt_failed(Id id, std::string reason) {
 
 // During startup a critical service that is given up fails the whole stack.
 void Engine::fail_startup_if_critical(Id id) {
-  if (startup_done_ || shutting_down_ || s(id).spec->priority != config::Priority::critical) return;
-  startup_done_ = true;
-  phase_ = Phase::failed;
-  out_.push_back(PhaseChanged{phase_});
+  if (startup_over() || s(id).spec->priority != config::Priority::critical) return;
+  announce(Phase::failed);
   shutdown(false);
 }
 
@@ -76,15 +69,22 @@ void Engine::count_restarts(Svc& v) {
   v.view.restarts = v.tracker.restarts() + v.extra_restarts;
 }
 
-void Engine::exited(Id id, int code, int signal) {
+// A stopped service's group drains under the stop signal (and the grace
+// period's SIGKILL); any other exit takes what its group left with it.
+void Engine::exited(const Exited& e) {
+  Id id = e.id;
   Svc& v = s(id);
-  if (!v.alive) return;
-  v.alive = false;
+  if (!v.alive || v.main_exit) return;
   v.view.pid = 0;
-  if (v.counted_running) {
-    v.counted_running = false;
-    --starting_count_;
+  if (e.group_left) {
+    if (v.view.state == State::stopping) {
+      v.main_exit = e;
+      return;
+    }
+    out_.push_back(Signal{id, SIGKILL});
   }
+  int code = e.code, signal = e.signal;
+  v.alive = false;
   out_.push_back(RunProbes{id, ProbeSet::none});
   bool success =
       signal == 0 && std::find(v.spec->success_exit_codes.begin(), v.spec->success_exit_codes.end(), code) !=
@@ -99,8 +99,8 @@ void Engine::exited(Id id, int code, int signal) {
       if (target == State::stopped && v.view.goal == Goal::up)
         target = State::waiting;  // started again while stopping
       set_state(id, target, target == State::stopped ? how : "");
-      if (target == State::backoff) arm(id, Timer::backoff, pending_delay_[static_cast<size_t>(id)]);
-      if (target == State::blocked) arm(id, Timer::cooldown, pending_delay_[static_cast<size_t>(id)]);
+      if (target == State::backoff) arm(id, Timer::backoff, v.after_stop_delay);
+      if (target == State::blocked) arm(id, Timer::cooldown, v.after_stop_delay);
       if (target == State::stopped || target == State::failed) v.view.ended_at = now_;
       break;
     }
@@ -135,6 +135,15 @@ void Engine::exited(Id id, int code, int signal) {
     default:
       break;
   }
+}
+
+void Engine::group_empty(Id id) {
+  Svc& v = s(id);
+  if (!v.main_exit) return;  // nothing waited for it (its leftovers were killed at the exit)
+  Exited e = *v.main_exit;
+  v.main_exit.reset();
+  e.group_left = false;
+  exited(e);
 }
 
 }  // namespace lineup::engine

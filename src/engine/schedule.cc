@@ -111,8 +111,6 @@ void Engine::try_start(Id id) {
   }
   ++v.view.attempts;
   v.alive = true;
-  v.counted_running = true;
-  ++starting_count_;
   v.view.spawned_at = now_;
   v.view.ready_at.reset();
   v.view.status.clear();
@@ -150,12 +148,12 @@ void Engine::step(Id id) {
       break;
     case State::starting:
     case State::ready:
-      if (!shutting_down_ || dependents_down(id)) begin_stop(id, State::stopped);
+      if (!shutting_down() || dependents_down(id)) begin_stop(id, State::stopped);
       break;
     default:
       // Not running (a completed oneshot, a failed service): pass the turn on
       // to what it depends on, which may be waiting for the services above it.
-      if (shutting_down_ && !v.alive)
+      if (shutting_down() && !v.alive)
         for (size_t e : g_.dependencies(id)) enqueue(g_.edges()[e].dependency);
       break;
   }

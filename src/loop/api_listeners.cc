@@ -10,8 +10,8 @@ void open_listeners(api::Server& server, const config::Config& cfg, const std::s
                     const std::string& token, const std::function<void(const std::string&)>& event_line) {
   std::string control = state_dir + "/lineup.sock";
   if (auto r = server.listen_unix(control); !r) event_line("API not available: " + r.error());
-  auto extra = config::parse_listen(cfg.api.listen);
-  if (!extra) return;  // validation reported it
+  const auto& extra = cfg.api.address;
+  if (!extra) return;  // normalize() reported it
   Result<Ok> r = Ok{};
   if (extra->kind == config::ListenAddress::Kind::tcp) {
     r = server.listen_tcp(extra->host, extra->port, token);
@@ -21,8 +21,7 @@ void open_listeners(api::Server& server, const config::Config& cfg, const std::s
                       extra->host.find(':') != std::string::npos ? "[" + extra->host + "]" : extra->host,
                       extra->port, token.empty() ? "" : " (bearer token required)"));
   } else {
-    std::string path = extra->path.front() == '/' ? extra->path : cfg.project_dir + "/" + extra->path;
-    if (path != control) r = server.listen_unix(path);
+    if (extra->path != control) r = server.listen_unix(extra->path);
   }
   if (!r) event_line("API listener " + cfg.api.listen + " not available: " + r.error());
 }

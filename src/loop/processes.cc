@@ -17,7 +17,6 @@
 #include "runtime/output_pipes.h"
 #include "runtime/ports.h"
 #include "runtime/spawn.h"
-#include "util/regex.h"
 #include "util/strings.h"
 
 namespace lineup::loop {
@@ -37,20 +36,18 @@ struct Processes::Proc {
   LogFile log;
   std::unique_ptr<ReadyPipe> ready_fd;   // notify_fd read end
   std::unique_ptr<NotifySocket> notify;  // NOTIFY_SOCKET, kept across attempts
-  std::optional<Regex> fail_re;
   std::vector<std::string> env;
   bool env_built = false;
   bool starting = false;  // output lines may still prove or fail readiness
-  // The main process exited while stopping but its group has not: the exit
-  // is reported when the group is empty.
-  pid_t draining = 0;
-  int drained_status = 0;
+  // The group of an attempt whose main process exited and left processes
+  // behind: signals still reach them, and GroupEmpty is fed once they are gone.
+  pid_t left_group = 0;
   engine::TimePoint write_error_said{};  // when "cannot write" was last reported
 };
 
 Processes::Processes(boost::asio::io_context& io, const config::Config& cfg, const config::Redactor& redact,
                      Cgroups& cgroups, probes::Runner& runner, Screen& screen, bool print_output,
-                     ProcessHooks hooks)
+                     std::function<void(engine::Event)> feed)
     : io_(io),
       cfg_(cfg),
       redact_(redact),
@@ -58,14 +55,10 @@ Processes::Processes(boost::asio::io_context& io, const config::Config& cfg, con
       runner_(runner),
       screen_(screen),
       print_output_(print_output),
-      hooks_(std::move(hooks)),
+      feed_(std::move(feed)),
       reaper_(
           io, [this](pid_t pid, int status) { main_exited(pid, status); }, [this] { groups_drained(); }) {
   procs_.resize(cfg.services.size());
-  for (size_t i = 0; i < procs_.size(); ++i)
-    if (!cfg.services[i].fail_on_log.empty())
-      if (auto re = Regex::compile(cfg.services[i].fail_on_log))
-        procs_[i].fail_re = std::move(*re);  // validated
 }
 
 Processes::~Processes() = default;
@@ -73,13 +66,6 @@ Processes::~Processes() = default;
 void Processes::prepare(std::vector<std::string> stack_env, const SafeDir* logs_dir) {
   stack_env_ = std::move(stack_env);
   logs_dir_ = logs_dir;
-}
-
-std::string Processes::working_dir(Id id) const {
-  const std::string& wd = cfg_.services[static_cast<size_t>(id)].working_dir;
-  if (wd.empty()) return cfg_.project_dir;
-  if (wd.front() == '/') return wd;
-  return (std::filesystem::path(cfg_.project_dir) / wd).lexically_normal().string();
 }
 
 // The environment of a service: the stack's, then the service's, then
@@ -103,13 +89,13 @@ void Processes::spawn(Id id) {
   Proc& p = procs_[i];
   for (const auto& port : s.ports) {
     if (!port_is_free(port.port, port.protocol)) {
-      hooks_.feed(engine::SpawnFailed{id, fmt::format("port {} is already in use", port.port)});
+      feed_(engine::SpawnFailed{id, fmt::format("port {} is already in use", port.port)});
       return;
     }
   }
   if (!s.command) {
-    hooks_.feed(engine::SpawnFailed{
-        id, "container service (image, no command): not runnable by the process runtime"});
+    feed_(engine::SpawnFailed{id,
+                              "container service (image, no command): not runnable by the process runtime"});
     return;
   }
   bool notify = std::any_of(s.ready.begin(), s.ready.end(), [](const config::Probe& probe) {
@@ -118,23 +104,23 @@ void Processes::spawn(Id id) {
   if (notify && !p.notify) {
     auto socket = NotifySocket::open(io_, fmt::format("lineup/{}/{}", ::getpid(), s.name));
     if (!socket) {
-      hooks_.feed(engine::SpawnFailed{id, socket.error()});
+      feed_(engine::SpawnFailed{id, socket.error()});
       return;
     }
     p.notify = std::move(*socket);
     p.notify->listen([this, id](const NotifyMessage& m) {
-      if (m.status) hooks_.feed(engine::ProbeStatus{id, *m.status});
+      if (m.status) feed_(engine::ProbeStatus{id, *m.status});
       if (m.ready) runner_.notified(id);
     });
   }
   int out_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
-    hooks_.feed(engine::SpawnFailed{id, fmt::format("pipe: {}", std::strerror(errno))});
+    feed_(engine::SpawnFailed{id, fmt::format("pipe: {}", std::strerror(errno))});
     return;
   }
   SpawnRequest req;
   req.argv = s.command->argv;
-  req.working_dir = working_dir(id);
+  req.working_dir = s.working_dir;
   req.output_fd = out_pipe[1];
   int fd_pipe[2] = {-1, -1};
   for (const auto& probe : s.ready)
@@ -148,10 +134,11 @@ void Processes::spawn(Id id) {
   if (!pid) {
     ::close(out_pipe[0]);
     if (fd_pipe[0] >= 0) ::close(fd_pipe[0]);
-    hooks_.feed(engine::SpawnFailed{id, pid.error()});
+    feed_(engine::SpawnFailed{id, pid.error()});
     return;
   }
   p.pid = *pid;
+  p.left_group = 0;  // what an earlier attempt left was killed at its exit
   p.starting = true;
   pid_to_service_[p.pid] = id;
   if (p.log.path().empty() && logs_dir_) p.log = LogFile(*logs_dir_, s.name + ".log", kLogRotateBytes);
@@ -166,7 +153,7 @@ void Processes::spawn(Id id) {
       procs_[static_cast<size_t>(id)].ready_fd.reset();
     });
   runner_.spawned(id);
-  hooks_.feed(engine::Spawned{id, p.pid});
+  feed_(engine::Spawned{id, p.pid});
 }
 
 // `current`: the line comes from the running attempt's pipe, so it may prove
@@ -177,12 +164,13 @@ void Processes::on_line(Id id, std::string_view line, bool current) {
   file_chunk_.push_back('\n');
   if (print_output_)
     term_chunk_ += screen_.output_line(id, cfg_.services[static_cast<size_t>(id)].name, line);
-  if (!current || !(p.starting || (p.fail_re && p.pid))) return;
+  const Pattern& fail_on_log = cfg_.services[static_cast<size_t>(id)].fail_on_log;
+  if (!current || !(p.starting || (fail_on_log.valid() && p.pid))) return;
   // Lines before this one reach the log and the terminal before any state change it causes.
   flush(p);
-  if (p.fail_re && p.pid && p.fail_re->search(line)) {
+  if (p.pid && fail_on_log.search(line)) {
     p.starting = false;
-    hooks_.feed(engine::AttemptFailed{
+    feed_(engine::AttemptFailed{
         id, fmt::format("output matched fail_on_log: {}", utf8_prefix(redact_(line), 200))});
     return;
   }
@@ -214,11 +202,11 @@ void Processes::drain_output(Id id) {
 
 void Processes::signal(Id id, int sig, bool run_stop_command) {
   Proc& p = procs_[static_cast<size_t>(id)];
-  pid_t group = p.pid ? p.pid : p.draining;
+  pid_t group = p.pid ? p.pid : p.left_group;
   if (!group) return;
   const auto& s = cfg_.services[static_cast<size_t>(id)];
   if (run_stop_command && s.stop_command) {
-    auto pid = spawn_silent(s.stop_command->argv, env_for(id), working_dir(id));
+    auto pid = spawn_silent(s.stop_command->argv, env_for(id), s.working_dir);
     if (pid) {
       reaper_.watch(*pid, [group, sig](int) { ::kill(-group, sig); });
       return;
@@ -257,33 +245,22 @@ void Processes::main_exited(pid_t pid, int status) {
   if (p.output) p.output->attempt_ended();
   p.starting = false;
   p.ready_fd.reset();
-  if (hooks_.stopping(id) &&
-      (::kill(-pid, 0) == 0 || cgroups_.populated(cfg_.services[static_cast<size_t>(id)].name))) {
-    p.draining = pid;
-    p.drained_status = status;
-    return;
-  }
-  exited(id, pid, status);
+  bool left = ::kill(-pid, 0) == 0 || cgroups_.populated(cfg_.services[static_cast<size_t>(id)].name);
+  if (left) p.left_group = pid;
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  feed_(engine::Exited{id, code, sig, left});
 }
 
+// After each round of exits: the groups whose last process is gone.
 void Processes::groups_drained() {
   for (size_t i = 0; i < procs_.size(); ++i) {
     Proc& p = procs_[i];
-    if (p.draining && ::kill(-p.draining, 0) != 0 && !cgroups_.populated(cfg_.services[i].name))
-      exited(static_cast<Id>(i), p.draining, p.drained_status);
+    if (!p.left_group || ::kill(-p.left_group, 0) == 0 || cgroups_.populated(cfg_.services[i].name)) continue;
+    p.left_group = 0;
+    drain_output(static_cast<Id>(i));  // what the group wrote until now
+    feed_(engine::GroupEmpty{static_cast<Id>(i)});
   }
-}
-
-void Processes::exited(Id id, pid_t pid, int status) {
-  procs_[static_cast<size_t>(id)].draining = 0;
-  drain_output(id);  // a group that outlived its main process wrote until now
-  // Whatever the service left in its process group (and its cgroup) goes
-  // with it, as under systemd's KillMode=control-group.
-  ::kill(-pid, SIGKILL);
-  cgroups_.kill(cfg_.services[static_cast<size_t>(id)].name);
-  int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  hooks_.feed(engine::Exited{id, code, sig});
 }
 
 void Processes::finish() {

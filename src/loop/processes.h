@@ -6,10 +6,10 @@
 // lines go to the service's log, the terminal and the readiness probes, in
 // that order, and always before any state change a line causes.
 //
-// A main process that exits while its service is stopping, with the rest of
-// its group still alive (often the `sh -c` of a string command), is not
-// reported until the group is empty: the others keep their grace period,
-// as under systemd, and the engine's SIGKILL ends it.
+// A main process's exit says whether its group (or cgroup) left processes
+// behind; the engine decides what becomes of them (engine::Exited), and
+// GroupEmpty follows once they are gone. Signals go to the attempt's group
+// until then, even after its main process is gone.
 #pragma once
 
 #include <sys/types.h>
@@ -33,16 +33,11 @@
 
 namespace lineup::loop {
 
-struct ProcessHooks {
-  std::function<void(engine::Event)> feed;
-  std::function<bool(engine::Id)> stopping;  // is the service stopping?
-};
-
 class Processes {
  public:
   Processes(boost::asio::io_context& io, const config::Config& cfg, const config::Redactor& redact,
             runtime::Cgroups& cgroups, probes::Runner& runner, Screen& screen, bool print_output,
-            ProcessHooks hooks);
+            std::function<void(engine::Event)> feed);
   ~Processes();
 
   // Called once before the first spawn: lineup's environment and
@@ -55,7 +50,6 @@ class Processes {
   // An exec probe's command: the service's environment, output discarded.
   Result<pid_t> run_command(engine::Id id, const std::vector<std::string>& argv,
                             const std::string& working_dir, std::function<void(int)> on_exit);
-  std::string working_dir(engine::Id id) const;
 
   // At the end: every exit collected, every pipe read, notify sockets closed.
   void finish();
@@ -68,7 +62,6 @@ class Processes {
   void drain_output(engine::Id id);
   void main_exited(pid_t pid, int status);
   void groups_drained();
-  void exited(engine::Id id, pid_t pid, int status);
 
   boost::asio::io_context& io_;
   const config::Config& cfg_;
@@ -77,7 +70,7 @@ class Processes {
   probes::Runner& runner_;
   Screen& screen_;
   bool print_output_;
-  ProcessHooks hooks_;
+  std::function<void(engine::Event)> feed_;
   const runtime::SafeDir* logs_dir_ = nullptr;
   std::vector<std::string> stack_env_;
   std::vector<Proc> procs_;

@@ -45,8 +45,9 @@ struct Supervisor::Impl : probes::Host {
   probes::AsioTimers clock{io, cfg.services.size()};
   probes::AsioTimers probe_timers{io, cfg.services.size()};
   probes::Runner runner{cfg, *this, probe_timers, [this](Id id, const config::Probe& p, probes::Done done) {
-                          probes::check_once(io, *this, id, p.kind, cfg.project_dir,
-                                             processes.working_dir(id), p.timing.timeout, std::move(done));
+                          probes::check_once(io, *this, id, p.kind,
+                                             cfg.services[static_cast<size_t>(id)].working_dir,
+                                             p.timing.timeout, std::move(done));
                         }};
   runtime::Cgroups cgroups{options.cgroup};
   Screen screen{io,
@@ -58,15 +59,9 @@ struct Supervisor::Impl : probes::Host {
                 }};
   StateFiles files{io, [this] { return api::services_json(redacted_snapshot()); }};
   Processes processes{
-      io,
-      cfg,
-      redact,
-      cgroups,
-      runner,
-      screen,
-      options.print_output,
-      ProcessHooks{[this](engine::Event e) { feed(std::move(e)); },
-                   [this](Id id) { return engine.view(id).state == engine::State::stopping; }}};
+      io, cfg, redact, cgroups, runner, screen, options.print_output, [this](engine::Event e) {
+        feed(std::move(e));
+      }};
   ActionQueue actions{io, [this](engine::Action& a) { perform(a); }, [this] { maybe_finish(); }};
   std::unique_ptr<api::Server> server;
   StopRequests stops{io, [this](bool emergency, const std::string& why) {

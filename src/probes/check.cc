@@ -5,7 +5,7 @@
 namespace lineup::probes {
 
 void check_once(boost::asio::io_context& io, Host& host, engine::Id id, const config::ProbeKind& kind,
-                const std::string& project_dir, const std::string& working_dir, Millis timeout, Done done) {
+                const std::string& working_dir, Millis timeout, Done done) {
   std::visit(
       [&](const auto& k) {
         using K = std::decay_t<decltype(k)>;
@@ -14,7 +14,7 @@ void check_once(boost::asio::io_context& io, Host& host, engine::Id id, const co
         else if constexpr (std::is_same_v<K, config::TcpProbe>)
           check_tcp(io, k, timeout, std::move(done));
         else if constexpr (std::is_same_v<K, config::FileProbe>)
-          done(check_file(k, project_dir));
+          done(check_file(k));
         else if constexpr (std::is_same_v<K, config::HttpProbe>)
           check_http(io, k, timeout, std::move(done));
         else if constexpr (std::is_same_v<K, config::PostgresProbe>)

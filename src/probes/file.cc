@@ -1,4 +1,4 @@
-// `file: PATH`: passes when PATH exists (relative paths: to the project dir).
+// `file: PATH`: passes when PATH exists.
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -8,10 +8,9 @@
 
 namespace lineup::probes {
 
-Result check_file(const config::FileProbe& p, const std::string& project_dir) {
-  std::string path = p.path.empty() || p.path.front() == '/' ? p.path : project_dir + "/" + p.path;
+Result check_file(const config::FileProbe& p) {
   struct stat st;
-  if (::stat(path.c_str(), &st) == 0) return {true, "exists"};
+  if (::stat(p.path.c_str(), &st) == 0) return {true, "exists"};
   return {false, std::string(p.path) + ": " + std::strerror(errno)};
 }
 

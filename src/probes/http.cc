@@ -17,7 +17,6 @@
 #include "probes/http_response.h"
 #include "probes/kinds.h"
 #include "probes/net.h"
-#include "util/regex.h"
 
 namespace lineup::probes {
 
@@ -120,11 +119,8 @@ Result judge_http(const config::HttpProbe& p, int status, const std::string& bod
   if (!status_ok(p, status)) return {false, fmt::format("HTTP {}", status)};
   if (!p.body_contains.empty() && body.find(p.body_contains) == std::string::npos)
     return {false, fmt::format("HTTP {}: body does not contain \"{}\"", status, p.body_contains)};
-  if (!p.body_regex.empty()) {
-    auto re = Regex::compile(p.body_regex);  // validated with the config
-    if (!re || !re->search(body))
-      return {false, fmt::format("HTTP {}: body does not match /{}/", status, p.body_regex)};
-  }
+  if (!p.body_regex.empty() && !p.body_regex.search(body))
+    return {false, fmt::format("HTTP {}: body does not match /{}/", status, p.body_regex.text)};
   if (!p.json.empty()) {
     auto doc = nlohmann::json::parse(body, nullptr, false);
     if (doc.is_discarded()) return {false, fmt::format("HTTP {}: body is not JSON", status)};

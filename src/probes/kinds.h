@@ -16,7 +16,7 @@ namespace lineup::probes {
 void check_exec(boost::asio::io_context& io, Host& host, engine::Id id, const config::ExecProbe& p,
                 const std::string& working_dir, Millis timeout, Done done);
 void check_tcp(boost::asio::io_context& io, const config::TcpProbe& p, Millis timeout, Done done);
-Result check_file(const config::FileProbe& p, const std::string& project_dir);
+Result check_file(const config::FileProbe& p);
 void check_http(boost::asio::io_context& io, const config::HttpProbe& p, Millis timeout, Done done);
 // The limits of the http probe's response parser: a larger response fails the check.
 inline constexpr size_t kHttpMaxHeader = 64 * 1024;
@@ -33,10 +33,11 @@ void check_postgres(boost::asio::io_context& io, const config::PostgresProbe& p,
 void check_redis(boost::asio::io_context& io, const config::RedisProbe& p, Millis timeout, Done done);
 
 // One check of a probe of any active kind, by its kind: what the runner
-// and `lineup wait` both call. An exec probe runs in `working_dir`, a file
-// probe's path is relative to `project_dir`. Passive kinds (log, notify,
+// and `lineup wait` both call. An exec probe runs in `working_dir`; a file
+// probe's path is absolute in a config (normalised) and relative to where
+// `lineup wait` runs on its command line. Passive kinds (log, notify,
 // notify_fd) are events, not checks: they answer "not supported".
 void check_once(boost::asio::io_context& io, Host& host, engine::Id id, const config::ProbeKind& kind,
-                const std::string& project_dir, const std::string& working_dir, Millis timeout, Done done);
+                const std::string& working_dir, Millis timeout, Done done);
 
 }  // namespace lineup::probes

@@ -4,7 +4,6 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "probes/schedule.h"
-#include "util/regex.h"
 
 namespace lineup::probes {
 
@@ -19,11 +18,10 @@ struct Runner::Impl {
     int successes = 0;
     int failures = 0;
     bool passed_once = false;
-    uint64_t generation = 0;  // callbacks of an older run are ignored
-    std::vector<bool> log_seen;
-    std::vector<std::optional<Regex>> log_res;
-    std::string last_reason;  // the last result reported to the engine
-    std::string last_layer;   // and the layer it came from
+    uint64_t generation = 0;     // callbacks of an older run are ignored
+    std::vector<bool> log_seen;  // per ready probe: a log probe's line was seen
+    std::string last_reason;     // the last result reported to the engine
+    std::string last_layer;      // and the layer it came from
     bool notify_seen = false;
     bool fd_seen = false;
     engine::TimePoint spawned_at;
@@ -34,17 +32,7 @@ struct Runner::Impl {
       : cfg(cfg), host(host), timers(timers), check_fn(std::move(check_fn)) {
     services.resize(cfg.services.size());
     for (size_t i = 0; i < services.size(); ++i) {
-      auto& s = services[i];
-      for (const auto& p : cfg.services[i].ready) {
-        if (auto* l = std::get_if<config::LogProbe>(&p.kind))
-          if (auto re = Regex::compile(l->regex))  // validated with the config
-            s.log_res.emplace_back(std::move(*re));
-          else
-            s.log_res.emplace_back();
-        else
-          s.log_res.emplace_back();
-      }
-      s.log_seen.assign(s.log_res.size(), false);
+      services[i].log_seen.assign(cfg.services[i].ready.size(), false);
     }
   }
 
@@ -186,7 +174,7 @@ struct Runner::Impl {
   // What a layer that has no result yet is waiting for.
   static std::string waiting_for(const config::Probe& p) {
     if (auto* l = std::get_if<config::LogProbe>(&p.kind))
-      return fmt::format("no output line matched \"{}\" yet", l->regex);
+      return fmt::format("no output line matched \"{}\" yet", l->regex.text);
     if (std::holds_alternative<config::NotifyProbe>(p.kind)) return "no READY=1 on $NOTIFY_SOCKET yet";
     if (auto* f = std::get_if<config::NotifyFdProbe>(&p.kind))
       return fmt::format("nothing written to fd {} yet", f->fd);
@@ -219,8 +207,10 @@ struct Runner::Impl {
   void log_line(Id id, std::string_view line) {
     auto& s = services[static_cast<size_t>(id)];
     bool any = false;
-    for (size_t i = 0; i < s.log_res.size(); ++i)
-      if (s.log_res[i] && !s.log_seen[i] && s.log_res[i]->search(line)) {
+    const auto& ready = cfg.services[static_cast<size_t>(id)].ready;
+    for (size_t i = 0; i < ready.size(); ++i)
+      if (auto* l = std::get_if<config::LogProbe>(&ready[i].kind);
+          l && !s.log_seen[i] && l->regex.search(line)) {
         s.log_seen[i] = true;
         any = true;
       }

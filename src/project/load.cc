@@ -12,6 +12,7 @@
 #include "config/decode.h"
 #include "config/envfile.h"
 #include "config/interpolate.h"
+#include "config/normalize.h"
 #include "config/tree.h"
 #include "config/validate.h"
 #include "util/read_file.h"
@@ -94,16 +95,9 @@ config::EnvList load_variables(const LoadOptions& o, const Node& raw, const std:
 
   config::EnvList exported_values;
   auto load_one = [&](const std::string& name, Location where, bool required, bool export_it) {
-    std::string full = (!export_it || name.front() == '/') ? name : (fs::path(dir) / name).string();
-    auto text = read_file(full);
-    if (!text) {
-      // A file that exists but cannot be used is an error even when it is optional.
-      if (required || !text.error().missing())
-        diags.error(where, fmt::format("env file \"{}\": {}", name, text.error().message));
-      return;
-    }
-    auto list = config::parse_env_text(*text, config::intern_file(full), env, diags);
-    for (auto& [k, v] : list) {
+    // --env-file is relative to where lineup runs, as compose's is.
+    std::string full = export_it ? config::absolute_in(dir, name) : name;
+    for (auto& [k, v] : config::read_env_file(name, full, where, required, env, diags)) {
       vars.set(k, v);
       // Exported like interpolated: the process environment wins over the file.
       if (export_it) exported_values.emplace_back(k, env.get(k) ? *env.get(k) : v);
@@ -250,7 +244,9 @@ Project load(const LoadOptions& o) {
   }
   p.config.files = files;
 
-  // 7. validate across services, 8. the graph and its cycles
+  // 7. normalise (absolute paths, api.listen parsed), 8. validate across
+  // services, 9. the graph and its cycles
+  config::normalize(p.config, p.diags);
   config::validate(p.config, p.variables, p.main_file, p.diags);
   p.graph = graph::Graph::build(p.config);
   for (const auto& cycle : graph::find_cycles(p.graph)) {

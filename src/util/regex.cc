@@ -12,6 +12,14 @@ Result<Regex> Regex::compile(std::string_view pattern) {
   return Regex(std::move(re));
 }
 
+Pattern::Pattern(std::string t) : text(std::move(t)) {
+  if (text.empty()) return;
+  if (auto re = Regex::compile(text))
+    regex = std::move(*re);
+  else
+    error = re.error();
+}
+
 bool Regex::search(std::string_view text) const {
   return re2::RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *re_);
 }

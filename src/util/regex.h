@@ -11,6 +11,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,24 @@ class Regex {
  private:
   explicit Regex(std::shared_ptr<const re2::RE2> re) : re_(std::move(re)) {}
   std::shared_ptr<const re2::RE2> re_;  // shared: RE2 is not copyable, and it is immutable
+};
+
+// A pattern from the config: the text as written (what messages and
+// `lineup config` show) and the Regex compiled from it once, when the config
+// is read, rather than by every user of it. An invalid text matches nothing;
+// `error` says why, for the config's diagnostics.
+struct Pattern {
+  Pattern() = default;
+  Pattern(std::string text);  // implicit: a pattern is written as text
+  Pattern(const char* text) : Pattern(std::string(text)) {}
+
+  bool empty() const { return text.empty(); }
+  bool valid() const { return regex.has_value(); }
+  bool search(std::string_view s) const { return regex && regex->search(s); }
+
+  std::string text;
+  std::optional<Regex> regex;
+  std::string error;
 };
 
 }  // namespace lineup

@@ -502,6 +502,39 @@ TEST(StateTable, StoppingEmergencyShutdownSendsSigkill) {
   EXPECT_EQ(os.signals.size(), 2u);
 }
 
+// The main process (often the `sh -c` of a string command) is gone, the rest
+// of its group is not: they keep the grace period, the SIGKILL at its end
+// reaches them, and the exit counts once the group is empty.
+TEST(StateTable, StoppingExitedWithGroupLeftWaitsForGroupEmpty) {
+  FakeOs os({Svc("api").grace(10s)});
+  os.start();
+  os.send(StopRequested{os.id("api")});
+  os.send(Exited{os.id("api"), -1, SIGTERM, /*group_left=*/true});
+  EXPECT_EQ(os.state("api"), State::stopping);
+  EXPECT_EQ(os.engine().running(), std::vector<Id>{os.id("api")});
+  EXPECT_EQ(os.phases.back(), Phase::ready) << "not STOPPED while the group is alive";
+  os.advance(10s);
+  EXPECT_EQ(os.signals_to("api"), (std::vector<int>{SIGTERM, SIGKILL}));
+  EXPECT_EQ(os.state("api"), State::stopping);
+  os.send(GroupEmpty{os.id("api")});
+  EXPECT_EQ(os.state("api"), State::stopped);
+  EXPECT_EQ(os.message("api", State::stopped), "killed by signal 15");
+  EXPECT_TRUE(os.engine().running().empty());
+}
+
+// Outside stopping, what the main process left is killed at once and the
+// exit counts now; a later GroupEmpty changes nothing.
+TEST(StateTable, ReadyExitedWithGroupLeftKillsTheGroupThenFails) {
+  FakeOs os({Svc("api")});
+  os.start();
+  os.send(Exited{os.id("api"), 1, 0, /*group_left=*/true});
+  EXPECT_EQ(os.signals_to("api"), std::vector<int>{SIGKILL});
+  EXPECT_EQ(os.state("api"), State::backoff);
+  os.send(GroupEmpty{os.id("api")});
+  EXPECT_EQ(os.state("api"), State::backoff);
+  EXPECT_TRUE(os.engine().running().empty());
+}
+
 // --- stopped ------------------------------------------------------------------------------------
 
 TEST(StateTable, StoppedRestartRequestedStartsIt) {

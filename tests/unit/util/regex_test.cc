@@ -51,5 +51,27 @@ TEST(Regex, CopiesShareOnePattern) {
   EXPECT_TRUE(re->search("ready"));
 }
 
+// A pattern from the config is compiled once, where it is read: its users
+// only search. An invalid one keeps the text and says why, and matches nothing.
+TEST(Pattern, CompiledOnceFromItsText) {
+  Pattern p = "ready on port [0-9]+";
+  EXPECT_EQ(p.text, "ready on port [0-9]+");
+  EXPECT_TRUE(p.valid());
+  EXPECT_TRUE(p.search("api: ready on port 8080"));
+  EXPECT_FALSE(p.search("api: starting"));
+  Pattern copy = p;  // shares the compiled matcher
+  EXPECT_TRUE(copy.search("ready on port 1"));
+}
+
+TEST(Pattern, InvalidOrEmptyMatchesNothing) {
+  Pattern bad("listening (on");
+  EXPECT_FALSE(bad.valid());
+  EXPECT_NE(bad.error.find("missing )"), std::string::npos) << bad.error;
+  EXPECT_FALSE(bad.search("listening (on"));
+  Pattern none;
+  EXPECT_TRUE(none.empty());
+  EXPECT_FALSE(none.search("anything"));
+}
+
 }  // namespace
 }  // namespace lineup
