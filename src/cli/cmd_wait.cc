@@ -86,8 +86,9 @@ class WaitHost : public probes::Host {
                                     const std::string& working_dir,
                                     std::function<void(int)> on_exit) override {
     auto pid = runtime::spawn_silent(argv, env_, working_dir);
-    if (pid) reaper_.watch(*pid, std::move(on_exit));
-    return pid;
+    if (!pid) return unexpected(pid.error().message());
+    reaper_.watch(*pid, std::move(on_exit));
+    return *pid;
   }
 
  private:

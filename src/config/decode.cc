@@ -293,42 +293,17 @@ class Decoder {
     }
     if (const Node* t = n.find("type")) {
       typed_.insert(s.name);
-      if (auto v = r_.string(*t, "type")) {
-        if (*v == "service" || *v == "process")
-          s.type = ServiceType::service;
-        else if (*v == "oneshot")
-          s.type = ServiceType::oneshot;
-        else
-          diags_.error(t->where,
-                       fmt::format("type: \"{}\" is not a service type (use service or oneshot)", *v));
-      }
+      if (auto v = r_.word(*t, "type", "a service type", kServiceTypeNames)) s.type = *v;
     }
     if (const Node* w = n.find("working_dir"))
       if (auto v = r_.string(*w, "working_dir")) s.working_dir = *v;
     if (const Node* f = n.find("env_file")) s.environment = env_files(*f, "env_file");
     if (const Node* env = n.find("environment")) append_environment(*env, s.environment);
     if (const Node* d = n.find("depends_on")) decode_depends_on(*d, s, scope());
-    if (const Node* p = n.find("priority")) {
-      if (auto v = r_.string(*p, "priority")) {
-        if (*v == "critical")
-          s.priority = Priority::critical;
-        else if (*v == "high")
-          s.priority = Priority::high;
-        else if (*v == "medium")
-          s.priority = Priority::medium;
-        else if (*v == "low")
-          s.priority = Priority::low;
-        else
-          diags_.error(
-              p->where,
-              fmt::format("priority: \"{}\" is not a priority (use critical, high, medium or low)", *v));
-      }
-    }
+    if (const Node* p = n.find("priority"))
+      if (auto v = r_.word(*p, "priority", "a priority", kPriorityNames)) s.priority = *v;
     if (const Node* rd = n.find("ready")) s.ready = probes(*rd, "ready");
     if (const Node* lv = n.find("live")) s.live = probes(*lv, "live");
-    if (const Node* rp = n.find("readiness_probe")) decode_single_probe(*rp, s.ready, scope());
-    if (const Node* lp = n.find("liveness_probe")) decode_single_probe(*lp, s.live, scope());
-    if (const Node* hc = n.find("healthcheck")) decode_healthcheck(*hc, s, scope());
 
     double mult = multiplier(cfg);
     if (const Node* t = n.find("startup_timeout"))

@@ -1,9 +1,10 @@
 // Decoding: the merged, interpolated tree -> Config.
 //
 // Knows every key lineup reads and every compose key it accepts and ignores
-// (image, build, volumes, ...), maps the compose / process-compose /
-// Kubernetes spellings to one form, applies `defaults:` and the active
-// profile, and reports unknown keys with the nearest known one. It does not
+// (image, build, volumes, ...), reads the Kubernetes-style timing names and
+// the dialects' one-word aliases (the rest of compose's and process-compose's
+// spellings are rewritten before decode: config/dialects.h), applies
+// `defaults:` and the active profile, and reports unknown keys with the nearest known one. It does not
 // check references between services: that is validation's job.
 #pragma once
 

@@ -23,9 +23,7 @@ void decode_depends_on(const Node& n, Service& s, const DecodeScope& sc);
 void decode_restart(const Node& n, Restart& r, const DecodeScope& sc);
 void decode_breaker(const Node& n, CircuitBreaker& b, const DecodeScope& sc);
 
-// dialects.cc: compose's and process-compose's spellings, read into lineup's.
-void decode_healthcheck(const Node& n, Service& s, const DecodeScope& sc);
-void decode_single_probe(const Node& n, std::vector<Probe>& out, const DecodeScope& sc);
+// decode_ports.cc: compose's `ports:`, the host side lineup checks.
 void decode_ports(const Node& n, Service& s, const DecodeScope& sc);
 
 }  // namespace lineup::config

@@ -10,19 +10,10 @@ namespace lineup::config {
 
 void decode_depends_on(const Node& n, Service& s, const DecodeScope& sc) {
   auto condition = [&](const Node& c, Dependency& d) {
-    auto v = sc.r.string(c, "condition");
-    if (!v) return;
-    d.condition_given = true;
-    if (*v == "started" || *v == "service_started" || *v == "process_started")
-      d.condition = Condition::started;
-    else if (*v == "ready" || *v == "healthy" || *v == "service_healthy" || *v == "process_healthy")
-      d.condition = Condition::ready;
-    else if (*v == "completed" || *v == "service_completed_successfully" ||
-             *v == "process_completed_successfully")
-      d.condition = Condition::completed;
-    else
-      sc.diags.error(
-          c.where, fmt::format("condition: \"{}\" is not a condition (use started, ready or completed)", *v));
+    if (auto v = sc.r.word(c, "condition", "a condition", kConditionNames)) {
+      d.condition = *v;
+      d.condition_given = true;
+    }
   };
   if (n.is_sequence()) {
     for (const auto& item : n.items) {
@@ -66,20 +57,7 @@ void decode_restart(const Node& n, Restart& r, const DecodeScope& sc) {
         r.max_attempts = static_cast<int>(*i) + 1;
       return;
     }
-    auto s = sc.r.string(v, "restart");
-    if (!s) return;
-    if (*s == "no" || *s == "false" || *s == "never")
-      r.policy = RestartPolicy::no;
-    else if (*s == "on-failure" || *s == "on_failure")
-      r.policy = RestartPolicy::on_failure;
-    else if (*s == "always")
-      r.policy = RestartPolicy::always;
-    else if (*s == "unless-stopped")
-      r.policy = RestartPolicy::unless_stopped;
-    else
-      sc.diags.error(
-          v.where,
-          fmt::format("restart: \"{}\" is not a policy (use no, on-failure, always or unless-stopped)", *s));
+    if (auto p = sc.r.word(v, "restart", "a policy", kRestartPolicyNames)) r.policy = *p;
   };
   if (!n.is_map()) {
     policy(n);

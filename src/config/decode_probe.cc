@@ -52,7 +52,7 @@ void read_timing_key(const Node::Entry& e, ProbeTiming& t, Reader& r) {
     set_ms(t.initial_delay, r.seconds(v, k));
   else if (k == "interval") {
     set_positive(t.interval, r.duration(v, k), "interval");
-    t.interval_given = true;
+    t.interval_given = !v.supplied;
   } else if (k == "period_seconds") {
     set_positive(t.interval, r.seconds(v, k), "interval");
     t.interval_given = true;

@@ -1,136 +1,148 @@
-// compose's and process-compose's spellings of what lineup reads: a compose
-// `healthcheck:` (one exec probe for readiness and liveness), a
-// process-compose `readiness_probe:` / `liveness_probe:`, compose `ports:`.
-// See decode_parts.h.
+#include "config/dialects.h"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "config/decode.h"
-#include "config/decode_parts.h"
+#include <optional>
+
 #include "config/keys.h"
-#include "config/ports.h"
+#include "config/scalars.h"
 
 namespace lineup::config {
 
-// process-compose: readiness_probe: {exec: {command}, http_get: {host, port, path, scheme}, ...timing}
-void decode_single_probe(const Node& n, std::vector<Probe>& out, const DecodeScope& sc) {
-  if (!sc.r.expect_map(n, "probe")) return;
-  Node copy = n;
-  if (Node* hg = copy.find("http_get"); hg && hg->is_map()) {
-    std::string scheme = "http", host = "127.0.0.1", path = "/", port = "80";
-    if (const Node* v = hg->find("scheme")) scheme = v->text;
-    if (const Node* v = hg->find("host")) host = v->text;
-    if (const Node* v = hg->find("path")) path = v->text;
-    if (const Node* v = hg->find("port")) port = v->text;
-    Node url;
-    url.kind = Node::Kind::scalar;
-    url.text = fmt::format("{}://{}:{}{}", scheme, host, port, path);
-    url.where = hg->where;
-    for (auto& e : copy.entries)
-      if (e.key == "http_get") {
-        e.key = "http";
-        e.value = std::move(url);
-      }
-  }
-  if (auto p = decode_probe(copy, sc.diags, sc.strict)) out.push_back(std::move(*p));
+namespace {
+
+Node scalar(std::string text, Location where) {
+  Node n;
+  n.kind = Node::Kind::scalar;
+  n.text = std::move(text);
+  n.where = where;
+  return n;
 }
 
-// compose healthcheck -> one exec probe used for both ready and live.
-void decode_healthcheck(const Node& n, Service& s, const DecodeScope& sc) {
-  if (!sc.r.expect_map(n, "healthcheck")) return;
-  check_keys(n, kHealthcheckKeys, {}, "in healthcheck", sc.strict, sc.diags);
-  if (const Node* d = n.find("disable"))
-    if (auto b = sc.r.boolean(*d, "disable"); b && *b) return;
-  const Node* test = n.find("test");
-  if (!test) return;
-  Command cmd;
-  if (test->is_scalar()) {
-    cmd = {{"/bin/sh", "-c", test->text}, true};
-  } else if (test->is_sequence()) {
-    auto list = sc.r.string_list(*test, "healthcheck test");
-    if (!list || list->empty()) return;
-    std::string head = list->front();
-    if (head == "NONE") return;
-    if (head == "CMD-SHELL") {
-      if (list->size() < 2) {
-        sc.diags.error(test->where, "healthcheck test: CMD-SHELL needs a command");
-        return;
-      }
-      std::vector<std::string> rest(list->begin() + 1, list->end());
-      cmd = {{"/bin/sh", "-c", fmt::format("{}", fmt::join(rest, " "))}, true};
-    } else if (head == "CMD") {
-      if (list->size() < 2) {
-        sc.diags.error(test->where, "healthcheck test: CMD needs a command");
-        return;
-      }
-      cmd = {std::vector<std::string>(list->begin() + 1, list->end()), false};
-    } else {
-      cmd = {*list, false};
+// Removes `key` from the map and returns its entry, if it was there.
+std::optional<Node::Entry> take(Node& map, std::string_view key) {
+  for (auto it = map.entries.begin(); it != map.entries.end(); ++it)
+    if (it->key == key) {
+      Node::Entry e = std::move(*it);
+      map.entries.erase(it);
+      return e;
     }
-  } else {
-    sc.r.mismatch(*test, "healthcheck test", "a string or a list");
-    return;
+  return std::nullopt;
+}
+
+// The probe list under `key`: made when missing, a single probe (a mapping)
+// made a list of one. nullptr when it holds something else: decode says so.
+Node* probe_list(Node& service, std::string_view key, Location where) {
+  Node* list = service.find(key);
+  if (!list) {
+    Node empty;
+    empty.kind = Node::Kind::sequence;
+    empty.where = where;
+    service.entries.push_back({std::string(key), where, std::move(empty)});
+    return &service.entries.back().value;
   }
-  Probe p;
-  p.kind = ExecProbe{cmd};
-  p.where = test->where;
-  // compose defaults: interval 30s, timeout 30s, retries 3
-  p.timing.interval = Millis(30'000);
-  p.timing.timeout = Millis(30'000);
-  auto dur = [&](const char* key, Millis& field) {
-    if (const Node* v = n.find(key))
-      if (auto d = sc.r.duration(*v, fmt::format("healthcheck {}", key))) field = *d;
+  if (list->is_null()) {
+    list->kind = Node::Kind::sequence;
+  } else if (list->is_map()) {
+    Node one = std::move(*list);
+    *list = Node{};
+    list->kind = Node::Kind::sequence;
+    list->where = one.where;
+    list->items.push_back(std::move(one));
+  }
+  return list->is_sequence() ? list : nullptr;
+}
+
+bool has_probes(const Node& service, std::string_view key) {
+  const Node* list = service.find(key);
+  return list && !list->is_null() && !(list->is_sequence() && list->items.empty());
+}
+
+// process-compose's http_get: {scheme, host, port, path} is an http: URL.
+Node process_compose_probe(Node probe) {
+  Node::Entry* get = nullptr;
+  for (auto& e : probe.entries)
+    if (e.key == "http_get" && e.value.is_map()) get = &e;
+  if (!get) return probe;
+  auto part = [&](const char* key, const char* otherwise) {
+    const Node* v = get->value.find(key);
+    return v ? v->text : std::string(otherwise);
   };
-  dur("interval", p.timing.interval);
-  if (n.find("interval")) p.timing.interval_given = true;
-  dur("timeout", p.timing.timeout);
-  dur("start_period", p.timing.grace);
-  dur("start_interval", p.timing.start_interval);
-  if (const Node* v = n.find("retries"))
-    if (auto i = sc.r.integer(*v, "healthcheck retries", 1, 1000))
-      p.timing.failure_threshold = static_cast<int>(*i);
-  if (p.timing.timeout.count() <= 0) sc.diags.error(p.where, "healthcheck timeout must be greater than zero");
-  if (p.timing.interval.count() <= 0)
-    sc.diags.error(p.where, "healthcheck interval must be greater than zero");
-  if (s.ready.empty()) s.ready.push_back(p);
-  if (s.live.empty()) s.live.push_back(p);
+  get->key = "http";
+  get->value = scalar(fmt::format("{}://{}:{}{}", part("scheme", "http"), part("host", "127.0.0.1"),
+                                  part("port", "80"), part("path", "/")),
+                      get->value.where);
+  return probe;
 }
 
-// Compose `ports:`, short or long syntax (config/ports.h): lineup checks the host side.
-void decode_ports(const Node& n, Service& s, const DecodeScope& sc) {
-  if (!n.is_sequence()) {
-    sc.r.mismatch(n, "ports", "a list");
-    return;
-  }
-  for (const auto& item : n.items) {
-    Result<std::optional<HostPorts>> ports = std::optional<HostPorts>{};
-    if (item.is_map()) {
-      const Node* pub = item.find("published");
-      if (!pub) pub = item.find("target");
-      if (!pub || !pub->is_scalar()) {
-        sc.diags.error(item.where, "ports: the long syntax needs `published`");
-        continue;
-      }
-      const Node* p = item.find("protocol");
-      auto published = parse_published_port(pub->text, p && p->is_scalar() ? p->text : "tcp");
-      if (published)
-        ports = std::optional<HostPorts>{*published};
-      else
-        ports = unexpected(published.error());
-    } else if (item.is_scalar()) {
-      ports = parse_port_mapping(item.text);
-    } else {
-      sc.r.mismatch(item, "ports entry", "a port like \"8000\" or \"8000:80\"");
-      continue;
+// compose's healthcheck as a lineup probe; nullopt when it checks nothing
+// (disabled, no test, NONE) or is wrong (said in `diags`).
+std::optional<Node> healthcheck_probe(const Node& hc, bool strict, Diagnostics& diags) {
+  Reader r(diags);
+  if (!r.expect_map(hc, "healthcheck")) return std::nullopt;
+  check_keys(hc, kHealthcheckKeys, {}, "in healthcheck", strict, diags);
+  if (const Node* d = hc.find("disable"))
+    if (auto b = r.boolean(*d, "disable"); b && *b) return std::nullopt;
+  const Node* test = hc.find("test");
+  if (!test) return std::nullopt;
+  // What exec: gets: a string runs through /bin/sh -c, a list is argv.
+  Node command = *test;
+  if (test->is_sequence()) {
+    auto list = r.string_list(*test, "healthcheck test");
+    if (!list || list->empty() || list->front() == "NONE") return std::nullopt;
+    const std::string& head = list->front();
+    if ((head == "CMD-SHELL" || head == "CMD") && list->size() < 2) {
+      diags.error(test->where, fmt::format("healthcheck test: {} needs a command", head));
+      return std::nullopt;
     }
-    if (!ports) {
-      sc.diags.error(item.where, ports.error());
-      continue;
-    }
-    if (!*ports) continue;  // a random host port: nothing to check
-    for (int p = (*ports)->first; p <= (*ports)->last; ++p)
-      s.ports.push_back({p, (*ports)->protocol, item.where});
+    if (head == "CMD-SHELL")
+      command = scalar(fmt::format("{}", fmt::join(list->begin() + 1, list->end(), " ")), test->where);
+    else if (head == "CMD")
+      command.items.erase(command.items.begin());
+  } else if (!test->is_scalar()) {
+    r.mismatch(*test, "healthcheck test", "a string or a list");
+    return std::nullopt;
   }
+  Node probe;
+  probe.kind = Node::Kind::map;
+  probe.where = hc.where;
+  probe.entries.push_back({"exec", test->where, std::move(command)});
+  for (const char* key : {"interval", "timeout", "start_period", "start_interval", "retries"}) {
+    if (const Node* v = hc.find(key)) {
+      probe.entries.push_back({key, v->where, *v});
+    } else if (std::string_view(key) == "interval" || std::string_view(key) == "timeout") {
+      Node fallback = scalar("30s", hc.where);  // compose's default, not the user's choice
+      fallback.supplied = true;
+      probe.entries.push_back({key, hc.where, std::move(fallback)});
+    }
+  }
+  return probe;
+}
+
+void rewrite_service(Node& service, bool strict, Diagnostics& diags) {
+  if (!service.is_map()) return;
+  auto healthcheck = take(service, "healthcheck");
+  for (auto [from, to] : {std::pair{"readiness_probe", "ready"}, std::pair{"liveness_probe", "live"}})
+    if (auto e = take(service, from))
+      if (Node* list = probe_list(service, to, e->key_at))
+        list->items.push_back(process_compose_probe(std::move(e->value)));
+  if (!healthcheck) return;
+  auto probe = healthcheck_probe(healthcheck->value, strict, diags);
+  if (!probe) return;
+  for (const char* to : {"ready", "live"})
+    if (!has_probes(service, to))
+      if (Node* list = probe_list(service, to, healthcheck->key_at)) list->items.push_back(*probe);
+}
+
+}  // namespace
+
+void rewrite_dialects(Node& root, bool strict, Diagnostics& diags) {
+  if (!root.is_map()) return;
+  for (const char* key : {"services", "processes"})
+    if (Node* services = root.find(key); services && services->is_map())
+      for (auto& e : services->entries) rewrite_service(e.value, strict, diags);
+  if (Node* defaults = root.find("defaults")) rewrite_service(*defaults, strict, diags);
 }
 
 }  // namespace lineup::config

@@ -47,6 +47,8 @@ constexpr std::array<std::string_view, 16> kTopKeys = {"name",
 // Compose top-level keys that mean nothing to a process runtime.
 constexpr std::array<std::string_view, 2> kTopIgnored = {"include", "models"};
 
+// healthcheck, readiness_probe and liveness_probe are rewritten into ready:
+// and live: before decode (dialects.h); they stay listed as the keys users write.
 constexpr std::array<std::string_view, 26> kServiceKeys = {"command",
                                                            "type",
                                                            "working_dir",

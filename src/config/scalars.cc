@@ -18,6 +18,11 @@ void Reader::mismatch(const Node& n, std::string_view what, std::string_view exp
   diags_.error(n.where, fmt::format("{}: expected {}, got {}", what, expected, got));
 }
 
+void Reader::not_one_of(const Node& n, std::string_view what, std::string_view got, std::string_view noun,
+                        const std::string& choices) {
+  diags_.error(n.where, fmt::format("{}: \"{}\" is not {} (use {})", what, got, noun, choices));
+}
+
 bool Reader::expect_map(const Node& n, std::string_view what) {
   if (n.is_map()) return true;
   mismatch(n, what, "a mapping");

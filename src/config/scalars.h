@@ -13,6 +13,7 @@
 #include "config/spec.h"
 #include "config/tree.h"
 #include "util/duration.h"
+#include "util/names.h"
 
 namespace lineup::config {
 
@@ -33,12 +34,27 @@ class Reader {
   // A string runs through /bin/sh -c; a list is argv.
   std::optional<Command> command(const Node& n, std::string_view what);
 
+  // One of the words of `table` (util/names.h). Anything else is an error
+  // that lists lineup's names: `what: "x" is not <noun> (use a, b or c)`.
+  template <class E, std::size_t N>
+  std::optional<E> word(const Node& n, std::string_view what, std::string_view noun,
+                        const Named<E> (&table)[N]) {
+    auto s = string(n, what);
+    if (!s) return std::nullopt;
+    if (auto v = value_in(table, *s)) return v;
+    not_one_of(n, what, *s, noun, choices_in(table));
+    return std::nullopt;
+  }
+
   bool expect_map(const Node& n, std::string_view what);
   void mismatch(const Node& n, std::string_view what, std::string_view expected);
 
   Diagnostics& diags() { return diags_; }
 
  private:
+  void not_one_of(const Node& n, std::string_view what, std::string_view got, std::string_view noun,
+                  const std::string& choices);
+
   Diagnostics& diags_;
 };
 

@@ -14,47 +14,16 @@ std::string Command::display() const {
 }
 
 std::string_view name_of(ServiceType t) {
-  return t == ServiceType::oneshot ? "oneshot" : "service";
+  return name_in(kServiceTypeNames, t);
 }
-
 std::string_view name_of(Priority p) {
-  switch (p) {
-    case Priority::critical:
-      return "critical";
-    case Priority::high:
-      return "high";
-    case Priority::medium:
-      return "medium";
-    case Priority::low:
-      return "low";
-  }
-  return "critical";
+  return name_in(kPriorityNames, p);
 }
-
 std::string_view name_of(Condition c) {
-  switch (c) {
-    case Condition::started:
-      return "started";
-    case Condition::ready:
-      return "ready";
-    case Condition::completed:
-      return "completed";
-  }
-  return "ready";
+  return name_in(kConditionNames, c);
 }
-
 std::string_view name_of(RestartPolicy p) {
-  switch (p) {
-    case RestartPolicy::no:
-      return "no";
-    case RestartPolicy::on_failure:
-      return "on-failure";
-    case RestartPolicy::always:
-      return "always";
-    case RestartPolicy::unless_stopped:
-      return "unless-stopped";
-  }
-  return "no";
+  return name_in(kRestartPolicyNames, p);
 }
 
 std::string_view kind_name(const ProbeKind& k) {

@@ -19,6 +19,7 @@
 #include "config/diagnostic.h"
 #include "config/listen.h"
 #include "util/duration.h"
+#include "util/names.h"
 #include "util/regex.h"
 
 namespace lineup::config {
@@ -34,6 +35,34 @@ enum class ServiceType { service, oneshot };
 enum class Priority { critical, high, medium, low };
 enum class Condition { started, ready, completed };
 enum class RestartPolicy { no, on_failure, always, unless_stopped };
+
+// The words for each, lineup's own name first, then the compose and
+// process-compose spellings read as the same value (util/names.h).
+inline constexpr Named<ServiceType> kServiceTypeNames[] = {
+    {ServiceType::service, "service"}, {ServiceType::oneshot, "oneshot"}, {ServiceType::service, "process"}};
+inline constexpr Named<Priority> kPriorityNames[] = {{Priority::critical, "critical"},
+                                                     {Priority::high, "high"},
+                                                     {Priority::medium, "medium"},
+                                                     {Priority::low, "low"}};
+inline constexpr Named<Condition> kConditionNames[] = {
+    {Condition::started, "started"},
+    {Condition::ready, "ready"},
+    {Condition::completed, "completed"},
+    {Condition::started, "service_started"},
+    {Condition::started, "process_started"},
+    {Condition::ready, "healthy"},
+    {Condition::ready, "service_healthy"},
+    {Condition::ready, "process_healthy"},
+    {Condition::completed, "service_completed_successfully"},
+    {Condition::completed, "process_completed_successfully"}};
+inline constexpr Named<RestartPolicy> kRestartPolicyNames[] = {
+    {RestartPolicy::no, "no"},
+    {RestartPolicy::on_failure, "on-failure"},
+    {RestartPolicy::always, "always"},
+    {RestartPolicy::unless_stopped, "unless-stopped"},
+    {RestartPolicy::no, "false"},
+    {RestartPolicy::no, "never"},
+    {RestartPolicy::on_failure, "on_failure"}};
 
 std::string_view name_of(ServiceType t);
 std::string_view name_of(Priority p);

@@ -1,20 +1,19 @@
 #include "engine/restart.h"
 
+#include "util/names.h"
+
 #include <algorithm>
 #include <cmath>
 
 namespace lineup::engine {
 
+namespace {
+constexpr Named<Breaker> kBreakerNames[] = {
+    {Breaker::closed, "closed"}, {Breaker::open, "open"}, {Breaker::half_open, "half-open"}};
+}  // namespace
+
 std::string_view name_of(Breaker b) {
-  switch (b) {
-    case Breaker::closed:
-      return "closed";
-    case Breaker::open:
-      return "open";
-    case Breaker::half_open:
-      return "half-open";
-  }
-  return "closed";
+  return name_in(kBreakerNames, b);
 }
 
 RestartTracker::RestartTracker(const config::Restart& restart, const config::CircuitBreaker& breaker,

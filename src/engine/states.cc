@@ -1,53 +1,26 @@
 // The names of states and phases as users read them (ps, the API, the
 // event stream), and the small facts about states the rest of lineup asks.
 #include "engine/engine.h"
+#include "util/names.h"
 
 namespace lineup::engine {
 
-std::string_view name_of(State s) {
-  switch (s) {
-    case State::pending:
-      return "pending";
-    case State::waiting:
-      return "waiting";
-    case State::starting:
-      return "starting";
-    case State::ready:
-      return "ready";
-    case State::completed:
-      return "completed";
-    case State::backoff:
-      return "backoff";
-    case State::blocked:
-      return "blocked";
-    case State::stopping:
-      return "stopping";
-    case State::stopped:
-      return "stopped";
-    case State::failed:
-      return "failed";
-    case State::skipped:
-      return "skipped";
-  }
-  return "?";
-}
+namespace {
+constexpr Named<State> kStateNames[] = {
+    {State::pending, "pending"}, {State::waiting, "waiting"},     {State::starting, "starting"},
+    {State::ready, "ready"},     {State::completed, "completed"}, {State::backoff, "backoff"},
+    {State::blocked, "blocked"}, {State::stopping, "stopping"},   {State::stopped, "stopped"},
+    {State::failed, "failed"},   {State::skipped, "skipped"}};
+constexpr Named<Phase> kPhaseNames[] = {{Phase::starting, "STARTING"}, {Phase::ready, "READY"},
+                                        {Phase::degraded, "DEGRADED"}, {Phase::failed, "FAILED"},
+                                        {Phase::stopping, "STOPPING"}, {Phase::stopped, "STOPPED"}};
+}  // namespace
 
+std::string_view name_of(State s) {
+  return name_in(kStateNames, s);
+}
 std::string_view name_of(Phase p) {
-  switch (p) {
-    case Phase::starting:
-      return "STARTING";
-    case Phase::ready:
-      return "READY";
-    case Phase::degraded:
-      return "DEGRADED";
-    case Phase::failed:
-      return "FAILED";
-    case Phase::stopping:
-      return "STOPPING";
-    case Phase::stopped:
-      return "STOPPED";
-  }
-  return "?";
+  return name_in(kPhaseNames, p);
 }
 
 int exit_code_of(Phase p) {

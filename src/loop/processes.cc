@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 
 #include "config/environment.h"
 #include "runtime/notify.h"
@@ -17,6 +18,7 @@
 #include "runtime/output_pipes.h"
 #include "runtime/ports.h"
 #include "runtime/spawn.h"
+#include "util/fd.h"
 #include "util/strings.h"
 
 namespace lineup::loop {
@@ -113,28 +115,33 @@ void Processes::spawn(Id id) {
       if (m.ready) runner_.notified(id);
     });
   }
-  int out_pipe[2];
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
-    feed_(engine::SpawnFailed{id, fmt::format("pipe: {}", std::strerror(errno))});
+  auto output = Pipe::open();
+  if (!output) {
+    feed_(engine::SpawnFailed{id, output.error()});
     return;
   }
   SpawnRequest req;
   req.argv = s.command->argv;
   req.working_dir = s.working_dir;
-  req.output_fd = out_pipe[1];
-  int fd_pipe[2] = {-1, -1};
+  req.output_fd = output->write.get();
+  std::optional<Pipe> readiness;  // a notify_fd probe's pipe
   for (const auto& probe : s.ready)
-    if (auto* nf = std::get_if<config::NotifyFdProbe>(&probe.kind))
-      if (::pipe2(fd_pipe, O_CLOEXEC) == 0) req.extra_fds.emplace_back(fd_pipe[1], nf->fd);
+    if (auto* nf = std::get_if<config::NotifyFdProbe>(&probe.kind)) {
+      auto made = Pipe::open();
+      if (!made) {
+        feed_(engine::SpawnFailed{id, fmt::format("notify_fd {}: {}", nf->fd, made.error())});
+        return;
+      }
+      readiness = std::move(*made);
+      req.extra_fds.emplace_back(readiness->write.get(), nf->fd);
+    }
   req.env = env_for(id);
   req.cgroup_fd = cgroups_.attempt_fd(s.name);
   auto pid = runtime::spawn(req);
-  ::close(out_pipe[1]);
-  if (fd_pipe[1] >= 0) ::close(fd_pipe[1]);
+  output->write.reset();  // the child has its copies; the read ends see EOF when it is gone
+  if (readiness) readiness->write.reset();
   if (!pid) {
-    ::close(out_pipe[0]);
-    if (fd_pipe[0] >= 0) ::close(fd_pipe[0]);
-    feed_(engine::SpawnFailed{id, pid.error()});
+    feed_(engine::SpawnFailed{id, pid.error().message()});
     return;
   }
   p.pid = *pid;
@@ -146,9 +153,9 @@ void Processes::spawn(Id id) {
     p.output = std::make_unique<OutputPipes>(
         io_, [this, id](std::string_view line, bool current) { on_line(id, line, current); },
         [this, id] { flush(procs_[static_cast<size_t>(id)]); });
-  p.output->add(out_pipe[0]);
-  if (fd_pipe[0] >= 0)
-    p.ready_fd = std::make_unique<ReadyPipe>(io_, fd_pipe[0], [this, id] {
+  p.output->add(output->read.release());
+  if (readiness)
+    p.ready_fd = std::make_unique<ReadyPipe>(io_, readiness->read.release(), [this, id] {
       runner_.fd_ready(id);
       procs_[static_cast<size_t>(id)].ready_fd.reset();
     });
@@ -207,18 +214,23 @@ void Processes::signal(Id id, int sig, bool run_stop_command) {
   const auto& s = cfg_.services[static_cast<size_t>(id)];
   if (run_stop_command && s.stop_command) {
     auto pid = spawn_silent(s.stop_command->argv, env_for(id), s.working_dir);
-    if (pid) {
-      reaper_.watch(*pid, [group, sig](int) { ::kill(-group, sig); });
+    if (pid) {  // the signal follows once the stop_command is done
+      reaper_.watch(*pid, [this, id, group, sig](int) { deliver(id, group, sig); });
       return;
     }
-    screen_.event_line(fmt::format("{}: stop_command failed: {}", s.name, pid.error()));
+    screen_.event_line(fmt::format("{}: stop_command failed: {}", s.name, pid.error().message()));
   }
+  deliver(id, group, sig);
+}
+
+void Processes::deliver(Id id, pid_t group, int sig) {
   ::kill(-group, sig);
   // setsid() escapees and daemons of the service too.
+  const std::string& name = cfg_.services[static_cast<size_t>(id)].name;
   if (sig == SIGKILL)
-    cgroups_.kill(s.name);
+    cgroups_.kill(name);
   else
-    cgroups_.signal_outside_group(s.name, group, sig);
+    cgroups_.signal_outside_group(name, group, sig);
 }
 
 void Processes::probes_started(Id id, engine::ProbeSet set) {
@@ -229,8 +241,9 @@ void Processes::probes_started(Id id, engine::ProbeSet set) {
 Result<pid_t> Processes::run_command(Id id, const std::vector<std::string>& argv,
                                      const std::string& working_dir, std::function<void(int)> on_exit) {
   auto pid = spawn_silent(argv, env_for(id), working_dir);
-  if (pid) reaper_.watch(*pid, std::move(on_exit));
-  return pid;
+  if (!pid) return unexpected(pid.error().message());
+  reaper_.watch(*pid, std::move(on_exit));
+  return *pid;
 }
 
 void Processes::main_exited(pid_t pid, int status) {

@@ -57,6 +57,8 @@ class Processes {
  private:
   struct Proc;
   const std::vector<std::string>& env_for(engine::Id id);
+  // `sig` to the process group and to what left it inside the service's cgroup.
+  void deliver(engine::Id id, pid_t group, int sig);
   void on_line(engine::Id id, std::string_view line, bool current);
   void flush(Proc& p);
   void drain_output(engine::Id id);

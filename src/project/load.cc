@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "config/decode.h"
+#include "config/dialects.h"
 #include "config/envfile.h"
 #include "config/interpolate.h"
 #include "config/normalize.h"
@@ -222,7 +223,8 @@ Project load(const LoadOptions& o) {
   Node root = std::move(trees.front());
   for (size_t i = 1; i < trees.size(); ++i) config::merge_into(root, std::move(trees[i]));
 
-  // 6. decode: defaults, profile, compose spellings
+  // 6. the dialects' spellings rewritten into lineup's, 7. decode: defaults, profile
+  config::rewrite_dialects(root, o.strict, p.diags);
   config::DecodeContext ctx;
   ctx.project_dir = dir;
   ctx.requested_profile = o.profile;
@@ -244,8 +246,8 @@ Project load(const LoadOptions& o) {
   }
   p.config.files = files;
 
-  // 7. normalise (absolute paths, api.listen parsed), 8. validate across
-  // services, 9. the graph and its cycles
+  // 8. normalise (absolute paths, api.listen parsed), 9. validate across
+  // services, 10. the graph and its cycles
   config::normalize(p.config, p.diags);
   config::validate(p.config, p.variables, p.main_file, p.diags);
   p.graph = graph::Graph::build(p.config);

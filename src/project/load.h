@@ -1,7 +1,8 @@
 // Loading a project: the config layer's passes, in order, each named.
 //
 //   locate files -> read + parse -> env files -> interpolate -> merge
-//   -> decode (defaults, profile) -> validate -> graph (cycles)
+//   -> dialects (compose / process-compose spellings rewritten) -> decode
+//   (defaults, profile) -> normalize -> validate -> graph (cycles)
 //
 // Every pass appends to one Diagnostics list; the caller decides what the
 // diagnostics mean for its exit code (`check` reports, others refuse).

@@ -16,6 +16,8 @@
 
 #include <fmt/format.h>
 
+#include "util/fd.h"
+
 namespace lineup::runtime {
 
 namespace {
@@ -167,8 +169,24 @@ pid_t clone_into_cgroup(ChildContext& c, int cgroup_fd) {
 
 }  // namespace
 
-Result<std::string> resolve_executable(const std::string& name, std::span<const std::string> env) {
-  if (name.empty()) return unexpected(std::string("exec: empty command"));
+std::string SpawnError::message() const {
+  switch (stage) {
+    case Stage::command:
+      return "exec: empty command";
+    case Stage::chdir:
+      return fmt::format("chdir {}: {}", subject, std::strerror(err));
+    case Stage::exec:
+      if (err == 0) return fmt::format("exec {}: command not found in PATH", subject);
+      return fmt::format("exec {}: {}", subject, std::strerror(err));
+    case Stage::output:
+      return fmt::format("open {}: {}", subject, std::strerror(err));
+  }
+  return "spawn failed";
+}
+
+Result<std::string, SpawnError> resolve_executable(const std::string& name,
+                                                   std::span<const std::string> env) {
+  if (name.empty()) return unexpected(SpawnError{SpawnError::Stage::command, "", 0});
   if (name.find('/') != std::string::npos) return name;  // checked by posix_spawn itself
   std::string path = path_from(env);
   size_t start = 0;
@@ -183,16 +201,17 @@ Result<std::string> resolve_executable(const std::string& name, std::span<const 
       return candidate;
     start = end + 1;
   }
-  return unexpected(fmt::format("exec {}: command not found in PATH", name));
+  return unexpected(SpawnError{SpawnError::Stage::exec, name, 0});
 }
 
-Result<pid_t> spawn(const SpawnRequest& r) {
-  if (r.argv.empty()) return unexpected(std::string("exec: empty command"));
+Result<pid_t, SpawnError> spawn(const SpawnRequest& r) {
+  using Stage = SpawnError::Stage;
+  if (r.argv.empty()) return unexpected(SpawnError{Stage::command, "", 0});
   if (!r.working_dir.empty()) {
     struct stat st;
     if (::stat(r.working_dir.c_str(), &st) != 0)
-      return unexpected(fmt::format("chdir {}: {}", r.working_dir, std::strerror(errno)));
-    if (!S_ISDIR(st.st_mode)) return unexpected(fmt::format("chdir {}: Not a directory", r.working_dir));
+      return unexpected(SpawnError{Stage::chdir, r.working_dir, errno});
+    if (!S_ISDIR(st.st_mode)) return unexpected(SpawnError{Stage::chdir, r.working_dir, ENOTDIR});
   }
   // A relative program path is relative to the working directory, as in a shell.
   std::string program = r.argv[0];
@@ -204,8 +223,7 @@ Result<pid_t> spawn(const SpawnRequest& r) {
     std::string check = program.front() == '/' || r.working_dir.empty()
                             ? program
                             : fmt::format("{}/{}", r.working_dir, program);
-    if (::access(check.c_str(), X_OK) != 0)
-      return unexpected(fmt::format("exec {}: {}", program, std::strerror(errno)));
+    if (::access(check.c_str(), X_OK) != 0) return unexpected(SpawnError{Stage::exec, program, errno});
   }
 
   // lineup's own descriptors (Asio does not open sockets close-on-exec: the
@@ -226,7 +244,7 @@ Result<pid_t> spawn(const SpawnRequest& r) {
       int exec_errno = c.exec_errno;
       if (exec_errno == 0) return pid;
       ::waitpid(pid, nullptr, 0);  // it has exited with 127: reap it here, it never ran
-      return unexpected(fmt::format("exec {}: {}", r.argv[0], std::strerror(exec_errno)));
+      return unexpected(SpawnError{Stage::exec, r.argv[0], exec_errno});
     }
     // No clone3 or no CLONE_INTO_CGROUP (kernel < 5.7): posix_spawn below.
   }
@@ -245,7 +263,7 @@ Result<pid_t> spawn(const SpawnRequest& r) {
   pid_t pid = 0;
   int err = ::posix_spawn(&pid, program.c_str(), &fa, &attributes.attr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
-  if (err != 0) return unexpected(fmt::format("exec {}: {}", r.argv[0], std::strerror(err)));
+  if (err != 0) return unexpected(SpawnError{Stage::exec, r.argv[0], err});
   if (r.cgroup_fd >= 0) {  // the old way: moved in after the fact
     int procs = ::openat(r.cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
     if (procs >= 0) {
@@ -257,16 +275,16 @@ Result<pid_t> spawn(const SpawnRequest& r) {
   return pid;
 }
 
-Result<pid_t> spawn_silent(std::vector<std::string> argv, std::span<const std::string> env,
-                           std::string working_dir) {
+Result<pid_t, SpawnError> spawn_silent(std::vector<std::string> argv, std::span<const std::string> env,
+                                       std::string working_dir) {
+  Fd null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+  if (!null) return unexpected(SpawnError{SpawnError::Stage::output, "/dev/null", errno});
   SpawnRequest req;
   req.argv = std::move(argv);
   req.env = env;
   req.working_dir = std::move(working_dir);
-  req.output_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-  auto pid = spawn(req);
-  if (req.output_fd >= 0) ::close(req.output_fd);
-  return pid;
+  req.output_fd = null.get();
+  return spawn(req);
 }
 
 }  // namespace lineup::runtime

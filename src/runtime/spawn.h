@@ -35,15 +35,31 @@ struct SpawnRequest {
   int cgroup_fd = -1;  // a cgroup v2 directory: the child is born in it (clone3 CLONE_INTO_CGROUP)
 };
 
+// Why a spawn failed: the step and its errno, so a caller can tell a missing
+// directory from a program that is not executable without reading text.
+struct SpawnError {
+  enum class Stage {
+    command,  // the argv is empty
+    chdir,    // the working directory: missing, not a directory, not searchable
+    exec,     // the program: not found in PATH, not executable, exec refused
+    output,   // /dev/null for a silent command's output could not be opened
+  };
+  Stage stage;
+  std::string subject;  // the directory or the program, as the user wrote it
+  int err = 0;          // errno; 0 for "not found in PATH" and an empty command
+  // What users read: "chdir ./api: No such file or directory".
+  std::string message() const;
+};
+
 // The pid of the new process (also its process group id).
-Result<pid_t> spawn(const SpawnRequest& r);
+Result<pid_t, SpawnError> spawn(const SpawnRequest& r);
 
 // A command whose output nobody reads (an exec probe, a stop_command):
 // stdout and stderr go to /dev/null.
-Result<pid_t> spawn_silent(std::vector<std::string> argv, std::span<const std::string> env,
-                           std::string working_dir);
+Result<pid_t, SpawnError> spawn_silent(std::vector<std::string> argv, std::span<const std::string> env,
+                                       std::string working_dir);
 
 // Where PATH lookup finds `name`, with the PATH from `env` (or lineup's).
-Result<std::string> resolve_executable(const std::string& name, std::span<const std::string> env);
+Result<std::string, SpawnError> resolve_executable(const std::string& name, std::span<const std::string> env);
 
 }  // namespace lineup::runtime

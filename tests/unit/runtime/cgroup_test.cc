@@ -26,7 +26,7 @@ pid_t sleeper_in(int cgroup_fd) {
   req.argv = {"sleep", "600"};
   req.cgroup_fd = cgroup_fd;
   auto pid = spawn(req);
-  EXPECT_TRUE(pid) << (pid ? "" : pid.error());
+  EXPECT_TRUE(pid) << (pid ? "" : pid.error().message());
   return pid ? *pid : -1;
 }
 

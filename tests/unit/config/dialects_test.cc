@@ -1,0 +1,169 @@
+// The dialect rewrite is tree to tree: each case is the service a user of
+// compose or process-compose writes and the lineup service it must become,
+// both as YAML. Decode then sees only the second (decode_test covers what
+// the probes mean once decoded).
+#include "config/dialects.h"
+
+#include <gtest/gtest.h>
+
+namespace lineup::config {
+namespace {
+
+uint32_t test_file() {
+  return intern_file("dialects_test.yaml");
+}
+
+// A node as one line, locations left out: what the two trees are compared by.
+std::string flat(const Node& n) {
+  switch (n.kind) {
+    case Node::Kind::null:
+      return "~";
+    case Node::Kind::scalar:
+      return n.text + (n.supplied ? "(default)" : "");
+    case Node::Kind::sequence: {
+      std::string out = "[";
+      for (const auto& i : n.items) out += (out.size() > 1 ? ", " : "") + flat(i);
+      return out + "]";
+    }
+    case Node::Kind::map: {
+      std::string out = "{";
+      for (const auto& e : n.entries) out += (out.size() > 1 ? ", " : "") + e.key + ": " + flat(e.value);
+      return out + "}";
+    }
+  }
+  return "?";
+}
+
+Node parse(std::string_view text, Diagnostics& diags) {
+  auto n = parse_yaml(text, test_file(), diags);
+  EXPECT_TRUE(n) << text;
+  return n ? std::move(*n) : Node{};
+}
+
+struct Case {
+  const char* name;
+  const char* written;  // the service as the user writes it
+  const char* becomes;  // the lineup service decode reads
+};
+
+const Case kCases[] = {
+    {"healthcheck CMD: ready and live, compose's defaults",
+     "{command: run, healthcheck: {test: [CMD, pg_isready, -q]}}",
+     "{command: run, ready: [{exec: [pg_isready, -q], interval: 30s(default), timeout: 30s(default)}],"
+     " live: [{exec: [pg_isready, -q], interval: 30s(default), timeout: 30s(default)}]}"},
+    {"healthcheck CMD-SHELL: one shell string; timing kept, unknown timing not carried",
+     "{command: run, healthcheck: {test: [CMD-SHELL, curl -f localhost, '||', exit 1], interval: 5s,"
+     " timeout: 2s, retries: 7, start_period: 30s, start_interval: 1s}}",
+     "{command: run, ready: [{exec: curl -f localhost || exit 1, interval: 5s, timeout: 2s, start_period: "
+     "30s,"
+     " start_interval: 1s, retries: 7}], live: [{exec: curl -f localhost || exit 1, interval: 5s,"
+     " timeout: 2s, start_period: 30s, start_interval: 1s, retries: 7}]}"},
+    {"healthcheck as a string", "{command: run, healthcheck: {test: redis-cli ping, interval: 1s}}",
+     "{command: run, ready: [{exec: redis-cli ping, interval: 1s, timeout: 30s(default)}],"
+     " live: [{exec: redis-cli ping, interval: 1s, timeout: 30s(default)}]}"},
+    {"healthcheck a list without CMD: argv as written",
+     "{command: run, healthcheck: {test: [pg_isready], interval: 1s, timeout: 1s}}",
+     "{command: run, ready: [{exec: [pg_isready], interval: 1s, timeout: 1s}],"
+     " live: [{exec: [pg_isready], interval: 1s, timeout: 1s}]}"},
+    {"the service's own ready probes win; live still gets the healthcheck",
+     "{command: run, ready: [{tcp: 80}], healthcheck: {test: [CMD, 'true'], interval: 1s, timeout: 1s}}",
+     "{command: run, ready: [{tcp: 80}], live: [{exec: [true], interval: 1s, timeout: 1s}]}"},
+    {"an empty ready list does not count as probes of its own",
+     "{command: run, ready: [], healthcheck: {test: [CMD, 'true'], interval: 1s, timeout: 1s}}",
+     "{command: run, ready: [{exec: [true], interval: 1s, timeout: 1s}],"
+     " live: [{exec: [true], interval: 1s, timeout: 1s}]}"},
+    {"disable, NONE and no test: no probes at all",
+     "{command: run, healthcheck: {test: [CMD, 'true'], disable: true}}", "{command: run}"},
+    {"NONE", "{command: run, healthcheck: {test: [NONE]}}", "{command: run}"},
+    {"no test", "{command: run, healthcheck: {interval: 5s}}", "{command: run}"},
+    {"process-compose http_get: an http URL, defaults filled in, appended after ready",
+     "{command: run, ready: [{tcp: 5432}], readiness_probe: {http_get: {host: 127.0.0.1, port: 9000,"
+     " path: /ready}, period_seconds: 2}}",
+     "{command: run, ready: [{tcp: 5432}, {http: 'http://127.0.0.1:9000/ready', period_seconds: 2}]}"},
+    {"process-compose http_get with only a port; liveness_probe to live",
+     "{command: run, liveness_probe: {http_get: {port: 8080, scheme: https}}}",
+     "{command: run, live: [{http: 'https://127.0.0.1:8080/'}]}"},
+    {"process-compose exec probe; a single ready probe becomes a list",
+     "{command: run, ready: {tcp: 1}, readiness_probe: {exec: {command: pg_isready}}}",
+     "{command: run, ready: [{tcp: 1}, {exec: {command: pg_isready}}]}"},
+    {"a process-compose probe beats the healthcheck for ready, as before",
+     "{command: run, readiness_probe: {exec: {command: a}}, healthcheck: {test: b, interval: 1s, timeout: "
+     "1s}}",
+     "{command: run, ready: [{exec: {command: a}}], live: [{exec: b, interval: 1s, timeout: 1s}]}"},
+    {"lineup's own service is left as it is",
+     "{command: run, ready: [{tcp: 80}], live: [{http: 'http://x/'}], restart: on-failure}",
+     "{command: run, ready: [{tcp: 80}], live: [{http: 'http://x/'}], restart: on-failure}"},
+};
+
+TEST(Dialects, RewritesEachSpellingIntoLineups) {
+  for (const auto& c : kCases) {
+    Diagnostics diags;
+    Node root = parse(std::string("services: {svc: ") + c.written + "}", diags);
+    rewrite_dialects(root, /*strict=*/false, diags);
+    Node want = parse(c.becomes, diags);
+    EXPECT_FALSE(diags.has_errors()) << c.name;
+    const Node* svc = root.find("services")->find("svc");
+    ASSERT_TRUE(svc) << c.name;
+    EXPECT_EQ(flat(*svc), flat(want)) << c.name;
+  }
+}
+
+TEST(Dialects, ProcessesAndDefaultsAreRewrittenToo) {
+  Diagnostics diags;
+  Node root = parse(
+      "processes: {db: {command: db, readiness_probe: {exec: {command: x}}}}\n"
+      "defaults: {healthcheck: {test: y, interval: 1s, timeout: 1s}}\n",
+      diags);
+  rewrite_dialects(root, false, diags);
+  EXPECT_EQ(flat(*root.find("processes")->find("db")), "{command: db, ready: [{exec: {command: x}}]}");
+  EXPECT_EQ(flat(*root.find("defaults")),
+            "{ready: [{exec: y, interval: 1s, timeout: 1s}], live: [{exec: y, interval: 1s, timeout: 1s}]}");
+}
+
+TEST(Dialects, WhatIsAddedPointsAtWhatTheUserWrote) {
+  Diagnostics diags;
+  Node root = parse(
+      "services:\n"
+      "  db:\n"
+      "    command: run\n"
+      "    healthcheck:\n"
+      "      test: [CMD, pg_isready]\n"
+      "      interval: 5s\n",
+      diags);
+  rewrite_dialects(root, false, diags);
+  const Node* ready = root.find("services")->find("db")->find("ready");
+  ASSERT_TRUE(ready && ready->is_sequence() && ready->items.size() == 1u);
+  const Node& probe = ready->items[0];
+  EXPECT_EQ(probe.entries[0].key, "exec");
+  EXPECT_EQ(probe.entries[0].key_at.line, 5);  // the test: line
+  const Node* interval = probe.find("interval");
+  ASSERT_TRUE(interval);
+  EXPECT_EQ(interval->where.line, 6);
+  EXPECT_FALSE(interval->supplied);
+  EXPECT_TRUE(probe.find("timeout")->supplied);
+}
+
+TEST(Dialects, MistakesAreSaidWhereTheyStand) {
+  struct Bad {
+    const char* healthcheck;
+    int line;
+    const char* message;
+  } cases[] = {
+      {"[CMD]", 4, "healthcheck test: CMD needs a command"},
+      {"[CMD-SHELL]", 4, "healthcheck test: CMD-SHELL needs a command"},
+      {"{a: b}", 4, "healthcheck test: expected a string or a list"},
+  };
+  for (const auto& c : cases) {
+    Diagnostics diags;
+    Node root =
+        parse(std::string("services:\n  db:\n    healthcheck:\n      test: ") + c.healthcheck + "\n", diags);
+    rewrite_dialects(root, false, diags);
+    ASSERT_EQ(diags.items().size(), 1u) << c.healthcheck;
+    EXPECT_EQ(diags.items()[0].where.line, c.line) << c.healthcheck;
+    EXPECT_NE(diags.items()[0].message.find(c.message), std::string::npos) << diags.items()[0].message;
+    EXPECT_EQ(root.find("services")->find("db")->find("ready"), nullptr) << c.healthcheck;
+  }
+}
+
+}  // namespace
+}  // namespace lineup::config
