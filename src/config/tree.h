@@ -23,10 +23,10 @@ struct Node {
   Kind kind = Kind::null;
   std::string text;            // scalar: its text
   bool quoted = false;         // scalar: written in quotes ("no" is a string, no is a bool)
-  bool supplied = false;       // put in by a rewrite as a dialect's default, not written by the user
   std::vector<Node> items;     // sequence
   std::vector<Entry> entries;  // map, in document order
   Location where;
+  bool supplied = false;  // put in by a rewrite as a dialect's default, not written by the user
 
   bool is_null() const { return kind == Kind::null; }
   bool is_scalar() const { return kind == Kind::scalar; }

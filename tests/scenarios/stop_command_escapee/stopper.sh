@@ -1,0 +1,2 @@
+#!/bin/sh
+echo stop_command ran > stopper.ran
