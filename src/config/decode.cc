@@ -336,9 +336,25 @@ class Decoder {
     if (const Node* g = n.find("stop_grace_period"))
       if (auto d = r_.duration(*g, "stop_grace_period")) s.stop_grace_period = *d;
     if (const Node* c = n.find("stop_command")) s.stop_command = r_.command(*c, "stop_command");
+    if (const Node* c = n.find("pre_stop")) {
+      if (s.stop_command)
+        diags_.error(c->where, "pre_stop is another name for stop_command: give one of them");
+      else
+        s.stop_command = r_.command(*c, "pre_stop");
+    }
+    if (const Node* h = n.find("post_start")) {
+      if (h->is_sequence()) {
+        for (const auto& item : h->items)
+          if (auto c = r_.command(item, "post_start command")) s.post_start.push_back(std::move(*c));
+      } else if (auto c = r_.command(*h, "post_start")) {
+        s.post_start.push_back(std::move(*c));
+      }
+    }
     if (const Node* p = n.find("ports")) decode_ports(*p, s, scope());
     if (const Node* x = n.find("expected_startup"))
       if (auto d = r_.duration(*x, "expected_startup")) s.expected_startup = *d;
+    if (const Node* m = n.find("mask_output"))
+      if (auto b = r_.boolean(*m, "mask_output")) s.mask_output = *b;
     if (const Node* f = n.find("fail_on_log"))
       if (auto v = r_.string(*f, "fail_on_log")) {
         s.fail_on_log = Pattern(*v);

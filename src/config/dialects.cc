@@ -120,8 +120,46 @@ std::optional<Node> healthcheck_probe(const Node& hc, bool strict, Diagnostics& 
   return probe;
 }
 
+// compose's hook, {command, user, privileged, working_dir, environment}, is
+// its command: lineup runs a hook as it runs the service's own stop_command.
+Node hook_command(const Node& hook, std::string_view key, Diagnostics& diags) {
+  for (const auto& e : hook.entries)
+    if (e.key != "command")
+      diags.warning(e.key_at, fmt::format("{}: `{}` is not read by lineup: the command runs as the service "
+                                          "does, in its working_dir and environment",
+                                          key, e.key));
+  if (const Node* c = hook.find("command")) return *c;
+  diags.error(hook.where, fmt::format("{}: a hook needs a `command`", key));
+  return Node{};
+}
+
+bool all_maps(const Node& list) {
+  if (!list.is_sequence() || list.items.empty()) return false;
+  for (const auto& item : list.items)
+    if (!item.is_map()) return false;
+  return true;
+}
+
+// post_start: [{command: X}, ...] -> [X, ...]; pre_stop: [{command: X}] -> X.
+void rewrite_hooks(Node& service, Diagnostics& diags) {
+  if (Node* post = service.find("post_start"); post && post->is_sequence())
+    for (auto& item : post->items)
+      if (item.is_map()) item = hook_command(item, "post_start", diags);
+  if (Node* pre = service.find("pre_stop"); pre && all_maps(*pre)) {
+    if (pre->items.size() > 1) {
+      diags.error(pre->where, fmt::format("pre_stop: lineup runs one command before the stop signal, "
+                                          "not {}: put them in one script",
+                                          pre->items.size()));
+      return;
+    }
+    Node command = hook_command(pre->items.front(), "pre_stop", diags);
+    *pre = std::move(command);
+  }
+}
+
 void rewrite_service(Node& service, bool strict, Diagnostics& diags) {
   if (!service.is_map()) return;
+  rewrite_hooks(service, diags);
   auto healthcheck = take(service, "healthcheck");
   for (auto [from, to] : {std::pair{"readiness_probe", "ready"}, std::pair{"liveness_probe", "live"}})
     if (auto e = take(service, from))

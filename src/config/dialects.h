@@ -8,6 +8,8 @@
 //                                   where the file gives none
 //   readiness_probe,             -> appended to ready: / live:; an http_get
 //   liveness_probe (process-compose)  becomes an http URL
+//   post_start: [{command}]      -> post_start: [command, ...]
+//   pre_stop: [{command}] (compose)   -> pre_stop: command (= stop_command)
 //
 // The keys go; what the rewrite adds points at what the user wrote, so every
 // later diagnostic still names the right line. Condition, restart-policy and

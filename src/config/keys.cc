@@ -49,7 +49,7 @@ constexpr std::array<std::string_view, 2> kTopIgnored = {"include", "models"};
 
 // healthcheck, readiness_probe and liveness_probe are rewritten into ready:
 // and live: before decode (dialects.h); they stay listed as the keys users write.
-constexpr std::array<std::string_view, 26> kServiceKeys = {"command",
+constexpr std::array<std::string_view, 29> kServiceKeys = {"command",
                                                            "type",
                                                            "working_dir",
                                                            "environment",
@@ -65,18 +65,21 @@ constexpr std::array<std::string_view, 26> kServiceKeys = {"command",
                                                            "stop_signal",
                                                            "stop_grace_period",
                                                            "stop_command",
+                                                           "pre_stop",
+                                                           "post_start",
                                                            "ports",
                                                            "profiles",
                                                            "disabled",
                                                            "expected_startup",
                                                            "fail_on_log",
+                                                           "mask_output",
                                                            "success_exit_codes",
                                                            "image",
                                                            "healthcheck",
                                                            "readiness_probe",
                                                            "liveness_probe"};
 // Compose service keys that a process runtime accepts and does not use.
-constexpr std::array<std::string_view, 72> kServiceIgnored = {"build",
+constexpr std::array<std::string_view, 71> kServiceIgnored = {"build",
                                                               "volumes",
                                                               "networks",
                                                               "secrets",
@@ -146,8 +149,7 @@ constexpr std::array<std::string_view, 72> kServiceIgnored = {"build",
                                                               "device_cgroup_rules",
                                                               "gpus",
                                                               "storage_opt",
-                                                              "uts",
-                                                              "post_start"};
+                                                              "uts"};
 
 constexpr std::array<std::string_view, 3> kDependencyKeys = {"condition", "required", "restart"};
 constexpr std::array<std::string_view, 3> kRestartKeys = {"policy", "backoff", "max_attempts"};

@@ -54,6 +54,21 @@ std::string Redactor::operator()(std::string_view text) const {
   return out;
 }
 
+bool Redactor::mask_values(std::string_view text, std::string& out) const {
+  size_t first = std::string_view::npos;
+  for (const auto& secret : secrets_) first = std::min(first, text.find(secret));
+  if (first == std::string_view::npos) return false;
+  out.assign(text);
+  for (const auto& secret : secrets_) {  // longest first: a secret inside another goes with it
+    size_t pos = 0;
+    while ((pos = out.find(secret, pos)) != std::string::npos) {
+      out.replace(pos, secret.size(), "***");
+      pos += 3;
+    }
+  }
+  return true;
+}
+
 // Calls found(from, to) for the password of every URL in `text`:
 // scheme://user:PASSWORD@host, the authority ending at / ? # or a space.
 template <class Found>

@@ -24,6 +24,10 @@ class Redactor {
 
   void add_secret(std::string value);
   std::string operator()(std::string_view text) const;
+  // Service output, one line at a time: only the known secret values are
+  // masked (no URL parsing), and nothing is copied unless one is found.
+  // False: `text` holds none; true: `out` is `text` with each one as ***.
+  bool mask_values(std::string_view text, std::string& out) const;
 
  private:
   std::vector<std::string> secrets_;  // longest first, so a secret containing another is masked whole

@@ -184,12 +184,14 @@ struct Service {
   CircuitBreaker circuit_breaker;
   int stop_signal = 15;
   Millis stop_grace_period{10'000};
-  std::optional<Command> stop_command;
+  std::optional<Command> stop_command;  // also spelled pre_stop (compose)
+  std::vector<Command> post_start;      // run in order each time it becomes ready; a failure is only logged
   std::vector<Port> ports;
   std::vector<std::string> profiles;
   bool disabled = false;
   std::optional<Millis> expected_startup;
   Pattern fail_on_log;
+  bool mask_output = true;  // secret values in its output shown as *** (log file and terminal)
   std::vector<int> success_exit_codes{0};
 
   bool runnable() const { return command.has_value(); }

@@ -153,6 +153,10 @@ json to_json(const Config& cfg, const Redactor& redact) {
     j["stop_signal"] = s.stop_signal;
     j["stop_grace_period"] = dur(s.stop_grace_period);
     if (s.stop_command) j["stop_command"] = command_json(*s.stop_command, redact);
+    if (!s.post_start.empty()) {
+      j["post_start"] = json::array();
+      for (const auto& c : s.post_start) j["post_start"].push_back(command_json(c, redact));
+    }
     if (!s.ports.empty()) {
       json ports = json::array();
       for (const auto& p : s.ports)
@@ -163,6 +167,7 @@ json to_json(const Config& cfg, const Redactor& redact) {
     if (!s.profiles.empty()) j["profiles"] = s.profiles;
     if (s.expected_startup) j["expected_startup"] = dur(*s.expected_startup);
     if (!s.fail_on_log.empty()) j["fail_on_log"] = redact(s.fail_on_log.text);
+    if (!s.mask_output) j["mask_output"] = false;
     if (s.success_exit_codes != std::vector<int>{0}) j["success_exit_codes"] = s.success_exit_codes;
     services[s.name] = j;
   }

@@ -212,6 +212,7 @@ void Engine::became_ready(Id id) {
   set_state(id, State::ready);
   out_.push_back(RunProbes{id, v.spec->live.empty() ? ProbeSet::none : ProbeSet::live});
   arm(id, Timer::stable, v.tracker.reset_after());
+  if (!v.spec->post_start.empty()) out_.push_back(RunPostStart{id});
 }
 
 // Goal up for `id` and everything it depends on; terminal states start over.

@@ -28,7 +28,7 @@
 // LivenessFailed, ProbeStatus, TimerFired, Start/Stop/RestartRequested,
 // Shutdown, StartupDeadline. Actions: Spawn, Signal (to the process group),
 // RunProbes, ArmTimer, Notice (a state change, for display and the event
-// stream), PhaseChanged. THE TABLE below says what each event does in each
+// stream), PhaseChanged, RunPostStart. THE TABLE below says what each event does in each
 // state.
 //
 // Starting: a service starts the moment every dependency meets its
@@ -96,7 +96,8 @@
 //              armed at the exit. failed (or blocked) and critical, before the
 //              startup result: phase FAILED and a graceful Shutdown.
 //   cascade    dependents with `restart: true` that run with GU: stop(waiting).
-//   ready!     -> ready (RunProbes live or none, ArmTimer stable); a half-open breaker
+//   ready!     -> ready (RunProbes live or none, ArmTimer stable, RunPostStart when the
+//              service has post_start commands); a half-open breaker
 //              closes. A service holds a max_parallel_starts slot exactly while it is
 //              starting (counted where the state changes).
 //
@@ -325,7 +326,11 @@ struct Notice {
 struct PhaseChanged {
   Phase phase;
 };
-using Action = std::variant<Spawn, Signal, RunProbes, ArmTimer, Notice, PhaseChanged>;
+// Run the service's post_start commands (it has some, and just became ready).
+struct RunPostStart {
+  Id id;
+};
+using Action = std::variant<Spawn, Signal, RunProbes, ArmTimer, Notice, PhaseChanged, RunPostStart>;
 
 struct ServiceView {
   std::string name;

@@ -167,10 +167,12 @@ void Processes::spawn(Id id) {
 // readiness or fail the attempt; leftovers of an earlier attempt only go to the log.
 void Processes::on_line(Id id, std::string_view line, bool current) {
   Proc& p = procs_[static_cast<size_t>(id)];
-  file_chunk_.append(line);
+  const auto& spec = cfg_.services[static_cast<size_t>(id)];
+  // What is kept and shown has the secrets masked; probes and fail_on_log see the line as written.
+  std::string_view shown = spec.mask_output && redact_.mask_values(line, masked_) ? masked_ : line;
+  file_chunk_.append(shown);
   file_chunk_.push_back('\n');
-  if (print_output_)
-    term_chunk_ += screen_.output_line(id, cfg_.services[static_cast<size_t>(id)].name, line);
+  if (print_output_) term_chunk_ += screen_.output_line(id, spec.name, shown);
   const Pattern& fail_on_log = cfg_.services[static_cast<size_t>(id)].fail_on_log;
   if (!current || !(p.starting || (fail_on_log.valid() && p.pid))) return;
   // Lines before this one reach the log and the terminal before any state change it causes.
@@ -231,6 +233,28 @@ void Processes::deliver(Id id, pid_t group, int sig) {
     cgroups_.kill(name);
   else
     cgroups_.signal_outside_group(name, group, sig);
+}
+
+void Processes::post_start(Id id, size_t from) {
+  const auto& s = cfg_.services[static_cast<size_t>(id)];
+  if (from >= s.post_start.size()) return;
+  const config::Command& command = s.post_start[from];
+  auto said = [this, &s, &command](std::string_view what) {
+    screen_.event_line(fmt::format("{}: post_start {}: {}", s.name, redact_(command.display()), what));
+  };
+  auto pid = spawn_silent(command.argv, env_for(id), s.working_dir);
+  if (!pid) {
+    said(pid.error().message());
+    post_start(id, from + 1);
+    return;
+  }
+  reaper_.watch(*pid, [this, id, from, said](int status) {
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+      said(fmt::format("exited with code {}", WEXITSTATUS(status)));
+    else if (WIFSIGNALED(status))
+      said(fmt::format("killed by signal {}", WTERMSIG(status)));
+    post_start(id, from + 1);
+  });
 }
 
 void Processes::probes_started(Id id, engine::ProbeSet set) {

@@ -47,6 +47,9 @@ class Processes {
   void spawn(engine::Id id);
   void signal(engine::Id id, int sig, bool run_stop_command);
   void probes_started(engine::Id id, engine::ProbeSet set);
+  // The service's post_start commands, one after the other, each in its
+  // environment and working_dir; one that fails is reported, the next runs.
+  void post_start(engine::Id id, size_t from = 0);
   // An exec probe's command: the service's environment, output discarded.
   Result<pid_t> run_command(engine::Id id, const std::vector<std::string>& argv,
                             const std::string& working_dir, std::function<void(int)> on_exit);
@@ -81,6 +84,7 @@ class Processes {
   // Lines read in one go, for the log and the terminal: written in one
   // piece per batch, and before any state change a line causes.
   std::string file_chunk_, term_chunk_;
+  std::string masked_;  // the line being handled, with its secrets masked (reused: no allocation per line)
 };
 
 }  // namespace lineup::loop

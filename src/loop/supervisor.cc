@@ -126,6 +126,8 @@ struct Supervisor::Impl : probes::Host {
             notice(act);
           } else if constexpr (std::is_same_v<A, engine::PhaseChanged>) {
             phase_changed(act.phase);
+          } else if constexpr (std::is_same_v<A, engine::RunPostStart>) {
+            processes.post_start(act.id);
           }
         },
         a);

@@ -338,6 +338,45 @@ TEST(Decode, CommandStringAndList) {
   EXPECT_EQ(b.command->argv, (std::vector<std::string>{"./bin/migrate", "up"}));
 }
 
+// post_start is a list of commands (a bare string is one); pre_stop is
+// stop_command by another name, compose's list-of-{command} form included.
+TEST(Decode, HooksPostStartAndPreStop) {
+  TempProject tmp;
+  auto p = load_yaml(tmp,
+                     "services:\n"
+                     "  a:\n"
+                     "    command: run\n"
+                     "    post_start: ./warm-cache\n"
+                     "    pre_stop: [\"./flush\", \"--now\"]\n"
+                     "  b:\n"
+                     "    command: run\n"
+                     "    post_start:\n"
+                     "      - \"echo one\"\n"
+                     "      - [\"./two\", \"--x\"]\n"
+                     "      - command: ./three\n"
+                     "    pre_stop:\n"
+                     "      - command: ./flush\n");
+  EXPECT_FALSE(p.diags.has_errors()) << dump(p.diags);
+  const Service& a = service(p, "a");
+  ASSERT_EQ(a.post_start.size(), 1u);
+  EXPECT_EQ(a.post_start[0].argv, (std::vector<std::string>{"/bin/sh", "-c", "./warm-cache"}));
+  ASSERT_TRUE(a.stop_command);
+  EXPECT_EQ(a.stop_command->argv, (std::vector<std::string>{"./flush", "--now"}));
+  const Service& b = service(p, "b");
+  ASSERT_EQ(b.post_start.size(), 3u);
+  EXPECT_EQ(b.post_start[0].argv, (std::vector<std::string>{"/bin/sh", "-c", "echo one"}));
+  EXPECT_EQ(b.post_start[1].argv, (std::vector<std::string>{"./two", "--x"}));
+  EXPECT_EQ(b.post_start[2].argv, (std::vector<std::string>{"/bin/sh", "-c", "./three"}));
+  ASSERT_TRUE(b.stop_command);
+  EXPECT_EQ(b.stop_command->argv, (std::vector<std::string>{"/bin/sh", "-c", "./flush"}));
+
+  TempProject both;
+  auto q = load_yaml(both, "services:\n  a:\n    command: run\n    stop_command: x\n    pre_stop: y\n");
+  ASSERT_EQ(q.diags.count(Severity::error), 1u) << dump(q.diags);
+  EXPECT_EQ(q.diags.items()[0].where.line, 5);
+  EXPECT_NE(q.diags.items()[0].message.find("pre_stop is another name for stop_command"), std::string::npos);
+}
+
 TEST(Decode, ComposeHealthcheckIsOneExecProbeForReadyAndLive) {
   struct Case {
     const char* name;

@@ -90,6 +90,12 @@ const Case kCases[] = {
      "{command: run, readiness_probe: {exec: {command: a}}, healthcheck: {test: b, interval: 1s, timeout: "
      "1s}}",
      "{command: run, ready: [{exec: {command: a}}], live: [{exec: b, interval: 1s, timeout: 1s}]}"},
+    {"compose hooks: each post_start item is its command; pre_stop of one is stop_command's command",
+     "{command: run, post_start: [{command: ./warm}, [a, b]], pre_stop: [{command: [./flush, --now]}]}",
+     "{command: run, post_start: [./warm, [a, b]], pre_stop: [./flush, --now]}"},
+    {"lineup's own hook spellings are left as they are",
+     "{command: run, post_start: ./warm, pre_stop: [./flush, --now]}",
+     "{command: run, post_start: ./warm, pre_stop: [./flush, --now]}"},
     {"lineup's own service is left as it is",
      "{command: run, ready: [{tcp: 80}], live: [{http: 'http://x/'}], restart: on-failure}",
      "{command: run, ready: [{tcp: 80}], live: [{http: 'http://x/'}], restart: on-failure}"},
@@ -163,6 +169,29 @@ TEST(Dialects, MistakesAreSaidWhereTheyStand) {
     EXPECT_NE(diags.items()[0].message.find(c.message), std::string::npos) << diags.items()[0].message;
     EXPECT_EQ(root.find("services")->find("db")->find("ready"), nullptr) << c.healthcheck;
   }
+}
+
+TEST(Dialects, ComposeHooksLineupCannotRunAsWrittenAreSaid) {
+  Diagnostics diags;
+  Node root = parse(
+      "services:\n"
+      "  db:\n"
+      "    pre_stop:\n"
+      "      - command: ./a\n"
+      "      - command: ./b\n"
+      "    post_start:\n"
+      "      - command: ./warm\n"
+      "        user: root\n",
+      diags);
+  rewrite_dialects(root, false, diags);
+  ASSERT_EQ(diags.items().size(), 2u);
+  EXPECT_EQ(diags.items()[0].severity, Severity::warning);
+  EXPECT_EQ(diags.items()[0].where.line, 8);
+  EXPECT_NE(diags.items()[0].message.find("post_start: `user` is not read"), std::string::npos);
+  EXPECT_EQ(diags.items()[1].severity, Severity::error);
+  EXPECT_EQ(diags.items()[1].where.line, 4);
+  EXPECT_NE(diags.items()[1].message.find("pre_stop: lineup runs one command"), std::string::npos)
+      << diags.items()[1].message;
 }
 
 }  // namespace

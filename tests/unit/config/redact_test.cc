@@ -103,5 +103,24 @@ TEST(Redact, EmptyRedactorChangesNothingButUrls) {
   EXPECT_EQ(redact("mysql://root:pw@db"), "mysql://root:***@db");
 }
 
+// Service output: the known values only (a URL the service prints with a
+// password lineup never saw stays as printed), and a line without a secret
+// is not copied.
+TEST(Redact, MaskValuesInServiceOutput) {
+  Redactor redact;
+  redact.add_secret("hunter22");
+  redact.add_secret("hunter22-long");
+  std::string out = "untouched";
+  EXPECT_FALSE(redact.mask_values("GET /health 200", out));
+  EXPECT_EQ(out, "untouched");
+  EXPECT_FALSE(redact.mask_values("postgresql://app:other@db/app", out));
+  EXPECT_TRUE(redact.mask_values("pw=hunter22-long, again hunter22.", out));
+  EXPECT_EQ(out, "pw=***, again ***.");
+  EXPECT_TRUE(redact.mask_values("hunter22", out));
+  EXPECT_EQ(out, "***");
+  Redactor none;
+  EXPECT_FALSE(none.mask_values("hunter22", out));
+}
+
 }  // namespace
 }  // namespace lineup::config

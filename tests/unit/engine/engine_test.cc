@@ -43,6 +43,23 @@ TEST(EngineMinUptime, ProbelessServiceIsReadyAfterMinUptime) {
   EXPECT_EQ(os.phases, std::vector<Phase>{Phase::ready});
 }
 
+// post_start runs each time the service becomes READY (compose runs its
+// hook after every start), never for a service that is only starting, and
+// never for one without hooks.
+TEST(EngineHooks, PostStartEachTimeTheServiceBecomesReady) {
+  FakeOs os({Svc("db").probe().post_start("./warm").policy(RestartPolicy::always), Svc("web")});
+  os.start();
+  EXPECT_EQ(os.state("db"), State::starting);
+  EXPECT_TRUE(os.post_starts.empty());
+  os.ready("db");
+  EXPECT_EQ(os.post_starts, std::vector<std::string>{"db"});
+  os.exit("db", 1);  // restarted after its backoff, ready again
+  os.advance(10s);
+  EXPECT_EQ(os.state("db"), State::starting);
+  os.ready("db");
+  EXPECT_EQ(os.post_starts, (std::vector<std::string>{"db", "db"}));
+}
+
 // A critical service that dies 200 ms after its spawn has not started: the
 // startup fails and what was started is stopped, instead of READY, then DEGRADED.
 TEST(EngineMinUptime, CrashBeforeMinUptimeFailsTheStartup) {

@@ -83,6 +83,10 @@ struct Svc {
     s.priority = p;
     return *this;
   }
+  Svc& post_start(std::string command) {
+    s.post_start.push_back(config::Command{{"/bin/sh", "-c", std::move(command)}, true});
+    return *this;
+  }
   Svc& policy(RestartPolicy p) {
     s.restart.policy = p;
     return *this;
@@ -220,6 +224,7 @@ class FakeOs {
   std::vector<ArmRec> arms;
   std::vector<Notice> notices;
   std::vector<Phase> phases;
+  std::vector<std::string> post_starts;  // a RunPostStart per entry, by service name
 
   std::vector<std::string> spawned_names() const {
     std::vector<std::string> out;
@@ -305,6 +310,9 @@ class FakeOs {
               phases.push_back(act.phase);
             } else if constexpr (std::is_same_v<A, RunProbes>) {
               // Probes are played by the test (Ready, LivenessFailed).
+            } else if constexpr (std::is_same_v<A, RunPostStart>) {
+              log_ << at() << " post_start " << g_.name(act.id) << "\n";
+              post_starts.push_back(g_.name(act.id));
             }
           },
           a);
