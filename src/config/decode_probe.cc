@@ -8,6 +8,8 @@
 
 #include <array>
 
+#include <nlohmann/json.hpp>
+
 #include "config/decode.h"
 #include "config/keys.h"
 #include "config/scalars.h"
@@ -122,6 +124,35 @@ std::optional<Pattern> pattern(const Node& n, std::string_view what, Reader& r) 
   return p;
 }
 
+// A request body written as YAML, as JSON: keys in the file's order, an
+// unquoted scalar as the JSON value it spells (true, 3, 2.5, null), anything
+// else a string.
+nlohmann::ordered_json as_json(const Node& n) {
+  switch (n.kind) {
+    case Node::Kind::null:
+      return nullptr;
+    case Node::Kind::scalar: {
+      if (n.quoted) return n.text;
+      if (n.text == "true" || n.text == "false") return n.text == "true";
+      if (n.text == "null" || n.text == "~") return nullptr;
+      auto number = nlohmann::ordered_json::parse(n.text, nullptr, false);
+      if (number.is_number()) return number;
+      return n.text;
+    }
+    case Node::Kind::sequence: {
+      auto out = nlohmann::ordered_json::array();
+      for (const auto& item : n.items) out.push_back(as_json(item));
+      return out;
+    }
+    case Node::Kind::map: {
+      auto out = nlohmann::ordered_json::object();
+      for (const auto& e : n.entries) out[e.key] = as_json(e.value);
+      return out;
+    }
+  }
+  return nullptr;
+}
+
 // Reads the kind's value; a mapping may also carry timing keys.
 std::optional<ProbeKind> read_kind(std::string_view kind, const Node& v, ProbeTiming& t, Reader& r,
                                    bool strict) {
@@ -182,7 +213,7 @@ std::optional<ProbeKind> read_kind(std::string_view kind, const Node& v, ProbeTi
     HttpProbe h;
     const Node* url = &v;
     if (v.is_map()) {
-      keys(v, {"url", "method", "headers", "status", "body_contains", "body_regex", "json"});
+      keys(v, {"url", "method", "headers", "body", "status", "body_contains", "body_regex", "json"});
       url = v.find("url");
       if (!url) {
         r.diags().error(v.where, "http probe: missing \"url\"");
@@ -193,6 +224,12 @@ std::optional<ProbeKind> read_kind(std::string_view kind, const Node& v, ProbeTi
       if (const Node* hs = v.find("headers"); hs && r.expect_map(*hs, "http probe headers"))
         for (const auto& e : hs->entries)
           if (auto s = r.string(e.value, "http header")) h.headers.emplace_back(e.key, *s);
+      if (const Node* b = v.find("body")) {
+        if (b->is_map() || b->is_sequence())
+          h.body = as_json(*b).dump();
+        else if (auto s = r.string(*b, "http probe body"))
+          h.body = *s;
+      }
       if (const Node* s = v.find("status")) read_status(*s, h, r);
       if (const Node* b = v.find("body_contains"))
         if (auto s = r.string(*b, "body_contains")) h.body_contains = *s;

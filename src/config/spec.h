@@ -101,6 +101,10 @@ struct HttpProbe {
   std::string url;
   std::string method = "GET";
   std::vector<std::pair<std::string, std::string>> headers;
+  // Sent as the request body; one written in the file as a mapping or a list
+  // is JSON here. A body that is JSON goes with Content-Type:
+  // application/json unless `headers` name one.
+  std::string body;
   std::vector<int> status;  // exact codes; empty = see status_class
   int status_class = 2;     // 2 = "2xx"; 0 = use `status`
   std::string body_contains;

@@ -50,6 +50,7 @@ json to_json(const Probe& p, const Redactor& redact) {
           } else {
             h["status"] = k.status;
           }
+          if (!k.body.empty()) h["body"] = redact(k.body);
           if (!k.body_contains.empty()) h["body_contains"] = redact(k.body_contains);
           if (!k.body_regex.empty()) h["body_regex"] = redact(k.body_regex.text);
           if (!k.json.empty()) {

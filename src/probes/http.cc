@@ -171,7 +171,7 @@ void check_http(asio::io_context& io, const config::HttpProbe& p, Millis timeout
   auto ep = resolve(url->host, std::atoi(url->port.c_str()));
   if (!ep) return done({false, fmt::format("cannot resolve {}", url->host)});
 
-  http::request<http::empty_body> request;
+  http::request<http::string_body> request;
   request.method_string(p.method);
   request.target(url->target);
   request.version(11);
@@ -179,6 +179,13 @@ void check_http(asio::io_context& io, const config::HttpProbe& p, Millis timeout
   request.set(http::field::user_agent, "lineup");
   request.set(http::field::connection, "close");
   for (const auto& [name, value] : p.headers) request.set(name, value);
+  if (!p.body.empty()) {
+    bool json = p.body.front() == '{' || p.body.front() == '[';
+    if (json && request.find(http::field::content_type) == request.end())
+      request.set(http::field::content_type, "application/json");
+    request.body() = p.body;
+    request.prepare_payload();  // Content-Length
+  }
   std::ostringstream wire;
   wire << request;
 

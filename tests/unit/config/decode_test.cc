@@ -377,6 +377,30 @@ TEST(Decode, HooksPostStartAndPreStop) {
   EXPECT_NE(q.diags.items()[0].message.find("pre_stop is another name for stop_command"), std::string::npos);
 }
 
+// An http probe's body: a string goes as written; a mapping or a list as
+// JSON, keys in the file's order, unquoted scalars with their YAML type.
+TEST(Decode, HttpProbeBody) {
+  TempProject tmp;
+  auto p = load_yaml(tmp,
+                     "services:\n"
+                     "  a:\n"
+                     "    command: run\n"
+                     "    ready:\n"
+                     "      - http: {url: \"http://127.0.0.1:1/\", method: POST, body: \"token=abc\"}\n"
+                     "      - http:\n"
+                     "          url: \"http://127.0.0.1:1/\"\n"
+                     "          body: {user: probe, n: 3, ratio: 0.5, ok: true, none: null, zip: \"007\", "
+                     "tags: [a, 1]}\n");
+  EXPECT_FALSE(p.diags.has_errors()) << dump(p.diags);
+  const Service& a = service(p, "a");
+  ASSERT_EQ(a.ready.size(), 2u);
+  const auto& text = std::get<HttpProbe>(a.ready[0].kind);
+  EXPECT_EQ(text.method, "POST");
+  EXPECT_EQ(text.body, "token=abc");
+  EXPECT_EQ(std::get<HttpProbe>(a.ready[1].kind).body,
+            R"({"user":"probe","n":3,"ratio":0.5,"ok":true,"none":null,"zip":"007","tags":["a",1]})");
+}
+
 TEST(Decode, ComposeHealthcheckIsOneExecProbeForReadyAndLive) {
   struct Case {
     const char* name;
