@@ -14,6 +14,9 @@ why the lineup.yaml probes /health/ready instead of the port.
     GET /health/live   200 {"status": "alive"}             the process works
     GET /health/ready  200 {"status": "ready", ...}        initialised and every
                        503 {"status": "starting", ...}     dependency reachable now
+    POST /api/auth/validate {"token": T}
+                       200 {"valid": true}                 initialised, T is $API_KEY
+                       401 {"valid": false}                another token (503 before)
 """
 import argparse
 import json
@@ -83,6 +86,22 @@ def main():
                 self.reply(200, {"service": args.name, "endpoints": ["/health", "/health/live", "/health/ready"]})
             else:
                 self.reply(404, {"error": "not found"})
+
+        def do_POST(self):
+            if self.path.split("?")[0] != "/api/auth/validate":
+                self.reply(404, {"error": "not found"})
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            try:
+                token = json.loads(self.rfile.read(length) or b"{}").get("token")
+            except (ValueError, AttributeError):
+                token = None
+            if not initialised.is_set():
+                self.reply(503, {"valid": False, "status": "starting"})
+            elif token and token == os.environ.get("API_KEY"):
+                self.reply(200, {"valid": True})
+            else:
+                self.reply(401, {"valid": False})
 
         def reply(self, code, body):
             data = json.dumps(body).encode()
