@@ -135,7 +135,7 @@ _lineup() {
       ;;
     wait)
       compopt -o nospace 2>/dev/null
-      COMPREPLY=($(compgen -W "tcp:// http:// https:// postgres:// postgresql:// redis:// file: exec:" -- "$cur"))
+      COMPREPLY=($(compgen -W "tcp:// http:// https:// ws:// wss:// postgres:// postgresql:// mysql:// mariadb:// redis:// file: exec:" -- "$cur"))
       ;;
   esac
 }

@@ -97,7 +97,7 @@ complete -c lineup -n '__fish_seen_subcommand_from start stop restart' -a '(__li
 # wait
 complete -c lineup -n '__fish_seen_subcommand_from wait' -l timeout -x -d 'Give up after this long (default 60s)'
 complete -c lineup -n '__fish_seen_subcommand_from wait' -l interval -x -d 'First pause between attempts (default 250ms)'
-complete -c lineup -n '__fish_seen_subcommand_from wait' -a 'tcp:// http:// https:// postgres:// postgresql:// redis:// file: exec:' -d Target
+complete -c lineup -n '__fish_seen_subcommand_from wait' -a 'tcp:// http:// https:// ws:// wss:// postgres:// postgresql:// mysql:// mariadb:// redis:// file: exec:' -d Target
 # report
 complete -c lineup -n '__fish_seen_subcommand_from report' -l format -x -a 'text json svg html trace' -d 'Output format'
 complete -c lineup -n '__fish_seen_subcommand_from report' -s o -l output -r -F -d 'Write to FILE'

@@ -17,6 +17,9 @@ packages=(
   libssl-dev openssl        # https://, rediss:// probes (libssl loaded at run time); tests make certificates
   libre2-dev                # log:, fail_on_log, body_regex: linear-time matching
   postgresql redis-server   # real servers for the integration tests
+  mariadb-server libmariadb3 libmariadb-dev  # mysql: probe (Connector/C, loaded at run time) and its test server
+  python3-websockets        # a real WebSocket server for the websocket probe's tests
+  python3-grpcio libnghttp2-dev  # grpc: probe (HTTP/2 by nghttp2) and a real gRPC health server for its tests
   python3 procps iproute2 curl
   python3-prometheus-client # tests parse /metrics with Prometheus' own text parser
   chromium python3-pil fonts-dejavu-core  # the report's timeline, screenshotted by a real browser

@@ -57,6 +57,42 @@ lineup::Result<config::ProbeKind> parse_target(const std::string& target) {
     p.url = t;
     return config::ProbeKind{p};
   }
+  // grpc://host:port[/SERVICE]; grpcs:// with TLS.
+  if (t.starts_with("grpc://") || t.starts_with("grpcs://")) {
+    config::GrpcProbe p;
+    p.tls = t.starts_with("grpcs://");
+    std::string_view rest = std::string_view(t).substr(p.tls ? 8 : 7);
+    if (auto slash = rest.find('/'); slash != std::string_view::npos) {
+      p.service = std::string(rest.substr(slash + 1));
+      rest = rest.substr(0, slash);
+    }
+    auto colon = rest.rfind(':');
+    if (colon == std::string_view::npos || colon == 0)
+      return unexpected(std::string("grpc target needs host:port"));
+    std::string host(rest.substr(0, colon));
+    if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    std::string_view port = rest.substr(colon + 1);
+    p.port =
+        port.size() <= 5 && !port.empty() && port.find_first_not_of("0123456789") == std::string_view::npos
+            ? std::atoi(std::string(port).c_str())
+            : 0;
+    if (p.port < 1 || p.port > 65535)
+      return unexpected(std::string("the port is not a number from 1 to 65535"));
+    p.host = host;
+    return config::ProbeKind{p};
+  }
+  if (t.starts_with("mysql://") || t.starts_with("mariadb://")) {
+    if (auto why = probes::mysql_url_problem(t)) return unexpected(*why);
+    config::MysqlProbe p;
+    p.url = t;
+    return config::ProbeKind{p};
+  }
+  if (t.starts_with("ws://") || t.starts_with("wss://")) {
+    if (auto why = probes::websocket_url_problem(t)) return unexpected(*why);
+    config::WebSocketProbe p;
+    p.url = t;
+    return config::ProbeKind{p};
+  }
   if (t.starts_with("postgres://") || t.starts_with("postgresql://")) {
     if (auto why = probes::postgres_url_problem(t)) return unexpected(*why);
     config::PostgresProbe p;
@@ -74,7 +110,8 @@ lineup::Result<config::ProbeKind> parse_target(const std::string& target) {
   if (t.starts_with("exec:") && t.size() > 5)
     return config::ProbeKind{config::ExecProbe{config::Command{{"/bin/sh", "-c", t.substr(5)}, true}}};
   return unexpected(std::string(
-      "unknown target (use host:port, tcp://, http://, https://, postgres://, redis://, file:, exec:)"));
+      "unknown target (use host:port, tcp://, http://, https://, ws://, wss://, grpc://, postgres://, "
+      "mysql://, redis://, file:, exec:)"));
 }
 
 // `wait` runs no services: its only children are exec targets.

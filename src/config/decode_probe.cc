@@ -1,7 +1,7 @@
 // Decoding of one readiness / liveness probe.
 //
-// A probe is a mapping with exactly one kind key (exec, tcp, http, postgres,
-// redis, log, notify, notify_fd, file) and optional timing keys. Timing may
+// A probe is a mapping with exactly one kind key (exec, tcp, http,
+// websocket, grpc, postgres, mysql, redis, log, notify, notify_fd, file) and optional timing keys. Timing may
 // sit beside the kind key or inside the kind's own mapping, as the SPEC's
 // examples write it; Kubernetes / process-compose spellings are accepted.
 #include <fmt/format.h>
@@ -19,8 +19,9 @@ namespace lineup::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 9> kKinds = {"exec", "tcp",    "http",      "postgres", "redis",
-                                                    "log",  "notify", "notify_fd", "file"};
+constexpr std::array<std::string_view, 12> kKinds = {"exec",      "tcp",  "http",      "postgres",
+                                                     "redis",     "log",  "mysql",     "notify",
+                                                     "notify_fd", "file", "websocket", "grpc"};
 constexpr std::array<std::string_view, 12> kTimingKeys = {"initial_delay",         "interval",
                                                           "start_interval",        "timeout",
                                                           "success_threshold",     "failure_threshold",
@@ -153,6 +154,19 @@ nlohmann::ordered_json as_json(const Node& n) {
   return nullptr;
 }
 
+// A message or request body: a string as written, a mapping or list as JSON.
+std::optional<std::string> body_text(const Node& n, std::string_view what, Reader& r) {
+  if (n.is_map() || n.is_sequence()) return as_json(n).dump();
+  return r.string(n, what);
+}
+
+void read_headers(const Node& n, std::string_view what,
+                  std::vector<std::pair<std::string, std::string>>& headers, Reader& r) {
+  if (!r.expect_map(n, what)) return;
+  for (const auto& e : n.entries)
+    if (auto s = r.string(e.value, "header")) headers.emplace_back(e.key, *s);
+}
+
 // Reads the kind's value; a mapping may also carry timing keys.
 std::optional<ProbeKind> read_kind(std::string_view kind, const Node& v, ProbeTiming& t, Reader& r,
                                    bool strict) {
@@ -221,15 +235,9 @@ std::optional<ProbeKind> read_kind(std::string_view kind, const Node& v, ProbeTi
       }
       if (const Node* m = v.find("method"))
         if (auto s = r.string(*m, "http probe method")) h.method = *s;
-      if (const Node* hs = v.find("headers"); hs && r.expect_map(*hs, "http probe headers"))
-        for (const auto& e : hs->entries)
-          if (auto s = r.string(e.value, "http header")) h.headers.emplace_back(e.key, *s);
-      if (const Node* b = v.find("body")) {
-        if (b->is_map() || b->is_sequence())
-          h.body = as_json(*b).dump();
-        else if (auto s = r.string(*b, "http probe body"))
-          h.body = *s;
-      }
+      if (const Node* hs = v.find("headers")) read_headers(*hs, "http probe headers", h.headers, r);
+      if (const Node* b = v.find("body"))
+        if (auto s = body_text(*b, "http probe body", r)) h.body = *s;
       if (const Node* s = v.find("status")) read_status(*s, h, r);
       if (const Node* b = v.find("body_contains"))
         if (auto s = r.string(*b, "body_contains")) h.body_contains = *s;
@@ -258,35 +266,97 @@ std::optional<ProbeKind> read_kind(std::string_view kind, const Node& v, ProbeTi
     h.url = *s;
     return h;
   }
-  if (kind == "postgres") {
-    PostgresProbe p;
+  if (kind == "grpc") {
+    GrpcProbe g;
+    const Node* target = &v;
+    if (v.is_map()) {
+      keys(v, {"target", "port", "service", "tls"});
+      target = v.find("target");
+      if (const Node* port = v.find("port"); port && !target) {  // Kubernetes' spelling: a port on loopback
+        auto n = r.integer(*port, "grpc probe port", 1, 65535);
+        if (!n) return std::nullopt;
+        g.port = static_cast<int>(*n);
+      } else if (!target) {
+        r.diags().error(v.where, "grpc probe: missing \"target\" (host:port)");
+        return std::nullopt;
+      }
+      if (const Node* s = v.find("service"))
+        if (auto name = r.string(*s, "grpc probe service")) g.service = *name;
+      if (const Node* t = v.find("tls"))
+        if (auto b = r.boolean(*t, "grpc probe tls")) g.tls = *b;
+    }
+    if (target) {
+      auto s = r.string(*target, "grpc probe target");
+      if (!s) return std::nullopt;
+      std::string_view text = *s;
+      if (text.starts_with("grpc://")) text.remove_prefix(7);
+      auto hp = parse_tcp(text);
+      if (!hp) {
+        r.diags().error(target->where, fmt::format("grpc probe: \"{}\" is not host:port", *s));
+        return std::nullopt;
+      }
+      g.host = hp->host;
+      g.port = hp->port;
+    }
+    return g;
+  }
+  if (kind == "websocket") {
+    WebSocketProbe w;
+    const Node* url = &v;
+    if (v.is_map()) {
+      keys(v, {"url", "headers", "send", "expect"});
+      url = v.find("url");
+      if (!url) {
+        r.diags().error(v.where, "websocket probe: missing \"url\"");
+        return std::nullopt;
+      }
+      if (const Node* hs = v.find("headers")) read_headers(*hs, "websocket probe headers", w.headers, r);
+      if (const Node* s = v.find("send"))
+        if (auto text = body_text(*s, "websocket probe send", r)) w.send = *text;
+      if (const Node* e = v.find("expect"))
+        if (auto p = pattern(*e, "websocket probe expect", r)) w.expect = std::move(*p);
+    }
+    auto s = r.string(*url, "websocket probe url");
+    if (!s) return std::nullopt;
+    if (!s->starts_with("ws://") && !s->starts_with("wss://")) {
+      r.diags().error(url->where, "websocket probe: the url must start with ws:// or wss://");
+      return std::nullopt;
+    }
+    w.url = *s;
+    return w;
+  }
+  // A database login and query: `URL` or {url, query, expect: rows}.
+  auto sql = [&](auto p, std::string_view scheme, std::string_view other) -> std::optional<ProbeKind> {
     const Node* url = &v;
     if (v.is_map()) {
       keys(v, {"url", "query", "expect"});
       url = v.find("url");
       if (!url) {
-        r.diags().error(v.where, "postgres probe: missing \"url\"");
+        r.diags().error(v.where, fmt::format("{}: missing \"url\"", what));
         return std::nullopt;
       }
       if (const Node* q = v.find("query"))
-        if (auto s = r.string(*q, "postgres probe query")) p.query = *s;
+        if (auto s = r.string(*q, what + " query")) p.query = *s;
       if (const Node* e = v.find("expect")) {
         if (e->is_scalar() && e->text == "rows") {
           p.expect_rows = true;
         } else {
-          r.mismatch(*e, "postgres probe expect", "\"rows\"");
+          r.mismatch(*e, what + " expect", "\"rows\"");
         }
       }
     }
-    auto s = r.string(*url, "postgres probe url");
+    auto s = r.string(*url, what + " url");
     if (!s) return std::nullopt;
-    if (!s->starts_with("postgres://") && !s->starts_with("postgresql://")) {
-      r.diags().error(url->where, "postgres probe: the url must start with postgres:// or postgresql://");
+    if (!s->starts_with(fmt::format("{}://", scheme)) && !s->starts_with(fmt::format("{}://", other))) {
+      r.diags().error(url->where,
+                      fmt::format("{}: the url must start with {}:// or {}://", what, scheme, other));
       return std::nullopt;
     }
     p.url = *s;
     return p;
-  }
+  };
+  if (kind == "postgres") return sql(PostgresProbe{}, "postgres", "postgresql");
+  if (kind == "mysql") return sql(MysqlProbe{}, "mysql", "mariadb");
   if (kind == "redis") {
     RedisProbe p;
     const Node* url = &v;
@@ -382,7 +452,8 @@ std::optional<Probe> decode_probe(const Node& n, Diagnostics& diags, bool strict
   if (!kind_entry) {
     diags.error(
         n.where,
-        "probe has no kind: use one of exec, tcp, http, postgres, redis, log, notify, notify_fd, file");
+        "probe has no kind: use one of exec, tcp, http, websocket, grpc, postgres, mysql, redis, log, "
+        "notify, notify_fd, file");
     return std::nullopt;
   }
   Probe p;

@@ -29,6 +29,8 @@ Redactor::Redactor(const Config& cfg, const Variables& vars) {
         if (auto* h = std::get_if<HttpProbe>(&p.kind)) learn("", h->url);
         if (auto* pg = std::get_if<PostgresProbe>(&p.kind)) learn("", pg->url);
         if (auto* r = std::get_if<RedisProbe>(&p.kind)) learn("", r->url);
+        if (auto* ws = std::get_if<WebSocketProbe>(&p.kind)) learn("", ws->url);
+        if (auto* my = std::get_if<MysqlProbe>(&p.kind)) learn("", my->url);
       }
   }
 }

@@ -131,9 +131,26 @@ struct NotifyFdProbe {
 struct FileProbe {
   std::string path;  // absolute once normalised
 };
+struct MysqlProbe {
+  std::string url;  // mysql:// or mariadb://
+  std::string query = "SELECT 1";
+  bool expect_rows = false;
+};
+struct GrpcProbe {
+  std::string host = "127.0.0.1";
+  int port = 0;
+  std::string service;  // "" = the server's overall health
+  bool tls = false;     // TLS with ALPN h2; the certificate is not verified, as for https
+};
+struct WebSocketProbe {
+  std::string url;  // ws:// or wss://
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string send;  // a text message sent after the handshake (a mapping or list as JSON); empty = none
+  Pattern expect;    // the reply must match; with neither send nor expect, the handshake is the check
+};
 
 using ProbeKind = std::variant<ExecProbe, TcpProbe, HttpProbe, PostgresProbe, RedisProbe, LogProbe,
-                               NotifyProbe, NotifyFdProbe, FileProbe>;
+                               NotifyProbe, NotifyFdProbe, FileProbe, WebSocketProbe, MysqlProbe, GrpcProbe>;
 std::string_view kind_name(const ProbeKind& k);
 
 struct Probe {

@@ -21,6 +21,13 @@ json env_json(const std::vector<std::pair<std::string, std::string>>& env, const
   return o;
 }
 
+// A probe's request headers; credentials shown as ***.
+json headers_json(const std::vector<std::pair<std::string, std::string>>& headers, const Redactor& redact) {
+  json o = json::object();
+  for (const auto& [n, v] : headers) o[n] = is_secret_name(n) || n == "Authorization" ? "***" : redact(v);
+  return o;
+}
+
 std::string dur(Millis d) {
   return format_duration(d);
 }
@@ -39,12 +46,7 @@ json to_json(const Probe& p, const Redactor& redact) {
                      std::to_string(k.port);
         } else if constexpr (std::is_same_v<K, HttpProbe>) {
           json h = {{"url", redact(k.url)}, {"method", k.method}};
-          if (!k.headers.empty()) {
-            json hs = json::object();
-            for (const auto& [n, v] : k.headers)
-              hs[n] = is_secret_name(n) || n == "Authorization" ? "***" : redact(v);
-            h["headers"] = hs;
-          }
+          if (!k.headers.empty()) h["headers"] = headers_json(k.headers, redact);
           if (k.status_class) {
             h["status"] = std::to_string(k.status_class) + "xx";
           } else {
@@ -59,10 +61,22 @@ json to_json(const Probe& p, const Redactor& redact) {
             h["json"] = j;
           }
           o["http"] = h;
-        } else if constexpr (std::is_same_v<K, PostgresProbe>) {
-          json pg = {{"url", redact(k.url)}, {"query", redact(k.query)}};
-          if (k.expect_rows) pg["expect"] = "rows";
-          o["postgres"] = pg;
+        } else if constexpr (std::is_same_v<K, GrpcProbe>) {
+          json g = {{"target", (k.host.find(':') != std::string::npos ? "[" + k.host + "]" : k.host) + ":" +
+                                   std::to_string(k.port)}};
+          if (!k.service.empty()) g["service"] = redact(k.service);
+          if (k.tls) g["tls"] = true;
+          o["grpc"] = g;
+        } else if constexpr (std::is_same_v<K, WebSocketProbe>) {
+          json w = {{"url", redact(k.url)}};
+          if (!k.headers.empty()) w["headers"] = headers_json(k.headers, redact);
+          if (!k.send.empty()) w["send"] = redact(k.send);
+          if (!k.expect.empty()) w["expect"] = redact(k.expect.text);
+          o["websocket"] = w;
+        } else if constexpr (std::is_same_v<K, PostgresProbe> || std::is_same_v<K, MysqlProbe>) {
+          json sql = {{"url", redact(k.url)}, {"query", redact(k.query)}};
+          if (k.expect_rows) sql["expect"] = "rows";
+          o[std::is_same_v<K, MysqlProbe> ? "mysql" : "postgres"] = sql;
         } else if constexpr (std::is_same_v<K, RedisProbe>) {
           json checks = json::array({"ping"});
           if (k.roundtrip) checks.push_back("roundtrip");

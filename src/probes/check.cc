@@ -21,6 +21,12 @@ void check_once(boost::asio::io_context& io, Host& host, engine::Id id, const co
           check_postgres(io, k, timeout, std::move(done));
         else if constexpr (std::is_same_v<K, config::RedisProbe>)
           check_redis(io, k, timeout, std::move(done));
+        else if constexpr (std::is_same_v<K, config::GrpcProbe>)
+          check_grpc(io, k, timeout, std::move(done));
+        else if constexpr (std::is_same_v<K, config::MysqlProbe>)
+          check_mysql(io, k, timeout, std::move(done));
+        else if constexpr (std::is_same_v<K, config::WebSocketProbe>)
+          check_websocket(io, k, timeout, std::move(done));
         else
           done(
               {false, fmt::format("{} probes are not supported by this build yet", config::kind_name(kind))});

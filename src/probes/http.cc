@@ -26,48 +26,6 @@ namespace http = beast::http;
 
 namespace {
 
-struct Url {
-  bool tls = false;
-  std::string host;
-  std::string port;
-  std::string target;
-};
-
-// The URL's parts, or what is wrong with it.
-std::variant<Url, std::string> parse_url(const std::string& url) {
-  std::string_view s = url;
-  Url u;
-  if (s.starts_with("https://")) {
-    u.tls = true;
-    s.remove_prefix(8);
-  } else if (s.starts_with("http://")) {
-    s.remove_prefix(7);
-  } else {
-    return std::string("not an http:// or https:// URL");
-  }
-  const char* default_port = u.tls ? "443" : "80";
-  size_t slash = s.find('/');
-  std::string_view authority = s.substr(0, slash);
-  u.target = slash == std::string_view::npos ? "/" : std::string(s.substr(slash));
-  if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
-  if (!authority.empty() && authority.front() == '[') {
-    size_t close = authority.find(']');
-    if (close == std::string_view::npos) return std::string("unclosed [ in the host");
-    u.host = std::string(authority.substr(1, close - 1));
-    u.port = close + 2 <= authority.size() ? std::string(authority.substr(close + 2)) : default_port;
-  } else {
-    size_t colon = authority.rfind(':');
-    u.host = std::string(authority.substr(0, colon));
-    u.port = colon == std::string_view::npos ? default_port : std::string(authority.substr(colon + 1));
-  }
-  if (u.host.empty()) return std::string("no host");
-  int port = u.port.size() <= 5 && u.port.find_first_not_of("0123456789") == std::string::npos
-                 ? std::atoi(u.port.c_str())
-                 : 0;
-  if (port < 1 || port > 65535) return std::string("the port is not a number from 1 to 65535");
-  return u;
-}
-
 std::string describe_http(const boost::system::error_code& ec) {
   if (ec == http::error::body_limit) return "response body larger than 1 MiB";
   return describe(ec);
@@ -109,7 +67,7 @@ const nlohmann::json* at_path(const nlohmann::json& doc, const std::string& path
 }  // namespace
 
 std::optional<std::string> http_url_problem(const std::string& url) {
-  auto parsed = parse_url(url);
+  auto parsed = parse_url(url, "http");
   if (auto* why = std::get_if<std::string>(&parsed)) return *why;
   return std::nullopt;
 }
@@ -165,7 +123,7 @@ std::optional<Result> HttpResponseReader::feed(std::string_view bytes, bool clos
 }
 
 void check_http(asio::io_context& io, const config::HttpProbe& p, Millis timeout, Done done) {
-  auto parsed = parse_url(p.url);
+  auto parsed = parse_url(p.url, "http");
   if (auto* why = std::get_if<std::string>(&parsed)) return done({false, *why});
   const Url* url = &std::get<Url>(parsed);
   auto ep = resolve(url->host, std::atoi(url->port.c_str()));

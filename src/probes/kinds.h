@@ -31,6 +31,12 @@ bool libpq_available(std::string* why);
 std::optional<std::string> postgres_url_problem(const std::string& url);
 void check_postgres(boost::asio::io_context& io, const config::PostgresProbe& p, Millis timeout, Done done);
 void check_redis(boost::asio::io_context& io, const config::RedisProbe& p, Millis timeout, Done done);
+std::optional<std::string> mysql_url_problem(const std::string& url);
+void check_mysql(boost::asio::io_context& io, const config::MysqlProbe& p, Millis timeout, Done done);
+void check_grpc(boost::asio::io_context& io, const config::GrpcProbe& p, Millis timeout, Done done);
+// What makes a ws(s):// URL impossible to check; nullopt when it is well-formed.
+std::optional<std::string> websocket_url_problem(const std::string& url);
+void check_websocket(boost::asio::io_context& io, const config::WebSocketProbe& p, Millis timeout, Done done);
 
 // One check of a probe of any active kind, by its kind: what the runner
 // and `lineup wait` both call. An exec probe runs in `working_dir`; a file

@@ -27,6 +27,41 @@ std::optional<asio::ip::tcp::endpoint> resolve(const std::string& host, int port
   return ep;
 }
 
+std::variant<Url, std::string> parse_url(const std::string& url, std::string_view scheme) {
+  std::string_view s = url;
+  Url u;
+  const std::string plain = fmt::format("{}://", scheme), secure = fmt::format("{}s://", scheme);
+  if (s.starts_with(secure)) {
+    u.tls = true;
+    s.remove_prefix(secure.size());
+  } else if (s.starts_with(plain)) {
+    s.remove_prefix(plain.size());
+  } else {
+    return fmt::format("not {} {} or {} URL", scheme == "http" ? "an" : "a", plain, secure);
+  }
+  const char* default_port = u.tls ? "443" : "80";
+  size_t slash = s.find('/');
+  std::string_view authority = s.substr(0, slash);
+  u.target = slash == std::string_view::npos ? "/" : std::string(s.substr(slash));
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  if (!authority.empty() && authority.front() == '[') {
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos) return std::string("unclosed [ in the host");
+    u.host = std::string(authority.substr(1, close - 1));
+    u.port = close + 2 <= authority.size() ? std::string(authority.substr(close + 2)) : default_port;
+  } else {
+    size_t colon = authority.rfind(':');
+    u.host = std::string(authority.substr(0, colon));
+    u.port = colon == std::string_view::npos ? default_port : std::string(authority.substr(colon + 1));
+  }
+  if (u.host.empty()) return std::string("no host");
+  int port = u.port.size() <= 5 && u.port.find_first_not_of("0123456789") == std::string::npos
+                 ? std::atoi(u.port.c_str())
+                 : 0;
+  if (port < 1 || port > 65535) return std::string("the port is not a number from 1 to 65535");
+  return u;
+}
+
 std::string describe(const boost::system::error_code& ec) {
   if (ec == asio::error::connection_refused) return "connection refused";
   if (ec == asio::error::host_unreachable) return "host unreachable";
@@ -38,12 +73,13 @@ std::string describe(const boost::system::error_code& ec) {
 namespace {
 
 struct Conversation : SocketCheck, std::enable_shared_from_this<Conversation> {
-  Conversation(asio::io_context& io, Done done, Feed f)
-      : SocketCheck(io, std::move(done)), feed(std::move(f)) {}
+  Conversation(asio::io_context& io, Done done, Feed f, Reply r)
+      : SocketCheck(io, std::move(done)), feed(std::move(f)), reply(std::move(r)) {}
   std::optional<TlsClient> tls;
   bool secure = false;  // the TLS handshake is over
   std::string request;
   Feed feed;
+  Reply reply;
   std::array<char, 16 * 1024> buffer;
   std::string sending, queued;  // one write in flight; what comes next waits
   bool writing = false;
@@ -79,6 +115,18 @@ struct Conversation : SocketCheck, std::enable_shared_from_this<Conversation> {
 
   void deliver(std::string_view bytes, bool closed) {
     if (auto verdict = feed(bytes, closed)) return finish(std::move(*verdict));
+    if (reply && !closed) {
+      std::string more = reply();
+      if (!more.empty()) {
+        if (!tls) {
+          send(std::move(more));
+        } else if (tls->write(more)) {
+          send(tls->take_output());
+        } else {
+          return finish({false, tls->error()});
+        }
+      }
+    }
     if (closed)
       finish({false, secure || !tls ? "connection closed by the server"
                                     : "connection closed by the server during the TLS handshake"});
@@ -110,8 +158,8 @@ struct Conversation : SocketCheck, std::enable_shared_from_this<Conversation> {
 }  // namespace
 
 void converse(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, std::optional<TlsOptions> tls,
-              std::string request, Feed feed, Millis timeout, Done done) {
-  auto c = std::make_shared<Conversation>(io, std::move(done), std::move(feed));
+              std::string request, Feed feed, Millis timeout, Done done, Reply reply) {
+  auto c = std::make_shared<Conversation>(io, std::move(done), std::move(feed), std::move(reply));
   c->request = std::move(request);
   if (tls) {
     auto client = TlsClient::start(*tls);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "probes/kinds.h"
 #include "probes/tls.h"
@@ -18,6 +19,18 @@ namespace lineup::probes {
 // Numeric addresses and `localhost` need no lookup; any other name is
 // resolved once, synchronously (getaddrinfo).
 std::optional<boost::asio::ip::tcp::endpoint> resolve(const std::string& host, int port);
+
+// An http(s):// or ws(s):// URL's parts.
+struct Url {
+  bool tls = false;  // https://, wss://
+  std::string host;
+  std::string port;    // the scheme's default (80, 443) when the URL has none
+  std::string target;  // path and query, "/" at least
+};
+
+// `scheme` is "http" (http://, https://) or "ws" (ws://, wss://). The URL's
+// parts, or what is wrong with it ("no host").
+std::variant<Url, std::string> parse_url(const std::string& url, std::string_view scheme);
 
 // "connection refused", "connection closed by the server", ...
 std::string describe(const boost::system::error_code& ec);
@@ -56,11 +69,16 @@ struct SocketCheck {
 // more bytes); nullopt then means it closed too early.
 using Feed = std::function<std::optional<Result>(std::string_view bytes, bool closed)>;
 
+// What a conversation sends after each delivery of the server's bytes ("" =
+// nothing): HTTP/2 acknowledges the server's SETTINGS, for one.
+using Reply = std::function<std::string()>;
+
 // One request and its answer, over TCP or, with `tls`, over TLS on TCP
 // (https://, rediss://): connects, sends `request`, and feeds what comes back
-// to `feed` until it gives a verdict. One deadline covers all of it, and
-// `done` is called exactly once.
+// to `feed` until it gives a verdict, sending what `reply` has after each
+// delivery. One deadline covers all of it, and `done` is called exactly once.
 void converse(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
-              std::optional<TlsOptions> tls, std::string request, Feed feed, Millis timeout, Done done);
+              std::optional<TlsOptions> tls, std::string request, Feed feed, Millis timeout, Done done,
+              Reply reply = {});
 
 }  // namespace lineup::probes

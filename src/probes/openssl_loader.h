@@ -36,6 +36,7 @@
   X(SSL_new)                          \
   X(SSL_read)                         \
   X(SSL_set1_host)                    \
+  X(SSL_set_alpn_protos)              \
   X(SSL_set_bio)                      \
   X(SSL_set_connect_state)            \
   X(SSL_write)                        \

@@ -65,6 +65,12 @@ lineup::Result<TlsClient> TlsClient::start(const TlsOptions& options) {
     ssl->SSL_ctrl(s->conn, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
                   const_cast<char*>(name.c_str()));
   if (options.verify && !name.empty()) ssl->SSL_set1_host(s->conn, name.c_str());
+  if (!options.alpn.empty()) {
+    // ALPN's wire format: each protocol name after its length byte.
+    std::string wire = static_cast<char>(options.alpn.size()) + options.alpn;
+    ssl->SSL_set_alpn_protos(s->conn, reinterpret_cast<const unsigned char*>(wire.data()),
+                             static_cast<unsigned>(wire.size()));
+  }
   return TlsClient(std::move(s));
 }
 

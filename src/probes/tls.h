@@ -16,6 +16,7 @@ namespace lineup::probes {
 struct TlsOptions {
   std::string server_name;  // SNI (a DNS name) and, with verify, the name the certificate must carry
   bool verify = false;      // check the chain against the system's CAs, and the name
+  std::string alpn;         // the protocol to ask for ("h2" for gRPC); empty = none
 };
 
 class TlsClient {
