@@ -148,7 +148,7 @@ void check_http(asio::io_context& io, const config::HttpProbe& p, Millis timeout
   wire << request;
 
   std::optional<TlsOptions> tls;
-  if (url->tls) tls = TlsOptions{url->host, false};
+  if (url->tls) tls = TlsOptions{url->host, false, {}};
   auto reader = std::make_shared<HttpResponseReader>(p);
   converse(
       io, *ep, std::move(tls), std::move(wire).str(),

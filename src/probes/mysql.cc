@@ -207,7 +207,8 @@ struct Check : std::enable_shared_from_this<Check> {
     }
     if (!ret) return finish({false, mysql_reason(db, conn)});
     int err = 0;
-    queried(db.mysql_real_query_start(&err, conn, query.c_str(), query.size()), err);
+    int status_now = db.mysql_real_query_start(&err, conn, query.c_str(), query.size());
+    queried(status_now, err);
   }
 
   void queried(int status, int err) {
@@ -219,7 +220,8 @@ struct Check : std::enable_shared_from_this<Check> {
       });
     if (err) return finish({false, fmt::format("query failed: {}", mysql_reason(db, conn))});
     MYSQL_RES* res = nullptr;
-    stored(db.mysql_store_result_start(&res, conn), res);
+    int status_now = db.mysql_store_result_start(&res, conn);
+    stored(status_now, res);
   }
 
   void stored(int status, MYSQL_RES* res) {

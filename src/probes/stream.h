@@ -75,6 +75,9 @@ class ProbeStream {
 
 // What Beast calls to end a websocket session over a ProbeStream (found by
 // argument-dependent lookup): the probe has its verdict, so just close.
+inline void beast_close_socket(ProbeStream& stream) {
+  stream.close();
+}
 void teardown(boost::beast::role_type, ProbeStream& stream, boost::system::error_code& ec);
 template <class Handler>
 void async_teardown(boost::beast::role_type, ProbeStream& stream, Handler&& handler) {

@@ -68,10 +68,13 @@ struct WebSocketCheck : std::enable_shared_from_this<WebSocketCheck> {
   std::string failure(const error_code& ec) {
     if (ec == boost::system::errc::protocol_error && !ws.next_layer().tls_error().empty())
       return ws.next_layer().tls_error();
-    if (ec == websocket::error::upgrade_declined) {
-      int status = response.result_int();
-      if (status == 101) return "upgrade declined: the 101 answer lacks the WebSocket headers";
-      return fmt::format("HTTP {} instead of 101 Switching Protocols", status);
+    if (ec == websocket::error::upgrade_declined)
+      return fmt::format("HTTP {} instead of 101 Switching Protocols", response.result_int());
+    if (ec == websocket::condition::handshake_failed) {
+      // "The WebSocket handshake Sec-WebSocket-Accept field is invalid" -> "... field is invalid"
+      std::string why = ec.message();
+      if (why.starts_with("The WebSocket handshake ")) why.erase(0, 24);
+      return "bad handshake answer: " + why;
     }
     if (ec == websocket::error::closed) {
       auto why = ws.reason();
@@ -168,7 +171,7 @@ void check_websocket(asio::io_context& io, const config::WebSocketProbe& p, Mill
   if (!endpoint) return done({false, fmt::format("cannot resolve {}", url.host)});
   std::optional<TlsClient> tls;
   if (url.tls) {
-    auto client = TlsClient::start(TlsOptions{url.host, false});
+    auto client = TlsClient::start(TlsOptions{url.host, false, {}});
     if (!client) return done({false, client.error()});
     tls.emplace(std::move(*client));
   }

@@ -17,8 +17,12 @@ why the lineup.yaml probes /health/ready instead of the port.
     POST /api/auth/validate {"token": T}
                        200 {"valid": true}                 initialised, T is $API_KEY
                        401 {"valid": false}                another token (503 before)
+    GET /ws/test       a WebSocket (RFC 6455, by hand: stdlib only); answers
+                       "pong" to "ping" once initialised, "starting" before
 """
 import argparse
+import base64
+import hashlib
 import json
 import os
 import signal
@@ -82,6 +86,8 @@ def main():
                 status = "ready" if ok else ("starting" if not initialised.is_set() else "degraded")
                 self.reply(200 if ok else 503, {"status": status, "service": args.name,
                                                 "dependencies": deps})
+            elif path == "/ws/test" and self.headers.get("Upgrade", "").lower() == "websocket":
+                self.websocket()
             elif path == "/":
                 self.reply(200, {"service": args.name, "endpoints": ["/health", "/health/live", "/health/ready"]})
             else:
@@ -102,6 +108,33 @@ def main():
                 self.reply(200, {"valid": True})
             else:
                 self.reply(401, {"valid": False})
+
+        def websocket(self):
+            key = self.headers.get("Sec-WebSocket-Key", "")
+            accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
+            # HTTP/1.1 as the upgrade requires (the handler's own responses are 1.0).
+            self.wfile.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                             b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+            self.wfile.flush()
+            self.close_connection = True
+            while True:  # one frame at a time; client frames are masked
+                head = self.rfile.read(2)
+                if len(head) < 2:
+                    return
+                opcode, length = head[0] & 0x0F, head[1] & 0x7F
+                if length == 126:
+                    length = int.from_bytes(self.rfile.read(2), "big")
+                elif length == 127:
+                    length = int.from_bytes(self.rfile.read(8), "big")
+                mask = self.rfile.read(4) if head[1] & 0x80 else b"\0\0\0\0"
+                payload = bytes(b ^ mask[i % 4] for i, b in enumerate(self.rfile.read(length)))
+                if opcode == 8:  # close: answer it, then end
+                    self.wfile.write(bytes([0x88, len(payload[:2])]) + payload[:2])
+                    return
+                if opcode == 1:
+                    answer = b"pong" if payload == b"ping" and initialised.is_set() else b"starting"
+                    self.wfile.write(bytes([0x81, len(answer)]) + answer)
+                    self.wfile.flush()
 
         def reply(self, code, body):
             data = json.dumps(body).encode()

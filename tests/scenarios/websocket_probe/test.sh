@@ -14,7 +14,7 @@ services:
   frontend:
     command: ["/usr/bin/python3", "$SRC/tests/servers/websocket_server.py", "$port", "$tls_port", "cert.pem", "key.pem"]
     ready:
-      - websocket: {url: "ws://127.0.0.1:$port/ws/test", send: ping, expect: "^pong\$"}
+      - websocket: {url: "ws://127.0.0.1:$port/ws/test", send: ping, expect: "^pong\$\$"}
     startup_timeout: 120s
   e2e:
     command: sleep 1000

@@ -196,7 +196,7 @@ TEST(WebSocketProbeGarbage, AnswersThatAreNotAWebSocket) {
   EXPECT_EQ(answer_with("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                         "Sec-WebSocket-Accept: wrong\r\n\r\n",
                         {}),
-            "upgrade declined: the 101 answer lacks the WebSocket headers");
+            "bad handshake answer: Sec-WebSocket-Accept field is invalid");
 }
 
 }  // namespace
