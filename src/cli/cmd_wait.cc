@@ -230,7 +230,8 @@ void register_wait(CLI::App& app, const GlobalOptions& g, Action& action) {
   auto o = std::make_shared<WaitOptions>();
   auto* cmd = app.add_subcommand("wait", "Wait until every target is ready (no config file needed)");
   cmd->add_option("targets", o->targets,
-                  "tcp://host:port, http(s)://..., postgres://..., redis://..., file:PATH, exec:COMMAND")
+                  "tcp://host:port, http(s)://..., ws(s)://..., grpc://host:port, postgres://..., "
+                  "mysql://..., redis://..., file:PATH, exec:COMMAND")
       ->required();
   cmd->add_option("--timeout", o->timeout, "Give up after this long (default 60s; 0 = never)");
   cmd->add_option("--interval", o->interval, "First pause between attempts; grows to 2s (default 250ms)");

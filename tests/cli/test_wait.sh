@@ -29,6 +29,17 @@ for target in "http://" "https://:443/" "http://host:99999/" "http://[::1" "post
   expect_exit 2 "$LINEUP" wait --timeout 10m "$target"
 done
 expect_contains "bad port in the redis URL"
+for target in "ws://" "wss://h:0/" "grpc://h" "grpc://h:99999" "grpcs://:443" "mysql:///db" "mariadb://u@h:x/db"; do
+  expect_exit 2 "$LINEUP" wait --timeout 10m "$target"
+done
+expect_contains "the port is not a number from 1 to 65535"
 expect_exit 1 "$LINEUP" wait --timeout 300ms "postgres://app:hunter22@127.0.0.1:$port/db"
 expect_not_contains "hunter22"
+# The newer targets fail with the same reasons as the older ones.
+expect_exit 1 "$LINEUP" wait --timeout 300ms "ws://127.0.0.1:$port/ws" "grpc://127.0.0.1:$port" \
+  "mysql://app:hunter33@127.0.0.1:$port/db"
+expect_contains "ws://127.0.0.1:$port/ws: connection refused"
+expect_contains "grpc://127.0.0.1:$port: connection refused"
+expect_contains "mysql://app:***@127.0.0.1:$port/db: connection refused"
+expect_not_contains "hunter33"
 finish

@@ -9,7 +9,7 @@ source "$(dirname "$0")/../lib.sh"
 port=$(free_port)
 as_root= root_arg=
 [ "$(id -u)" = 0 ] && as_root=--user=root root_arg=", --user=root"
-mariadb-install-db --no-defaults --datadir="$WORK/data" --skip-test-db $as_root \
+mariadb-install-db --no-defaults --datadir="$WORK/data" --tmpdir="$WORK" --skip-test-db $as_root \
   --auth-root-authentication-method=normal > install.log 2>&1 || { fail "mariadb-install-db"; cat install.log; }
 cat > init.sql <<'SQL'
 CREATE USER 'app'@'%' IDENTIFIED BY 'Db-Secret-42';
@@ -21,7 +21,7 @@ url="mysql://app:Db-Secret-42@127.0.0.1:$port/appdb"
 cat > lineup.yaml <<YAML
 services:
   db:
-    command: [/usr/sbin/mariadbd, --no-defaults, --datadir=$WORK/data, --socket=$WORK/mysqld.sock,
+    command: [/usr/sbin/mariadbd, --no-defaults, --datadir=$WORK/data, --socket=$WORK/mysqld.sock, --tmpdir=$WORK,
               --pid-file=$WORK/mysqld.pid, --port=$port, --bind-address=127.0.0.1, --skip-name-resolve,
               --init-file=$WORK/init.sql, --innodb-buffer-pool-size=16M, --skip-log-bin$root_arg]
     ready:

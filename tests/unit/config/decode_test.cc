@@ -100,15 +100,15 @@ TEST(Decode, MistakesAreReportedWhereTheyAre) {
        "  web:\n"
        "    command: run\n"
        "    ready:\n"
-       "      - grpc: 127.0.0.1:9000\n",
+       "      - smtp: 127.0.0.1:25\n",
        Severity::error, 5, 9, "probe has no kind"},
       {"unknown probe kind is named",
        "services:\n"
        "  web:\n"
        "    command: run\n"
        "    ready:\n"
-       "      - grpc: 127.0.0.1:9000\n",
-       Severity::warning, 5, 9, "unknown key \"grpc\" in probe"},
+       "      - smtp: 127.0.0.1:25\n",
+       Severity::warning, 5, 9, "unknown key \"smtp\" in probe"},
       {"two probe kinds in one probe",
        "services:\n"
        "  web:\n"
@@ -399,6 +399,73 @@ TEST(Decode, HttpProbeBody) {
   EXPECT_EQ(text.body, "token=abc");
   EXPECT_EQ(std::get<HttpProbe>(a.ready[1].kind).body,
             R"({"user":"probe","n":3,"ratio":0.5,"ok":true,"none":null,"zip":"007","tags":["a",1]})");
+}
+
+TEST(Decode, WebSocketGrpcAndMysqlProbes) {
+  TempProject tmp;
+  auto p =
+      load_yaml(tmp,
+                "services:\n"
+                "  a:\n"
+                "    command: run\n"
+                "    ready:\n"
+                "      - websocket: ws://127.0.0.1:3000/ws/test\n"
+                "      - websocket: {url: \"wss://h:3443/ws\", headers: {X-Token: t}, send: {op: ping}, "
+                "expect: \"^pong\"}\n"
+                "      - grpc: 127.0.0.1:9000\n"
+                "      - grpc: {target: \"grpc://[::1]:9001\", service: billing, tls: true, timeout: 2s}\n"
+                "      - grpc: {port: 9002}\n"
+                "      - mysql: mysql://app:pw@127.0.0.1:3306/app\n"
+                "      - mysql: {url: \"mariadb://app@db/app\", query: \"SELECT 1 FROM t\", expect: rows}\n");
+  EXPECT_FALSE(p.diags.has_errors()) << dump(p.diags);
+  const Service& a = service(p, "a");
+  ASSERT_EQ(a.ready.size(), 7u);
+  EXPECT_EQ(std::get<WebSocketProbe>(a.ready[0].kind).url, "ws://127.0.0.1:3000/ws/test");
+  const auto& ws = std::get<WebSocketProbe>(a.ready[1].kind);
+  EXPECT_EQ(ws.headers, (std::vector<std::pair<std::string, std::string>>{{"X-Token", "t"}}));
+  EXPECT_EQ(ws.send, R"({"op":"ping"})");
+  EXPECT_EQ(ws.expect.text, "^pong");
+  const auto& g1 = std::get<GrpcProbe>(a.ready[2].kind);
+  EXPECT_EQ(g1.host, "127.0.0.1");
+  EXPECT_EQ(g1.port, 9000);
+  EXPECT_FALSE(g1.tls);
+  const auto& g2 = std::get<GrpcProbe>(a.ready[3].kind);
+  EXPECT_EQ(g2.host, "::1");
+  EXPECT_EQ(g2.port, 9001);
+  EXPECT_EQ(g2.service, "billing");
+  EXPECT_TRUE(g2.tls);
+  EXPECT_EQ(a.ready[3].timing.timeout, Millis(2000));
+  EXPECT_EQ(std::get<GrpcProbe>(a.ready[4].kind).port, 9002);
+  EXPECT_EQ(std::get<MysqlProbe>(a.ready[5].kind).query, "SELECT 1");
+  const auto& my = std::get<MysqlProbe>(a.ready[6].kind);
+  EXPECT_TRUE(my.expect_rows);
+  EXPECT_EQ(my.query, "SELECT 1 FROM t");
+  EXPECT_EQ(kind_name(a.ready[1].kind), "websocket");
+  EXPECT_EQ(kind_name(a.ready[2].kind), "grpc");
+  EXPECT_EQ(kind_name(a.ready[5].kind), "mysql");
+}
+
+TEST(Decode, WebSocketGrpcAndMysqlMistakes) {
+  struct Case {
+    const char* probe;
+    const char* error;
+  } cases[] = {
+      {"websocket: http://127.0.0.1/ws", "websocket probe: the url must start with ws:// or wss://"},
+      {"websocket: {send: ping}", "websocket probe: missing \"url\""},
+      {"websocket: {url: \"ws://h/\", expect: \"(\"}", "invalid regular expression"},
+      {"grpc: {service: x}", "grpc probe: missing \"target\" (host:port)"},
+      {"grpc: \"h:notaport\"", "grpc probe: \"h:notaport\" is not host:port"},
+      {"grpc: {target: \"h:1\", tls: maybe}", "tls"},
+      {"mysql: postgres://h/db", "mysql probe: the url must start with mysql:// or mariadb://"},
+      {"mysql: {url: \"mysql://h/db\", expect: all}", "expect"},
+  };
+  for (const auto& c : cases) {
+    TempProject tmp;
+    auto p = load_yaml(
+        tmp, std::string("services:\n  a:\n    command: run\n    ready:\n      - ") + c.probe + "\n");
+    EXPECT_TRUE(p.diags.has_errors()) << c.probe;
+    EXPECT_NE(dump(p.diags).find(c.error), std::string::npos) << c.probe << "\n" << dump(p.diags);
+  }
 }
 
 TEST(Decode, ComposeHealthcheckIsOneExecProbeForReadyAndLive) {

@@ -38,8 +38,10 @@ class MysqlProbe : public ::testing::Test {
     std::vector<std::string> as_root;
     if (::geteuid() == 0) as_root = {"--user=root"};
     std::string out;
-    std::vector<std::string> argv{install, "--no-defaults", "--datadir=" + dir + "/data", "--skip-test-db",
-                                  "--auth-root-authentication-method=normal"};
+    // Its own --tmpdir: two servers bootstrapping at once (ctest -j) in one /tmp collide.
+    std::vector<std::string> argv{
+        install,           "--no-defaults",  "--datadir=" + dir + "/data",
+        "--tmpdir=" + dir, "--skip-test-db", "--auth-root-authentication-method=normal"};
     argv.insert(argv.end(), as_root.begin(), as_root.end());
     if (int rc = test_servers::run_to_end(argv, {}, out); rc != 0) {
       error = "mariadb-install-db failed (" + std::to_string(rc) + "):\n" + out;
@@ -61,6 +63,7 @@ class MysqlProbe : public ::testing::Test {
     argv = {mariadbd,
             "--no-defaults",
             "--datadir=" + dir + "/data",
+            "--tmpdir=" + dir,
             "--socket=" + dir + "/mysqld.sock",
             "--pid-file=" + dir + "/mysqld.pid",
             "--port=" + std::to_string(port),
