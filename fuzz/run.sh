@@ -19,7 +19,7 @@ seconds=${2:?usage: fuzz/run.sh BUILD_DIR SECONDS [TARGET...]}
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(config_fuzz interpolate_fuzz api_request_fuzz http_response_fuzz resp_fuzz notify_fuzz websocket_fuzz grpc_fuzz)
+[ ${#targets[@]} -gt 0 ] || targets=(config_fuzz interpolate_fuzz api_request_fuzz http_response_fuzz resp_fuzz notify_fuzz websocket_fuzz grpc_fuzz mysql_fuzz)
 parallel=${FUZZ_PARALLEL:-1}
 build=$(cd "$build" && pwd)
 

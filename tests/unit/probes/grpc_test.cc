@@ -4,9 +4,6 @@
 // the two protobuf messages, encoded by hand, as a table.
 #include <gtest/gtest.h>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
-
 #include "probes/grpc.h"
 #include "probes/kinds.h"
 #include "servers.h"
@@ -150,26 +147,13 @@ TEST_F(GrpcProbe, ManyChecksOnOneLoop) {
 
 // A plain HTTP/1 server: it answers the HTTP/2 preface with a 400.
 TEST(GrpcProbeAgainstHttp1, SaysItIsNotHttp2) {
-  namespace asio = boost::asio;
-  asio::io_context io;
-  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
-  asio::ip::tcp::socket peer(io);
-  const std::string answer = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-  acceptor.async_accept(peer, [&](boost::system::error_code ec) {
-    if (!ec) asio::async_write(peer, asio::buffer(answer), [](boost::system::error_code, size_t) {});
-  });
-  Result result;
-  int calls = 0;
-  check_grpc(io, {"127.0.0.1", acceptor.local_endpoint().port(), "", false}, Millis(5000), [&](Result r) {
-    result = r;
-    ++calls;
-    boost::system::error_code ignore;
-    peer.close(ignore);
-    acceptor.close(ignore);
-  });
-  io.run();
-  EXPECT_EQ(calls, 1);
-  EXPECT_EQ(result.reason, "not an HTTP/2 server: it answered in HTTP/1");
+  auto a = test_servers::answer_with(
+      "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", false,
+      [](boost::asio::io_context& io, int port, Done done) {
+        check_grpc(io, {"127.0.0.1", port, "", false}, Millis(5000), std::move(done));
+      });
+  EXPECT_EQ(a.calls, 1);
+  EXPECT_EQ(a.result.reason, "not an HTTP/2 server: it answered in HTTP/1");
 }
 
 }  // namespace

@@ -195,5 +195,29 @@ TEST_F(MysqlProbe, ManyChecksOnOneLoop) {
   EXPECT_EQ(ok, 8);
 }
 
+// Servers that are not MySQL, or that break off: a reason, never a crash,
+// a hang, or the password.
+TEST(MysqlProbeGarbage, AnswersThatAreNotMysql) {
+  auto answer = [](const std::string& bytes) {
+    auto a = test_servers::answer_with(bytes, false, [](boost::asio::io_context& io, int port, Done done) {
+      check_mysql(io,
+                  {"mysql://app:Garbage-Pw-5@127.0.0.1:" + std::to_string(port) + "/db", "SELECT 1", false},
+                  Millis(5000), std::move(done));
+    });
+    EXPECT_EQ(a.calls, 1);
+    EXPECT_FALSE(a.result.ok);
+    EXPECT_EQ(a.result.reason.find("Garbage-Pw-5"), std::string::npos) << a.result.reason;
+    return a.result.reason;
+  };
+  for (const std::string bytes : {"", "HTTP/1.1 400 Bad Request\r\n\r\n", "SSH-2.0-OpenSSH_9.2\r\n",
+                                  std::string("\xff\xff\xff\x00", 4) + std::string(64, 'x')})
+    EXPECT_FALSE(answer(bytes).empty()) << bytes;
+  // An error packet as the greeting: the server's own words.
+  std::string message = "#HY000Too many connections";
+  std::string payload = std::string("\xff\x10\x04", 3) + message;
+  std::string packet = std::string(1, static_cast<char>(payload.size())) + std::string("\0\0\0", 3) + payload;
+  EXPECT_NE(answer(packet).find("Too many connections"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lineup::probes

@@ -33,6 +33,10 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
 
 #include "probes/kinds.h"
 
@@ -259,6 +263,47 @@ inline std::string make_temp_dir(const std::string& prefix) {
   std::string templ = "/tmp/" + prefix + ".XXXXXX";
   if (!::mkdtemp(templ.data())) return "";
   return templ;
+}
+
+// A one-connection server on a loopback port that answers with `bytes` and
+// then closes its side: at once (a server that speaks first, as MySQL
+// does) or after the client's request headers (an HTTP upgrade). `start`
+// begins one check against the port; the verdict, and how many times
+// `done` was called.
+struct Answered {
+  Result result;
+  int calls = 0;
+};
+template <class Start>
+Answered answer_with(const std::string& bytes, bool after_request, Start start) {
+  namespace asio = boost::asio;
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  asio::ip::tcp::socket peer(io);
+  asio::streambuf request;
+  auto answer = [&] {
+    asio::async_write(peer, asio::buffer(bytes), [&](boost::system::error_code, size_t) {
+      boost::system::error_code ignore;
+      peer.shutdown(asio::ip::tcp::socket::shutdown_send, ignore);
+    });
+  };
+  acceptor.async_accept(peer, [&](boost::system::error_code ec) {
+    if (ec) return;
+    if (!after_request) return answer();
+    asio::async_read_until(peer, request, "\r\n\r\n", [&](boost::system::error_code ec, size_t) {
+      if (!ec) answer();
+    });
+  });
+  Answered a;
+  start(io, static_cast<int>(acceptor.local_endpoint().port()), [&](Result r) {
+    a.result = std::move(r);
+    ++a.calls;
+    boost::system::error_code ignore;
+    acceptor.close(ignore);
+    peer.close(ignore);
+  });
+  io.run();
+  return a;
 }
 
 }  // namespace lineup::probes::test_servers

@@ -3,11 +3,6 @@
 // and against raw sockets that answer garbage or nothing.
 #include <gtest/gtest.h>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/streambuf.hpp>
-#include <boost/asio/write.hpp>
-
 #include "probes/kinds.h"
 #include "servers.h"
 
@@ -158,34 +153,13 @@ TEST_F(WebSocketProbe, BadUrlsAreReasons) {
 // A server that answers the upgrade with whatever bytes it is given, then
 // closes: the probe gives a reason, never a crash or a hang.
 std::string answer_with(const std::string& bytes, const config::WebSocketProbe& base) {
-  namespace asio = boost::asio;
-  asio::io_context io;
-  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
-  asio::ip::tcp::socket peer(io);
-  asio::streambuf request;
-  acceptor.async_accept(peer, [&](boost::system::error_code ec) {
-    if (ec) return;
-    asio::async_read_until(peer, request, "\r\n\r\n", [&](boost::system::error_code ec, size_t) {
-      if (ec) return;
-      asio::async_write(peer, asio::buffer(bytes), [&](boost::system::error_code, size_t) {
-        boost::system::error_code ignore;
-        peer.shutdown(asio::ip::tcp::socket::shutdown_send, ignore);
-      });
-    });
+  auto a = test_servers::answer_with(bytes, true, [&](boost::asio::io_context& io, int port, Done done) {
+    config::WebSocketProbe p = base;
+    p.url = "ws://127.0.0.1:" + std::to_string(port) + "/";
+    check_websocket(io, p, Millis(5000), std::move(done));
   });
-  config::WebSocketProbe p = base;
-  p.url = "ws://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/";
-  std::string reason;
-  int calls = 0;
-  check_websocket(io, p, Millis(5000), [&](Result r) {
-    reason = r.reason;
-    ++calls;
-    boost::system::error_code ignore;
-    acceptor.close(ignore);
-  });
-  io.run();
-  EXPECT_EQ(calls, 1);
-  return reason;
+  EXPECT_EQ(a.calls, 1);
+  return a.result.reason;
 }
 
 TEST(WebSocketProbeGarbage, AnswersThatAreNotAWebSocket) {
