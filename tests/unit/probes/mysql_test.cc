@@ -209,8 +209,9 @@ TEST(MysqlProbeGarbage, AnswersThatAreNotMysql) {
     EXPECT_EQ(a.result.reason.find("Garbage-Pw-5"), std::string::npos) << a.result.reason;
     return a.result.reason;
   };
-  for (const std::string bytes : {"", "HTTP/1.1 400 Bad Request\r\n\r\n", "SSH-2.0-OpenSSH_9.2\r\n",
-                                  std::string("\xff\xff\xff\x00", 4) + std::string(64, 'x')})
+  for (const std::string& bytes :
+       {std::string(), std::string("HTTP/1.1 400 Bad Request\r\n\r\n"),
+        std::string("SSH-2.0-OpenSSH_9.2\r\n"), std::string("\xff\xff\xff\x00", 4) + std::string(64, 'x')})
     EXPECT_FALSE(answer(bytes).empty()) << bytes;
   // An error packet as the greeting: the server's own words.
   std::string message = "#HY000Too many connections";
