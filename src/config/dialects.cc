@@ -7,6 +7,7 @@
 
 #include "config/keys.h"
 #include "config/scalars.h"
+#include "util/strings.h"
 
 namespace lineup::config {
 
@@ -253,8 +254,58 @@ void rewrite_shutdown(Node& service, bool strict, Diagnostics& diags) {
                             "stop with it");
 }
 
+// An entrypoint's or a command's words: a list as written, a string split
+// as compose splits it (shell quoting, no shell). nullopt when wrong (said).
+std::optional<std::vector<Node>> words(const Node& n, std::string_view what, Diagnostics& diags) {
+  if (n.is_null()) return std::vector<Node>{};
+  if (n.is_sequence()) {
+    for (const auto& item : n.items)
+      if (!item.is_scalar()) {
+        Reader(diags).mismatch(item, what, "a string");
+        return std::nullopt;
+      }
+    return n.items;
+  }
+  if (!n.is_scalar()) {
+    Reader(diags).mismatch(n, what, "a string or a list");
+    return std::nullopt;
+  }
+  auto split = shell_words(n.text);
+  if (!split) {
+    diags.error(n.where, fmt::format("{}: a quote is not closed", what));
+    return std::nullopt;
+  }
+  std::vector<Node> out;
+  for (auto& w : *split) out.push_back(scalar(std::move(w), n.where));
+  return out;
+}
+
+// compose's entrypoint is the program and `command` its arguments: one argv
+// (no shell, as compose runs them). An empty entrypoint leaves `command`
+// alone, as it resets an image's entrypoint in compose.
+void rewrite_entrypoint(Node& service, Diagnostics& diags) {
+  auto entry = take(service, "entrypoint");
+  if (!entry) return;
+  auto program = words(entry->value, "entrypoint", diags);
+  if (!program || program->empty()) return;
+  Node argv;
+  argv.kind = Node::Kind::sequence;
+  argv.where = entry->value.where;
+  argv.items = std::move(*program);
+  Node* command = service.find("command");
+  if (!command) {
+    service.entries.push_back({"command", entry->key_at, std::move(argv)});
+    return;
+  }
+  auto args = words(*command, "command", diags);
+  if (!args) return;
+  argv.items.insert(argv.items.end(), args->begin(), args->end());
+  *command = std::move(argv);
+}
+
 void rewrite_service(Node& service, bool process_compose, bool strict, Diagnostics& diags) {
   if (!service.is_map()) return;
+  rewrite_entrypoint(service, diags);
   rewrite_hooks(service, diags);
   rewrite_availability(service, process_compose, strict, diags);
   rewrite_shutdown(service, strict, diags);

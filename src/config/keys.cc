@@ -49,7 +49,7 @@ constexpr std::array<std::string_view, 2> kTopIgnored = {"include", "models"};
 
 // healthcheck, readiness_probe and liveness_probe are rewritten into ready:
 // and live: before decode (dialects.h); they stay listed as the keys users write.
-constexpr std::array<std::string_view, 31> kServiceKeys = {"command",
+constexpr std::array<std::string_view, 32> kServiceKeys = {"command",
                                                            "type",
                                                            "working_dir",
                                                            "environment",
@@ -79,9 +79,10 @@ constexpr std::array<std::string_view, 31> kServiceKeys = {"command",
                                                            "readiness_probe",
                                                            "liveness_probe",
                                                            "availability",
-                                                           "shutdown"};
+                                                           "shutdown",
+                                                           "entrypoint"};
 // Compose service keys that a process runtime accepts and does not use.
-constexpr std::array<std::string_view, 71> kServiceIgnored = {"build",
+constexpr std::array<std::string_view, 70> kServiceIgnored = {"build",
                                                               "volumes",
                                                               "networks",
                                                               "secrets",
@@ -96,7 +97,6 @@ constexpr std::array<std::string_view, 71> kServiceIgnored = {"build",
                                                               "deploy",
                                                               "labels",
                                                               "logging",
-                                                              "entrypoint",
                                                               "configs",
                                                               "devices",
                                                               "dns",
