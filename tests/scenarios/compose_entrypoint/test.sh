@@ -13,6 +13,7 @@ services:
     command: "'quoted arg'"
 YAML
 expect_exit 0 "$LINEUP" up -d
+wait_until 30 test -s out.txt -a -s tool.txt || fail "the entrypoints never wrote"
 check test "$(cat out.txt)" = "entry: first second word"
 check test "$(cat tool.txt)" = "quoted arg"
 expect_exit 0 "$LINEUP" config --format json
