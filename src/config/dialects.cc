@@ -7,6 +7,7 @@
 
 #include "config/keys.h"
 #include "config/scalars.h"
+#include "util/strings.h"
 
 namespace lineup::config {
 
@@ -157,9 +158,157 @@ void rewrite_hooks(Node& service, Diagnostics& diags) {
   }
 }
 
-void rewrite_service(Node& service, bool strict, Diagnostics& diags) {
+Node map_node(Location where) {
+  Node n;
+  n.kind = Node::Kind::map;
+  n.where = where;
+  return n;
+}
+
+// A number of seconds as lineup writes a duration ("2" -> "2s"); anything
+// else stays as written, for decode to reject where the user wrote it.
+Node seconds(const Node& n) {
+  Node d = n;
+  if (n.is_scalar() && !n.text.empty() && n.text.find_first_not_of("0123456789.") == std::string::npos)
+    d.text += "s";
+  return d;
+}
+
+// process-compose's availability: {restart, backoff_seconds, max_restarts}
+// -> restart: {policy, backoff (fixed: process-compose waits the same time
+// before every restart), max_attempts}. A process without one is not
+// restarted: process-compose's default, unlike compose's services.
+void rewrite_availability(Node& service, bool process_compose, bool strict, Diagnostics& diags) {
+  auto availability = take(service, "availability");
+  if (!availability) {
+    if (process_compose && !service.find("restart"))
+      service.entries.push_back({"restart", service.where, scalar("no", service.where)});
+    return;
+  }
+  const Node& a = availability->value;
+  Reader r(diags);
+  if (!r.expect_map(a, "availability")) return;
+  if (service.find("restart")) {
+    diags.error(availability->key_at, "both `restart` and `availability` are given: use one");
+    return;
+  }
+  check_keys(a, kAvailabilityKeys, {}, "in availability", strict, diags);
+  Node restart = map_node(availability->key_at);
+  Node policy = scalar("no", a.where);
+  if (const Node* p = a.find("restart")) {
+    policy = *p;
+    if (p->is_scalar() && p->text == "exit_on_failure") {
+      // Not restarted, and its failure ends the stack: lineup's critical priority.
+      policy.text = "no";
+      if (!service.find("priority")) service.entries.push_back({"priority", p->where, scalar("critical", p->where)});
+      diags.warning(p->where,
+                    "availability.restart: exit_on_failure: lineup stops the stack when this process fails (as a "
+                    "critical service) and exits with 1, not with the process's own exit code");
+    }
+  }
+  restart.entries.push_back({"policy", policy.where, policy});
+  if (const Node* b = a.find("backoff_seconds")) {
+    Node backoff = map_node(b->where);
+    backoff.entries.push_back({"initial", b->where, seconds(*b)});
+    backoff.entries.push_back({"max", b->where, seconds(*b)});
+    backoff.entries.push_back({"multiplier", b->where, scalar("1", b->where)});
+    backoff.entries.push_back({"jitter", b->where, scalar("0", b->where)});
+    restart.entries.push_back({"backoff", b->where, std::move(backoff)});
+  }
+  if (const Node* m = a.find("max_restarts")) {
+    // process-compose counts restarts (0 = no limit); max_attempts counts runs, the first included.
+    if (auto n = r.integer(*m, "max_restarts", 0, 1000000); n && *n > 0)
+      restart.entries.push_back({"max_attempts", m->where, scalar(std::to_string(*n + 1), m->where)});
+  }
+  for (const char* key : {"exit_on_end", "exit_on_skipped"})
+    if (const Node* v = a.find(key); v && !(v->is_scalar() && v->text == "false"))
+      diags.warning(v->where, fmt::format("availability.{}: not supported by lineup yet; the stack keeps "
+                                          "running",
+                                          key));
+  service.entries.push_back({"restart", availability->key_at, std::move(restart)});
+}
+
+// process-compose's shutdown: {command, signal, timeout_seconds, parent_only}
+// -> stop_command, stop_signal, stop_grace_period. (lineup sends the signal
+// once the command has exited, where process-compose sends none; a process
+// the command has stopped is gone by then.)
+void rewrite_shutdown(Node& service, bool strict, Diagnostics& diags) {
+  auto shutdown = take(service, "shutdown");
+  if (!shutdown) return;
+  const Node& s = shutdown->value;
+  Reader r(diags);
+  if (!r.expect_map(s, "shutdown")) return;
+  check_keys(s, kShutdownKeys, {}, "in shutdown", strict, diags);
+  auto move_to = [&](const char* from, const char* to, Node value) {
+    if (service.find(to)) {
+      diags.error(value.where, fmt::format("both `shutdown.{}` and `{}` are given: use one", from, to));
+      return;
+    }
+    service.entries.push_back({to, value.where, std::move(value)});
+  };
+  if (const Node* c = s.find("command"); c && !(c->is_scalar() && c->text.empty())) move_to("command", "stop_command", *c);
+  if (const Node* g = s.find("signal")) move_to("signal", "stop_signal", *g);
+  if (const Node* t = s.find("timeout_seconds")) move_to("timeout_seconds", "stop_grace_period", seconds(*t));
+  if (const Node* p = s.find("parent_only"); p && p->is_scalar() && p->text == "true")
+    diags.warning(p->where, "shutdown.parent_only: lineup signals the process's whole group, so its children "
+                            "stop with it");
+}
+
+// An entrypoint's or a command's words: a list as written, a string split
+// as compose splits it (shell quoting, no shell). nullopt when wrong (said).
+std::optional<std::vector<Node>> words(const Node& n, std::string_view what, Diagnostics& diags) {
+  if (n.is_null()) return std::vector<Node>{};
+  if (n.is_sequence()) {
+    for (const auto& item : n.items)
+      if (!item.is_scalar()) {
+        Reader(diags).mismatch(item, what, "a string");
+        return std::nullopt;
+      }
+    return n.items;
+  }
+  if (!n.is_scalar()) {
+    Reader(diags).mismatch(n, what, "a string or a list");
+    return std::nullopt;
+  }
+  auto split = shell_words(n.text);
+  if (!split) {
+    diags.error(n.where, fmt::format("{}: a quote is not closed", what));
+    return std::nullopt;
+  }
+  std::vector<Node> out;
+  for (auto& w : *split) out.push_back(scalar(std::move(w), n.where));
+  return out;
+}
+
+// compose's entrypoint is the program and `command` its arguments: one argv
+// (no shell, as compose runs them). An empty entrypoint leaves `command`
+// alone, as it resets an image's entrypoint in compose.
+void rewrite_entrypoint(Node& service, Diagnostics& diags) {
+  auto entry = take(service, "entrypoint");
+  if (!entry) return;
+  auto program = words(entry->value, "entrypoint", diags);
+  if (!program || program->empty()) return;
+  Node argv;
+  argv.kind = Node::Kind::sequence;
+  argv.where = entry->value.where;
+  argv.items = std::move(*program);
+  Node* command = service.find("command");
+  if (!command) {
+    service.entries.push_back({"command", entry->key_at, std::move(argv)});
+    return;
+  }
+  auto args = words(*command, "command", diags);
+  if (!args) return;
+  argv.items.insert(argv.items.end(), args->begin(), args->end());
+  *command = std::move(argv);
+}
+
+void rewrite_service(Node& service, bool process_compose, bool strict, Diagnostics& diags) {
   if (!service.is_map()) return;
+  rewrite_entrypoint(service, diags);
   rewrite_hooks(service, diags);
+  rewrite_availability(service, process_compose, strict, diags);
+  rewrite_shutdown(service, strict, diags);
   auto healthcheck = take(service, "healthcheck");
   for (auto [from, to] : {std::pair{"readiness_probe", "ready"}, std::pair{"liveness_probe", "live"}})
     if (auto e = take(service, from))
@@ -177,10 +326,12 @@ void rewrite_service(Node& service, bool strict, Diagnostics& diags) {
 
 void rewrite_dialects(Node& root, bool strict, Diagnostics& diags) {
   if (!root.is_map()) return;
+  // A file with `processes:` is process-compose's: its defaults apply.
+  bool process_compose = root.find("processes") != nullptr;
   for (const char* key : {"services", "processes"})
     if (Node* services = root.find(key); services && services->is_map())
-      for (auto& e : services->entries) rewrite_service(e.value, strict, diags);
-  if (Node* defaults = root.find("defaults")) rewrite_service(*defaults, strict, diags);
+      for (auto& e : services->entries) rewrite_service(e.value, process_compose, strict, diags);
+  if (Node* defaults = root.find("defaults")) rewrite_service(*defaults, false, strict, diags);
 }
 
 }  // namespace lineup::config

@@ -10,6 +10,10 @@
 //   liveness_probe (process-compose)  becomes an http URL
 //   post_start: [{command}]      -> post_start: [command, ...]
 //   pre_stop: [{command}] (compose)   -> pre_stop: command (= stop_command)
+//   entrypoint (compose)         -> command: [entrypoint words..., command words...]
+//   availability (process-compose) -> restart: {policy, backoff, max_attempts};
+//                                   with none, a process is not restarted
+//   shutdown (process-compose)     -> stop_command, stop_signal, stop_grace_period
 //
 // The keys go; what the rewrite adds points at what the user wrote, so every
 // later diagnostic still names the right line. Condition, restart-policy and

@@ -49,7 +49,7 @@ constexpr std::array<std::string_view, 2> kTopIgnored = {"include", "models"};
 
 // healthcheck, readiness_probe and liveness_probe are rewritten into ready:
 // and live: before decode (dialects.h); they stay listed as the keys users write.
-constexpr std::array<std::string_view, 29> kServiceKeys = {"command",
+constexpr std::array<std::string_view, 32> kServiceKeys = {"command",
                                                            "type",
                                                            "working_dir",
                                                            "environment",
@@ -77,9 +77,12 @@ constexpr std::array<std::string_view, 29> kServiceKeys = {"command",
                                                            "image",
                                                            "healthcheck",
                                                            "readiness_probe",
-                                                           "liveness_probe"};
+                                                           "liveness_probe",
+                                                           "availability",
+                                                           "shutdown",
+                                                           "entrypoint"};
 // Compose service keys that a process runtime accepts and does not use.
-constexpr std::array<std::string_view, 71> kServiceIgnored = {"build",
+constexpr std::array<std::string_view, 70> kServiceIgnored = {"build",
                                                               "volumes",
                                                               "networks",
                                                               "secrets",
@@ -94,7 +97,6 @@ constexpr std::array<std::string_view, 71> kServiceIgnored = {"build",
                                                               "deploy",
                                                               "labels",
                                                               "logging",
-                                                              "entrypoint",
                                                               "configs",
                                                               "devices",
                                                               "dns",
@@ -161,6 +163,10 @@ constexpr std::array<std::string_view, 2> kApiKeys = {"listen", "token_env"};
 constexpr std::array<std::string_view, 8> kHealthcheckKeys = {"test",    "interval",         "timeout",
                                                               "retries", "start_period",     "start_interval",
                                                               "disable", "success_threshold"};
+// process-compose's, rewritten before decode (dialects.h).
+constexpr std::array<std::string_view, 5> kAvailabilityKeys = {"restart", "backoff_seconds", "max_restarts",
+                                                               "exit_on_end", "exit_on_skipped"};
+constexpr std::array<std::string_view, 4> kShutdownKeys = {"command", "signal", "timeout_seconds", "parent_only"};
 }  // namespace tables
 
 const std::span<const std::string_view> kTopKeys = tables::kTopKeys;
@@ -174,5 +180,7 @@ const std::span<const std::string_view> kBreakerKeys = tables::kBreakerKeys;
 const std::span<const std::string_view> kProfileKeys = tables::kProfileKeys;
 const std::span<const std::string_view> kApiKeys = tables::kApiKeys;
 const std::span<const std::string_view> kHealthcheckKeys = tables::kHealthcheckKeys;
+const std::span<const std::string_view> kAvailabilityKeys = tables::kAvailabilityKeys;
+const std::span<const std::string_view> kShutdownKeys = tables::kShutdownKeys;
 
 }  // namespace lineup::config

@@ -12,7 +12,8 @@ namespace lineup::config {
 // The keys lineup reads, and the compose keys it accepts and ignores
 // (image, build, volumes, ...), per mapping.
 extern const std::span<const std::string_view> kTopKeys, kTopIgnored, kServiceKeys, kServiceIgnored,
-    kDependencyKeys, kRestartKeys, kBackoffKeys, kBreakerKeys, kProfileKeys, kApiKeys, kHealthcheckKeys;
+    kDependencyKeys, kRestartKeys, kBackoffKeys, kBreakerKeys, kProfileKeys, kApiKeys, kHealthcheckKeys,
+    kAvailabilityKeys, kShutdownKeys;
 
 // Reports every key of `map` that is neither in `known` nor in `ignored`
 // (nor an `x-` extension): a warning, or an error when strict.

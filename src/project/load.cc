@@ -33,18 +33,25 @@ bool locate(const LoadOptions& o, std::vector<std::string>& files, std::string& 
   files = o.files;
   if (files.empty()) {
     std::string base = o.project_dir.empty() ? "." : o.project_dir;
-    for (const char* name : kDefaultFileNames) {
-      fs::path p = fs::path(base) / name;
+    auto found = [&](const std::string& name) {
       std::error_code ec;
-      if (fs::is_regular_file(p, ec)) {
-        files.push_back(o.project_dir.empty() ? std::string(name) : p.string());
-        break;
-      }
+      if (!fs::is_regular_file(fs::path(base) / name, ec)) return false;
+      files.push_back(o.project_dir.empty() ? name : (fs::path(base) / name).string());
+      return true;
+    };
+    for (const char* name : kDefaultFileNames) {
+      if (!found(name)) continue;
+      // As compose and process-compose do: NAME.override.yaml (or .yml) is
+      // merged over the file found (only when no -f is given).
+      std::string stem = fs::path(name).stem().string();
+      found(stem + ".override.yaml") || found(stem + ".override.yml");
+      break;
     }
     if (files.empty()) {
       diags.error({},
                   fmt::format("no config file found in {} (looked for lineup.yaml, lineup.yml, compose.yaml, "
-                              "compose.yml, docker-compose.yaml, docker-compose.yml); use -f FILE",
+                              "compose.yml, docker-compose.yaml, docker-compose.yml, process-compose.yaml, "
+                              "process-compose.yml); use -f FILE",
                               base == "." ? "the current directory" : base));
       return false;
     }

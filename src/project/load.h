@@ -45,6 +45,7 @@ Project load(const LoadOptions& options);
 
 // The names `-f` defaults to, in the order they are tried.
 inline constexpr const char* kDefaultFileNames[] = {
-    "lineup.yaml", "lineup.yml", "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"};
+    "lineup.yaml",         "lineup.yml",         "compose.yaml",         "compose.yml",
+    "docker-compose.yaml", "docker-compose.yml", "process-compose.yaml", "process-compose.yml"};
 
 }  // namespace lineup::project

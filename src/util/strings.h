@@ -25,6 +25,11 @@ bool contains_icase(std::string_view haystack, std::string_view needle);
 // on anything else).
 std::string_view utf8_prefix(std::string_view s, size_t max);
 
+// A command line split into words as a POSIX shell splits it (quotes and
+// backslashes, no expansion): how compose reads an `entrypoint` or
+// `command` string. nullopt when a quote is not closed.
+std::optional<std::vector<std::string>> shell_words(std::string_view line);
+
 // The UTF-8 character that starts at s[at] (one byte if s[at] does not start one).
 std::string_view utf8_char_at(std::string_view s, size_t at);
 

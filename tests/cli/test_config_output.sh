@@ -73,4 +73,32 @@ expect_exit 0 "$LINEUP" plan --format dot
 expect_contains '"db" -> "api"'
 expect_exit 0 "$LINEUP" plan --format mermaid
 expect_contains "graph LR"
+# Found without -f, with its override merged (compose and process-compose do both).
+mkdir pc && cd pc
+cat > process-compose.yaml <<'YAML'
+version: "0.5"
+processes:
+  worker:
+    command: ./work --slow
+YAML
+expect_exit 0 "$LINEUP" config --format json
+expect_contains "./work --slow"
+expect_contains '"policy": "no"'
+cat > process-compose.override.yml <<'YAML'
+processes:
+  worker:
+    command: ./work --fast
+YAML
+expect_exit 0 "$LINEUP" config --format json
+expect_contains "./work --fast"
+# -f names the files: no override is added.
+expect_exit 0 "$LINEUP" -f process-compose.yaml config --format json
+expect_contains "./work --slow"
+cd ..
+mkdir co && cd co
+printf 'services:\n  web:\n    command: ./web\n' > compose.yaml
+printf 'services:\n  web:\n    environment: {MODE: dev}\n' > compose.override.yaml
+expect_exit 0 "$LINEUP" config --format json
+expect_contains '"MODE": "dev"'
+cd ..
 finish

@@ -96,6 +96,14 @@ const Case kCases[] = {
     {"lineup's own hook spellings are left as they are",
      "{command: run, post_start: ./warm, pre_stop: [./flush, --now]}",
      "{command: run, post_start: ./warm, pre_stop: [./flush, --now]}"},
+    {"compose entrypoint: the program, command its arguments, one argv",
+     "{entrypoint: [/docker-entrypoint.sh, --verbose], command: [serve, --port, '80']}",
+     "{command: [/docker-entrypoint.sh, --verbose, serve, --port, '80']}"},
+    {"entrypoint and command strings are split into words with shell quoting, no shell",
+     "{entrypoint: \"sh -c 'echo \\\"$$1\\\"'\", command: 'run \"two words\" a\\ b'}",
+     "{command: [sh, -c, 'echo \"$$1\"', run, two words, a b]}"},
+    {"entrypoint alone is the command", "{entrypoint: ./start.sh}", "{command: [./start.sh]}"},
+    {"an empty entrypoint leaves command alone", "{entrypoint: [], command: run}", "{command: run}"},
     {"lineup's own service is left as it is",
      "{command: run, ready: [{tcp: 80}], live: [{http: 'http://x/'}], restart: on-failure}",
      "{command: run, ready: [{tcp: 80}], live: [{http: 'http://x/'}], restart: on-failure}"},
@@ -121,9 +129,74 @@ TEST(Dialects, ProcessesAndDefaultsAreRewrittenToo) {
       "defaults: {healthcheck: {test: y, interval: 1s, timeout: 1s}}\n",
       diags);
   rewrite_dialects(root, false, diags);
-  EXPECT_EQ(flat(*root.find("processes")->find("db")), "{command: db, ready: [{exec: {command: x}}]}");
+  EXPECT_EQ(flat(*root.find("processes")->find("db")), "{command: db, ready: [{exec: {command: x}}], restart: no}");
   EXPECT_EQ(flat(*root.find("defaults")),
             "{ready: [{exec: y, interval: 1s, timeout: 1s}], live: [{exec: y, interval: 1s, timeout: 1s}]}");
+}
+
+// process-compose's availability and shutdown, in a file with `processes:`.
+const Case kProcessComposeCases[] = {
+    {"no availability: not restarted (process-compose's default)", "{command: run}",
+     "{command: run, restart: no}"},
+    {"lineup's own restart in a process-compose file is kept", "{command: run, restart: always}",
+     "{command: run, restart: always}"},
+    {"on_failure, a fixed backoff, restarts counted as runs",
+     "{command: run, availability: {restart: on_failure, backoff_seconds: 2, max_restarts: 3}}",
+     "{command: run, restart: {policy: on_failure, backoff: {initial: 2s, max: 2s, multiplier: 1, jitter: 0},"
+     " max_attempts: 4}}"},
+    {"max_restarts 0 is no limit; restart defaults to no", "{command: run, availability: {max_restarts: 0}}",
+     "{command: run, restart: {policy: no}}"},
+    {"exit_on_failure: not restarted, and critical",
+     "{command: run, availability: {restart: exit_on_failure}}",
+     "{command: run, priority: critical, restart: {policy: no}}"},
+    {"shutdown: command, signal and timeout",
+     "{command: run, shutdown: {command: ./stop, signal: 2, timeout_seconds: 7}}",
+     "{command: run, restart: no, stop_command: ./stop, stop_signal: 2, stop_grace_period: 7s}"},
+    {"an empty shutdown command is none", "{command: run, shutdown: {command: '', signal: 9}}",
+     "{command: run, restart: no, stop_signal: 9}"},
+};
+
+TEST(Dialects, ProcessComposeAvailabilityAndShutdown) {
+  for (const auto& c : kProcessComposeCases) {
+    Diagnostics diags;
+    Node root = parse(std::string("processes: {svc: ") + c.written + "}", diags);
+    rewrite_dialects(root, /*strict=*/false, diags);
+    Node want = parse(c.becomes, diags);
+    EXPECT_FALSE(diags.has_errors()) << c.name;
+    EXPECT_EQ(flat(*root.find("processes")->find("svc")), flat(want)) << c.name;
+  }
+  // A compose file's service keeps lineup's default (on-failure): nothing is added.
+  Diagnostics diags;
+  Node root = parse("services: {svc: {command: run}}", diags);
+  rewrite_dialects(root, false, diags);
+  EXPECT_EQ(flat(*root.find("services")->find("svc")), "{command: run}");
+}
+
+TEST(Dialects, ProcessComposeMistakesAndLimitsAreSaid) {
+  struct Case {
+    const char* written;
+    bool error;
+    const char* message;
+  } cases[] = {
+      {"{command: run, restart: always, availability: {restart: always}}", true,
+       "both `restart` and `availability` are given: use one"},
+      {"{command: run, stop_signal: 2, shutdown: {signal: 15}}", true,
+       "both `shutdown.signal` and `stop_signal` are given: use one"},
+      {"{command: run, availability: {restart: exit_on_failure}}", false, "exits with 1, not with the process's"},
+      {"{command: run, availability: {exit_on_end: true}}", false, "availability.exit_on_end: not supported"},
+      {"{command: run, shutdown: {parent_only: true}}", false, "shutdown.parent_only: lineup signals"},
+      {"{command: run, availability: {restart: on_failure, backof_seconds: 1}}", false,
+       "unknown key \"backof_seconds\" in availability (did you mean \"backoff_seconds\"?)"},
+  };
+  for (const auto& c : cases) {
+    Diagnostics diags;
+    Node root = parse(std::string("processes: {svc: ") + c.written + "}", diags);
+    rewrite_dialects(root, false, diags);
+    EXPECT_EQ(diags.has_errors(), c.error) << c.written;
+    bool found = false;
+    for (const auto& d : diags.items()) found = found || d.message.find(c.message) != std::string::npos;
+    EXPECT_TRUE(found) << c.written;
+  }
 }
 
 TEST(Dialects, WhatIsAddedPointsAtWhatTheUserWrote) {

@@ -1,0 +1,41 @@
+# A process-compose file's availability and shutdown (issue 16), as
+# process-compose documents them: a process without `availability` is never
+# restarted; `restart: on_failure` with `max_restarts: 2` runs three times,
+# `backoff_seconds` apart; `shutdown.command` runs at `down`, then the
+# process gets `shutdown.signal`, within `timeout_seconds`.
+source "$(dirname "$0")/../lib.sh"
+
+cat > process-compose.yaml <<'YAML'
+version: "0.5"
+processes:
+  crasher:
+    command: "echo run >> crasher.runs; exit 3"
+  limited:
+    command: "echo run >> limited.runs; exit 1"
+    availability:
+      restart: on_failure
+      backoff_seconds: 1
+      max_restarts: 2
+  steady:
+    command: "trap 'echo INT >> steady.log; exit 0' INT; while true; do sleep 0.1; done"
+    availability:
+      restart: always
+    shutdown:
+      command: "echo shutdown-command >> steady.log"
+      signal: 2
+      timeout_seconds: 5
+YAML
+expect_exit 0 "$LINEUP" -f process-compose.yaml check --strict
+expect_exit 3 "$LINEUP" -f process-compose.yaml up -d
+three_runs() { [ "$(wc -l < limited.runs)" -eq 3 ] && [ "$(ps_field limited state)" = failed ]; }
+wait_until 60 three_runs && pass || fail "limited did not run three times: $(cat limited.runs 2>/dev/null | wc -l) runs"
+# crasher had as long as limited's two backoffs to be restarted, had the
+# file's default been lineup's on-failure (1 s first backoff).
+check test "$(wc -l < crasher.runs)" -eq 1
+check test "$(ps_field crasher state)" = failed
+check test "$(ps_field steady state)" = ready
+expect_exit 0 "$LINEUP" -f process-compose.yaml down
+check test "$(cat steady.log)" = "shutdown-command
+INT"
+expect_no_leftovers
+finish
