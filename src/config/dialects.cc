@@ -176,15 +176,10 @@ Node seconds(const Node& n) {
 
 // process-compose's availability: {restart, backoff_seconds, max_restarts}
 // -> restart: {policy, backoff (fixed: process-compose waits the same time
-// before every restart), max_attempts}. A process without one is not
-// restarted: process-compose's default, unlike compose's services.
-void rewrite_availability(Node& service, bool process_compose, bool strict, Diagnostics& diags) {
+// before every restart), max_attempts}.
+void rewrite_availability(Node& service, bool strict, Diagnostics& diags) {
   auto availability = take(service, "availability");
-  if (!availability) {
-    if (process_compose && !service.find("restart"))
-      service.entries.push_back({"restart", service.where, scalar("no", service.where)});
-    return;
-  }
+  if (!availability) return;
   const Node& a = availability->value;
   Reader r(diags);
   if (!r.expect_map(a, "availability")) return;
@@ -200,10 +195,12 @@ void rewrite_availability(Node& service, bool process_compose, bool strict, Diag
     if (p->is_scalar() && p->text == "exit_on_failure") {
       // Not restarted, and its failure ends the stack: lineup's critical priority.
       policy.text = "no";
-      if (!service.find("priority")) service.entries.push_back({"priority", p->where, scalar("critical", p->where)});
-      diags.warning(p->where,
-                    "availability.restart: exit_on_failure: lineup stops the stack when this process fails (as a "
-                    "critical service) and exits with 1, not with the process's own exit code");
+      if (!service.find("priority"))
+        service.entries.push_back({"priority", p->where, scalar("critical", p->where)});
+      diags.warning(
+          p->where,
+          "availability.restart: exit_on_failure: lineup stops the stack when this process fails (as a "
+          "critical service) and exits with 1, not with the process's own exit code");
     }
   }
   restart.entries.push_back({"policy", policy.where, policy});
@@ -246,12 +243,14 @@ void rewrite_shutdown(Node& service, bool strict, Diagnostics& diags) {
     }
     service.entries.push_back({to, value.where, std::move(value)});
   };
-  if (const Node* c = s.find("command"); c && !(c->is_scalar() && c->text.empty())) move_to("command", "stop_command", *c);
+  if (const Node* c = s.find("command"); c && !(c->is_scalar() && c->text.empty()))
+    move_to("command", "stop_command", *c);
   if (const Node* g = s.find("signal")) move_to("signal", "stop_signal", *g);
   if (const Node* t = s.find("timeout_seconds")) move_to("timeout_seconds", "stop_grace_period", seconds(*t));
   if (const Node* p = s.find("parent_only"); p && p->is_scalar() && p->text == "true")
-    diags.warning(p->where, "shutdown.parent_only: lineup signals the process's whole group, so its children "
-                            "stop with it");
+    diags.warning(p->where,
+                  "shutdown.parent_only: lineup signals the process's whole group, so its children "
+                  "stop with it");
 }
 
 // An entrypoint's or a command's words: a list as written, a string split
@@ -303,12 +302,23 @@ void rewrite_entrypoint(Node& service, Diagnostics& diags) {
   *command = std::move(argv);
 }
 
+// What process-compose does with a process the file says nothing about: it
+// is not restarted, and its failure stops nothing else (`high`: the stack
+// goes on, DEGRADED), unlike a compose service (on-failure, critical).
+void process_compose_defaults(Node& service) {
+  if (!service.find("restart"))
+    service.entries.push_back({"restart", service.where, scalar("no", service.where)});
+  if (!service.find("priority"))
+    service.entries.push_back({"priority", service.where, scalar("high", service.where)});
+}
+
 void rewrite_service(Node& service, bool process_compose, bool strict, Diagnostics& diags) {
   if (!service.is_map()) return;
   rewrite_entrypoint(service, diags);
   rewrite_hooks(service, diags);
-  rewrite_availability(service, process_compose, strict, diags);
+  rewrite_availability(service, strict, diags);
   rewrite_shutdown(service, strict, diags);
+  if (process_compose) process_compose_defaults(service);
   auto healthcheck = take(service, "healthcheck");
   for (auto [from, to] : {std::pair{"readiness_probe", "ready"}, std::pair{"liveness_probe", "live"}})
     if (auto e = take(service, from))

@@ -166,7 +166,8 @@ constexpr std::array<std::string_view, 8> kHealthcheckKeys = {"test",    "interv
 // process-compose's, rewritten before decode (dialects.h).
 constexpr std::array<std::string_view, 5> kAvailabilityKeys = {"restart", "backoff_seconds", "max_restarts",
                                                                "exit_on_end", "exit_on_skipped"};
-constexpr std::array<std::string_view, 4> kShutdownKeys = {"command", "signal", "timeout_seconds", "parent_only"};
+constexpr std::array<std::string_view, 4> kShutdownKeys = {"command", "signal", "timeout_seconds",
+                                                           "parent_only"};
 }  // namespace tables
 
 const std::span<const std::string_view> kTopKeys = tables::kTopKeys;

@@ -112,7 +112,8 @@ std::optional<std::vector<std::string>> shell_words(std::string_view line) {
         if (i >= line.size()) return std::nullopt;
         if (line[i] == '"') break;
         // Inside double quotes a backslash escapes only these.
-        if (line[i] == '\\' && i + 1 < line.size() && std::string_view("\"\\$`\n").find(line[i + 1]) != std::string_view::npos)
+        if (line[i] == '\\' && i + 1 < line.size() &&
+            std::string_view("\"\\$`\n").find(line[i + 1]) != std::string_view::npos)
           ++i;
         word += line[i];
       }

@@ -129,31 +129,33 @@ TEST(Dialects, ProcessesAndDefaultsAreRewrittenToo) {
       "defaults: {healthcheck: {test: y, interval: 1s, timeout: 1s}}\n",
       diags);
   rewrite_dialects(root, false, diags);
-  EXPECT_EQ(flat(*root.find("processes")->find("db")), "{command: db, ready: [{exec: {command: x}}], restart: no}");
+  EXPECT_EQ(flat(*root.find("processes")->find("db")),
+            "{command: db, restart: no, priority: high, ready: [{exec: {command: x}}]}");
   EXPECT_EQ(flat(*root.find("defaults")),
             "{ready: [{exec: y, interval: 1s, timeout: 1s}], live: [{exec: y, interval: 1s, timeout: 1s}]}");
 }
 
 // process-compose's availability and shutdown, in a file with `processes:`.
 const Case kProcessComposeCases[] = {
-    {"no availability: not restarted (process-compose's default)", "{command: run}",
-     "{command: run, restart: no}"},
+    {"no availability: not restarted, and its failure stops nothing else (process-compose's defaults)",
+     "{command: run}", "{command: run, restart: no, priority: high}"},
     {"lineup's own restart in a process-compose file is kept", "{command: run, restart: always}",
-     "{command: run, restart: always}"},
+     "{command: run, restart: always, priority: high}"},
     {"on_failure, a fixed backoff, restarts counted as runs",
      "{command: run, availability: {restart: on_failure, backoff_seconds: 2, max_restarts: 3}}",
      "{command: run, restart: {policy: on_failure, backoff: {initial: 2s, max: 2s, multiplier: 1, jitter: 0},"
-     " max_attempts: 4}}"},
+     " max_attempts: 4}, priority: high}"},
     {"max_restarts 0 is no limit; restart defaults to no", "{command: run, availability: {max_restarts: 0}}",
-     "{command: run, restart: {policy: no}}"},
+     "{command: run, restart: {policy: no}, priority: high}"},
     {"exit_on_failure: not restarted, and critical",
      "{command: run, availability: {restart: exit_on_failure}}",
      "{command: run, priority: critical, restart: {policy: no}}"},
     {"shutdown: command, signal and timeout",
      "{command: run, shutdown: {command: ./stop, signal: 2, timeout_seconds: 7}}",
-     "{command: run, restart: no, stop_command: ./stop, stop_signal: 2, stop_grace_period: 7s}"},
+     "{command: run, stop_command: ./stop, stop_signal: 2, stop_grace_period: 7s, restart: no, priority: "
+     "high}"},
     {"an empty shutdown command is none", "{command: run, shutdown: {command: '', signal: 9}}",
-     "{command: run, restart: no, stop_signal: 9}"},
+     "{command: run, stop_signal: 9, restart: no, priority: high}"},
 };
 
 TEST(Dialects, ProcessComposeAvailabilityAndShutdown) {
@@ -182,7 +184,8 @@ TEST(Dialects, ProcessComposeMistakesAndLimitsAreSaid) {
        "both `restart` and `availability` are given: use one"},
       {"{command: run, stop_signal: 2, shutdown: {signal: 15}}", true,
        "both `shutdown.signal` and `stop_signal` are given: use one"},
-      {"{command: run, availability: {restart: exit_on_failure}}", false, "exits with 1, not with the process's"},
+      {"{command: run, availability: {restart: exit_on_failure}}", false,
+       "exits with 1, not with the process's"},
       {"{command: run, availability: {exit_on_end: true}}", false, "availability.exit_on_end: not supported"},
       {"{command: run, shutdown: {parent_only: true}}", false, "shutdown.parent_only: lineup signals"},
       {"{command: run, availability: {restart: on_failure, backof_seconds: 1}}", false,
