@@ -6,17 +6,13 @@
 // modes: a correct 101 answer (the right Sec-WebSocket-Accept) comes first
 // and the bytes are the frames that follow. The probe must end with one
 // verdict, never a crash or a hang (the deadline is 2 s).
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/streambuf.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/beast/websocket/detail/hybi13.hpp>
 
 #include <cstdint>
 #include <string>
 
+#include "loopback.h"
 #include "probes/kinds.h"
-#include "snapshot.h"
 
 using namespace lineup;
 namespace asio = boost::asio;
@@ -41,43 +37,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   bool frames = data[0] & 1;
   std::string bytes(reinterpret_cast<const char*>(data + 1), size - 1);
-
-  asio::io_context io;
-  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
-  asio::ip::tcp::socket peer(io);
-  asio::streambuf request;
-  std::string answer;
-  acceptor.async_accept(peer, [&](boost::system::error_code ec) {
-    if (ec) return;
-    asio::async_read_until(peer, request, "\r\n\r\n", [&](boost::system::error_code ec, size_t) {
-      if (ec) return;
-      std::string text(asio::buffers_begin(request.data()), asio::buffers_end(request.data()));
-      if (frames)
-        answer =
-            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            "Sec-WebSocket-Accept: " +
-            accept_for(text) + "\r\n\r\n";
-      answer += bytes;
-      asio::async_write(peer, asio::buffer(answer), [&](boost::system::error_code, size_t) {
-        boost::system::error_code ignore;
-        peer.shutdown(asio::ip::tcp::socket::shutdown_send, ignore);
+  fuzz::serve_once(
+      true,
+      [&](const std::string& request) {
+        if (!frames) return bytes;
+        return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Accept: " +
+               accept_for(request) + "\r\n\r\n" + bytes;
+      },
+      [](asio::io_context& io, int port, probes::Done done) {
+        config::WebSocketProbe probe;
+        probe.url = "ws://127.0.0.1:" + std::to_string(port) + "/ws";
+        probe.send = "ping";
+        probe.expect = Pattern("^pong");
+        probes::check_websocket(io, probe, Millis(2000), std::move(done));
       });
-    });
-  });
-
-  config::WebSocketProbe probe;
-  probe.url = "ws://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/ws";
-  probe.send = "ping";
-  probe.expect = Pattern("^pong");
-  int verdicts = 0;
-  probes::check_websocket(io, probe, Millis(2000), [&](probes::Result r) {
-    ++verdicts;
-    fuzz::serve_status(r.reason);
-    boost::system::error_code ignore;
-    acceptor.close(ignore);
-    peer.close(ignore);
-  });
-  io.run();
-  if (verdicts != 1) __builtin_trap();
   return 0;
 }
