@@ -7,6 +7,7 @@
 // One deadline covers the whole check. The library is loaded on first use,
 // as libpq is (mysql_loader.cc), so no other command pays for it.
 #include <mysql.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -117,12 +118,14 @@ std::string mysql_reason(const Mariadb& db, MYSQL* conn) {
 }
 
 struct Check : std::enable_shared_from_this<Check> {
-  Check(asio::io_context& io, const Mariadb& db) : io(io), db(db), timer(io) {}
+  Check(asio::io_context& io, const Mariadb& db) : io(io), db(db), timer(io), pause(io) {}
   ~Check() { close(); }
 
   asio::io_context& io;
   const Mariadb& db;
   asio::steady_timer timer;
+  asio::steady_timer pause;  // between looks at a greeting that arrives in pieces
+  bool greeting_checked = false;
   // A dup() of the library's socket: asio must not close the library's own.
   std::unique_ptr<asio::posix::stream_descriptor> socket;
   MYSQL* conn = nullptr;
@@ -153,6 +156,7 @@ struct Check : std::enable_shared_from_this<Check> {
     if (finished) return;
     finished = true;
     timer.cancel();
+    pause.cancel();
     close();
     for (const auto& secret : {url.password, url.raw_password})
       if (secret.size() >= 4)
@@ -195,15 +199,78 @@ struct Check : std::enable_shared_from_this<Check> {
     connected(status, ret);
   }
 
+  // Connector/C reads the server's first packet itself, and a malformed one
+  // can crash it: an error packet with code 65535 (a "progress report")
+  // before any greeting makes it read the server's version, still NULL
+  // (found by fuzz/mysql_fuzz.cc; mariadb_lib.c, still so upstream). So
+  // until that packet has been seen, the probe looks at the socket before
+  // each step of the library (MSG_PEEK: the bytes stay for the library) and
+  // lets it read only a whole, plausible first packet: protocol 10, or an
+  // error. (A window is left where the library goes on to read by itself:
+  // when its connect completes, in mysql_real_connect_start or after the
+  // socket became writable, and the packet arrives in that instant.)
+  enum class Greeting { none_yet, incomplete, fine, refused };
+  Greeting look_at_greeting(std::string& why) {
+    int fd = db.mysql_get_socket(conn);
+    // A connect that failed is the library's to report: a recv would take
+    // the socket's error (ECONNREFUSED) away from it.
+    pollfd p{fd, POLLIN | POLLRDHUP, 0};
+    if (::poll(&p, 1, 0) < 0 || (p.revents & (POLLERR | POLLNVAL))) return Greeting::fine;
+    // The server has closed: a part of a packet stays a part, and the library
+    // says the connection was lost.
+    bool closed = p.revents & POLLRDHUP;
+    unsigned char b[7];
+    ssize_t n = ::recv(fd, b, sizeof b, MSG_PEEK | MSG_DONTWAIT);
+    if (n < 0)
+      return errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOTCONN ? Greeting::none_yet
+                                                                          : Greeting::fine;
+    if (n == 0) return Greeting::fine;  // closed: the library says so
+    if (n < 5) return closed ? Greeting::fine : Greeting::incomplete;
+    if (b[4] == 10) return Greeting::fine;  // after the 4-byte header: the protocol version
+    if (b[4] == 0xff) {
+      if (n < 7) return closed ? Greeting::fine : Greeting::incomplete;
+      if ((b[5] | b[6] << 8) != 0xffff) return Greeting::fine;
+      why = "not a MySQL server: its first packet is a progress report, not a greeting";
+      return Greeting::refused;
+    }
+    why = fmt::format("not a MySQL server: its greeting is not protocol 10 (it starts {:#04x})", b[4]);
+    return Greeting::refused;
+  }
+
+  // One step of the connection, once the socket is `ready`.
+  void connect_step(int ready) {
+    if (!greeting_checked && db.mysql_get_server_info(conn)) greeting_checked = true;  // read already
+    if (!greeting_checked) {
+      std::string why;
+      switch (look_at_greeting(why)) {
+        case Greeting::refused:
+          return finish({false, why});
+        case Greeting::incomplete:  // rare: a first packet in pieces; look again shortly
+          pause.expires_after(std::chrono::milliseconds(5));
+          return pause.async_wait([self = shared_from_this(), ready](boost::system::error_code ec) {
+            if (!ec && !self->finished) self->connect_step(ready);
+          });
+        case Greeting::fine:
+          greeting_checked = true;
+          break;
+        case Greeting::none_yet:
+          // Woken to read, with nothing there: wait again rather than let the
+          // library read a packet that may arrive meanwhile, unseen.
+          if (ready & MYSQL_WAIT_READ)
+            return wait(MYSQL_WAIT_READ, [this](int again) { connect_step(again); });
+          break;
+      }
+    }
+    MYSQL* r = nullptr;
+    int s = db.mysql_real_connect_cont(&r, conn, ready);
+    connected(s, r);
+  }
+
   void connected(int status, MYSQL* ret) {
     if (status) {
       // The socket may change while connecting (the next address): ask again each time.
       socket.reset();
-      return wait(status, [this](int ready) {
-        MYSQL* r = nullptr;
-        int s = db.mysql_real_connect_cont(&r, conn, ready);
-        connected(s, r);
-      });
+      return wait(status, [this](int ready) { connect_step(ready); });
     }
     if (!ret) return finish({false, mysql_reason(db, conn)});
     int err = 0;

@@ -13,6 +13,7 @@
   X(mysql_errno)                  \
   X(mysql_error)                  \
   X(mysql_free_result)            \
+  X(mysql_get_server_info)        \
   X(mysql_get_socket)             \
   X(mysql_init)                   \
   X(mysql_num_rows)               \

@@ -183,6 +183,7 @@ TEST_F(MysqlProbe, ManyChecksOnOneLoop) {
   int ok = 0, calls = 0;
   for (int i = 0; i < 8; ++i)
     check_mysql(io, {url(), "SELECT 1", false}, 10s, [&](Result r) {
+      if (!r.ok) ADD_FAILURE() << r.reason;
       ++calls;
       ok += r.ok;
     });
@@ -213,6 +214,17 @@ TEST(MysqlProbeGarbage, AnswersThatAreNotMysql) {
        {std::string(), std::string("HTTP/1.1 400 Bad Request\r\n\r\n"),
         std::string("SSH-2.0-OpenSSH_9.2\r\n"), std::string("\xff\xff\xff\x00", 4) + std::string(64, 'x')})
     EXPECT_FALSE(answer(bytes).empty()) << bytes;
+  // An error packet with code 65535 (a progress report) before any greeting
+  // crashed Connector/C (a NULL server version; found by mysql_fuzz): the
+  // probe refuses it before the library reads it.
+  EXPECT_EQ(answer(std::string("\x07\0\0\0\xff\xff\xff\x01\x02\x03\x04", 11)),
+            "not a MySQL server: its first packet is a progress report, not a greeting");
+  EXPECT_EQ(answer(std::string("\x05\0\0\0\x09"
+                               "abcd",
+                               9)),
+            "not a MySQL server: its greeting is not protocol 10 (it starts 0x09)");
+  // A piece of a packet, then the server closes: a reason at once, not a deadline.
+  EXPECT_EQ(answer(std::string("\x05\0", 2)), "connection closed by the server");
   // An error packet as the greeting: the server's own words.
   std::string message = "#HY000Too many connections";
   std::string payload = std::string("\xff\x10\x04", 3) + message;
