@@ -192,6 +192,10 @@ struct Check : std::enable_shared_from_this<Check> {
     unsigned protocol = MYSQL_PROTOCOL_TCP;
     db.mysql_options(conn, MYSQL_OPT_PROTOCOL, &protocol);
     db.mysql_options(conn, MYSQL_OPT_NONBLOCK, nullptr);
+    // A probe's answer is small: a server claiming a huge packet gets an
+    // error, not that much of lineup's memory.
+    unsigned long max_packet = 1 << 20;
+    db.mysql_options(conn, MYSQL_OPT_MAX_ALLOWED_PACKET, &max_packet);
     MYSQL* ret = nullptr;
     int status = db.mysql_real_connect_start(
         &ret, conn, url.host.c_str(), url.user.c_str(), url.password.c_str(),
