@@ -75,7 +75,7 @@ def start_server(kind):
               b"Ready to accept")
         return f"redis: redis://127.0.0.1:{port}", port
     if kind == "mysql":
-        data = os.path.join(work, "mysql")
+        data = os.path.join(work, "mysql-server")
         os.makedirs(data, exist_ok=True)
         root = ["--user=root"] if os.geteuid() == 0 else []
         subprocess.run(["mariadb-install-db", "--no-defaults", f"--datadir={data}/data", f"--tmpdir={data}",
