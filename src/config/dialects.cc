@@ -302,6 +302,29 @@ void rewrite_entrypoint(Node& service, Diagnostics& diags) {
   *command = std::move(argv);
 }
 
+// A text as a regular expression that matches exactly it.
+std::string literal_regex(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (std::string_view("\\.^$|?*+()[]{}").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// process-compose's ready_log_line: the process is ready once a line of its
+// output contains the text (its `process_log_ready` condition is lineup's
+// `ready`): a log probe appended to ready:.
+void rewrite_ready_log_line(Node& service) {
+  auto line = take(service, "ready_log_line");
+  if (!line) return;
+  Node probe = map_node(line->key_at);
+  Node regex = line->value;
+  if (regex.is_scalar()) regex.text = literal_regex(regex.text);
+  probe.entries.push_back({"log", line->key_at, std::move(regex)});
+  if (Node* list = probe_list(service, "ready", line->key_at)) list->items.push_back(std::move(probe));
+}
+
 // What process-compose does with a process the file says nothing about: it
 // is not restarted, and its failure stops nothing else (`high`: the stack
 // goes on, DEGRADED), unlike a compose service (on-failure, critical).
@@ -318,6 +341,7 @@ void rewrite_service(Node& service, bool process_compose, bool strict, Diagnosti
   rewrite_hooks(service, diags);
   rewrite_availability(service, strict, diags);
   rewrite_shutdown(service, strict, diags);
+  rewrite_ready_log_line(service);
   if (process_compose) process_compose_defaults(service);
   auto healthcheck = take(service, "healthcheck");
   for (auto [from, to] : {std::pair{"readiness_probe", "ready"}, std::pair{"liveness_probe", "live"}})

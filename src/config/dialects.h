@@ -14,6 +14,7 @@
 //   availability (process-compose) -> restart: {policy, backoff, max_attempts};
 //                                   with none, a process is not restarted
 //   shutdown (process-compose)     -> stop_command, stop_signal, stop_grace_period
+//   ready_log_line (process-compose) -> a log: probe (the text, matched as it is) in ready:
 //
 // The keys go; what the rewrite adds points at what the user wrote, so every
 // later diagnostic still names the right line. Condition, restart-policy and

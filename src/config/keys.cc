@@ -49,7 +49,7 @@ constexpr std::array<std::string_view, 2> kTopIgnored = {"include", "models"};
 
 // healthcheck, readiness_probe and liveness_probe are rewritten into ready:
 // and live: before decode (dialects.h); they stay listed as the keys users write.
-constexpr std::array<std::string_view, 32> kServiceKeys = {"command",
+constexpr std::array<std::string_view, 33> kServiceKeys = {"command",
                                                            "type",
                                                            "working_dir",
                                                            "environment",
@@ -80,7 +80,8 @@ constexpr std::array<std::string_view, 32> kServiceKeys = {"command",
                                                            "liveness_probe",
                                                            "availability",
                                                            "shutdown",
-                                                           "entrypoint"};
+                                                           "entrypoint",
+                                                           "ready_log_line"};
 // Compose service keys that a process runtime accepts and does not use.
 constexpr std::array<std::string_view, 70> kServiceIgnored = {"build",
                                                               "volumes",

@@ -54,7 +54,8 @@ inline constexpr Named<Condition> kConditionNames[] = {
     {Condition::ready, "service_healthy"},
     {Condition::ready, "process_healthy"},
     {Condition::completed, "service_completed_successfully"},
-    {Condition::completed, "process_completed_successfully"}};
+    {Condition::completed, "process_completed_successfully"},
+    {Condition::ready, "process_log_ready"}};
 inline constexpr Named<RestartPolicy> kRestartPolicyNames[] = {
     {RestartPolicy::no, "no"},
     {RestartPolicy::on_failure, "on-failure"},

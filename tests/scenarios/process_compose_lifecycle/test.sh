@@ -2,7 +2,9 @@
 # process-compose documents them: a process without `availability` is never
 # restarted; `restart: on_failure` with `max_restarts: 2` runs three times,
 # `backoff_seconds` apart; `shutdown.command` runs at `down`, then the
-# process gets `shutdown.signal`, within `timeout_seconds`.
+# process gets `shutdown.signal`, within `timeout_seconds`; a process that
+# waits for `process_log_ready` starts only after its dependency printed
+# its `ready_log_line`.
 source "$(dirname "$0")/../lib.sh"
 
 cat > process-compose.yaml <<'YAML'
@@ -24,6 +26,16 @@ processes:
       command: "echo shutdown-command >> steady.log"
       signal: 2
       timeout_seconds: 5
+  web:
+    command: "sleep 0.3; echo web-ready >> order.log; echo 'Server (v2) listening on *:8080'; exec sleep 1000"
+    ready_log_line: "listening on *:8080"
+    availability:
+      restart: on_failure
+  client:
+    command: "echo client >> order.log; exec sleep 1000"
+    depends_on:
+      web:
+        condition: process_log_ready
 YAML
 expect_exit 0 "$LINEUP" -f process-compose.yaml check --strict
 expect_exit 3 "$LINEUP" -f process-compose.yaml up -d
@@ -34,6 +46,9 @@ wait_until 60 three_runs && pass || fail "limited did not run three times: $(cat
 check test "$(wc -l < crasher.runs)" -eq 1
 check test "$(ps_field crasher state)" = failed
 check test "$(ps_field steady state)" = ready
+check test "$(ps_field web state)" = ready
+check test "$(cat order.log)" = "web-ready
+client"
 expect_exit 0 "$LINEUP" -f process-compose.yaml down
 check test "$(cat steady.log)" = "shutdown-command
 INT"

@@ -154,6 +154,10 @@ const Case kProcessComposeCases[] = {
      "{command: run, shutdown: {command: ./stop, signal: 2, timeout_seconds: 7}}",
      "{command: run, stop_command: ./stop, stop_signal: 2, stop_grace_period: 7s, restart: no, priority: "
      "high}"},
+    {"ready_log_line: a log probe matching the text as written, after ready",
+     "{command: run, ready: [{tcp: 80}], ready_log_line: 'Listening on *:80 (v1.2)'}",
+     "{command: run, ready: [{tcp: 80}, {log: 'Listening on \\*:80 \\(v1\\.2\\)'}], restart: no, priority: "
+     "high}"},
     {"an empty shutdown command is none", "{command: run, shutdown: {command: '', signal: 9}}",
      "{command: run, stop_signal: 9, restart: no, priority: high}"},
 };
