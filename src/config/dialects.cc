@@ -325,6 +325,23 @@ void rewrite_ready_log_line(Node& service) {
   if (Node* list = probe_list(service, "ready", line->key_at)) list->items.push_back(std::move(probe));
 }
 
+// The shell process-compose runs a command string with: `bash -c`, or the
+// file's `shell: {shell_command, shell_argument}`.
+struct Shell {
+  std::string command = "bash";
+  std::string argument = "-c";
+};
+
+// A command string as [shell, argument, string]; a list stays as it is.
+void through_shell(Node* command, const Shell& shell) {
+  if (!command || !command->is_scalar() || command->text.empty()) return;
+  Node argv;
+  argv.kind = Node::Kind::sequence;
+  argv.where = command->where;
+  argv.items = {scalar(shell.command, command->where), scalar(shell.argument, command->where), *command};
+  *command = std::move(argv);
+}
+
 // What process-compose does with a process the file says nothing about: it
 // is not restarted, and its failure stops nothing else (`high`: the stack
 // goes on, DEGRADED), unlike a compose service (on-failure, critical).
@@ -335,14 +352,18 @@ void process_compose_defaults(Node& service) {
     service.entries.push_back({"priority", service.where, scalar("high", service.where)});
 }
 
-void rewrite_service(Node& service, bool process_compose, bool strict, Diagnostics& diags) {
+void rewrite_service(Node& service, const Shell* process_compose, bool strict, Diagnostics& diags) {
   if (!service.is_map()) return;
   rewrite_entrypoint(service, diags);
   rewrite_hooks(service, diags);
   rewrite_availability(service, strict, diags);
   rewrite_shutdown(service, strict, diags);
   rewrite_ready_log_line(service);
-  if (process_compose) process_compose_defaults(service);
+  if (process_compose) {
+    process_compose_defaults(service);
+    through_shell(service.find("command"), *process_compose);
+    through_shell(service.find("stop_command"), *process_compose);
+  }
   auto healthcheck = take(service, "healthcheck");
   for (auto [from, to] : {std::pair{"readiness_probe", "ready"}, std::pair{"liveness_probe", "live"}})
     if (auto e = take(service, from))
@@ -360,12 +381,27 @@ void rewrite_service(Node& service, bool process_compose, bool strict, Diagnosti
 
 void rewrite_dialects(Node& root, bool strict, Diagnostics& diags) {
   if (!root.is_map()) return;
-  // A file with `processes:` is process-compose's: its defaults apply.
-  bool process_compose = root.find("processes") != nullptr;
+  // A file with `processes:` is process-compose's: its defaults and its shell apply.
+  std::optional<Shell> process_compose;
+  if (root.find("processes")) {
+    process_compose.emplace();
+    if (auto shell = take(root, "shell"); shell && Reader(diags).expect_map(shell->value, "shell")) {
+      check_keys(shell->value, kShellKeys, {}, "in shell", strict, diags);
+      if (const Node* c = shell->value.find("shell_command"); c && c->is_scalar())
+        process_compose->command = c->text;
+      if (const Node* a = shell->value.find("shell_argument"); a && a->is_scalar())
+        process_compose->argument = a->text;
+    }
+  } else if (auto shell = take(root, "shell")) {
+    diags.warning(shell->key_at,
+                  "shell: read only in a process-compose file (one with `processes:`); command "
+                  "strings here run with /bin/sh -c");
+  }
+  const Shell* shell = process_compose ? &*process_compose : nullptr;
   for (const char* key : {"services", "processes"})
     if (Node* services = root.find(key); services && services->is_map())
-      for (auto& e : services->entries) rewrite_service(e.value, process_compose, strict, diags);
-  if (Node* defaults = root.find("defaults")) rewrite_service(*defaults, false, strict, diags);
+      for (auto& e : services->entries) rewrite_service(e.value, shell, strict, diags);
+  if (Node* defaults = root.find("defaults")) rewrite_service(*defaults, nullptr, strict, diags);
 }
 
 }  // namespace lineup::config

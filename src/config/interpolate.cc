@@ -17,7 +17,8 @@ bool name_char(char c) {
 
 class Interpolator {
  public:
-  Interpolator(const Variables& vars) : vars_(vars) {}
+  Interpolator(const Variables& vars, bool shell_substitution)
+      : vars_(vars), shell_substitution_(shell_substitution) {}
 
   // Expands text[pos..end) into out. `nested` means we are inside a ${...}
   // operand (opened at `open`) and must stop at its closing brace.
@@ -41,6 +42,8 @@ class Interpolator {
       if (n == '$') {
         out += '$';
         ++pos;
+      } else if (n == '(' && shell_substitution_) {
+        out += '$';  // the `(` and what follows are copied as any text
       } else if (name_start(n)) {
         size_t b = pos;
         while (pos < text.size() && name_char(text[pos])) ++pos;
@@ -157,18 +160,20 @@ class Interpolator {
   }
 
   const Variables& vars_;
+  bool shell_substitution_ = false;
   int depth_ = 0;
 };
 
 }  // namespace
 
-Result<Interpolated, InterpolationError> interpolate(std::string_view text, const Variables& vars) {
+Result<Interpolated, InterpolationError> interpolate(std::string_view text, const Variables& vars,
+                                                     bool shell_substitution) {
   Interpolated result;
   if (text.find('$') == std::string_view::npos) {
     result.text = std::string(text);
     return result;
   }
-  Interpolator ip(vars);
+  Interpolator ip(vars, shell_substitution);
   size_t pos = 0;
   if (!ip.expand(text, pos, false, result.text)) return unexpected(std::move(ip.error));
   result.unset = std::move(ip.unset);

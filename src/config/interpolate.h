@@ -30,6 +30,9 @@ struct Interpolated {
   std::vector<std::string> unset;  // variables used without a value and without a default
 };
 
-Result<Interpolated, InterpolationError> interpolate(std::string_view text, const Variables& vars);
+// `shell_substitution`: `$(...)` and `$((...))` are left as written, for the
+// shell (process-compose's files: it expands variables and leaves those).
+Result<Interpolated, InterpolationError> interpolate(std::string_view text, const Variables& vars,
+                                                     bool shell_substitution = false);
 
 }  // namespace lineup::config

@@ -28,7 +28,7 @@ void check_keys(const Node& map, std::span<const std::string_view> known,
 }
 
 namespace tables {
-constexpr std::array<std::string_view, 16> kTopKeys = {"name",
+constexpr std::array<std::string_view, 17> kTopKeys = {"name",
                                                        "services",
                                                        "processes",
                                                        "env_file",
@@ -43,7 +43,8 @@ constexpr std::array<std::string_view, 16> kTopKeys = {"name",
                                                        "networks",
                                                        "volumes",
                                                        "configs",
-                                                       "secrets"};
+                                                       "secrets",
+                                                       "shell"};
 // Compose top-level keys that mean nothing to a process runtime.
 constexpr std::array<std::string_view, 2> kTopIgnored = {"include", "models"};
 
@@ -167,6 +168,7 @@ constexpr std::array<std::string_view, 8> kHealthcheckKeys = {"test",    "interv
 // process-compose's, rewritten before decode (dialects.h).
 constexpr std::array<std::string_view, 5> kAvailabilityKeys = {"restart", "backoff_seconds", "max_restarts",
                                                                "exit_on_end", "exit_on_skipped"};
+constexpr std::array<std::string_view, 2> kShellKeys = {"shell_command", "shell_argument"};
 constexpr std::array<std::string_view, 4> kShutdownKeys = {"command", "signal", "timeout_seconds",
                                                            "parent_only"};
 }  // namespace tables
@@ -184,5 +186,6 @@ const std::span<const std::string_view> kApiKeys = tables::kApiKeys;
 const std::span<const std::string_view> kHealthcheckKeys = tables::kHealthcheckKeys;
 const std::span<const std::string_view> kAvailabilityKeys = tables::kAvailabilityKeys;
 const std::span<const std::string_view> kShutdownKeys = tables::kShutdownKeys;
+const std::span<const std::string_view> kShellKeys = tables::kShellKeys;
 
 }  // namespace lineup::config

@@ -13,7 +13,7 @@ namespace lineup::config {
 // (image, build, volumes, ...), per mapping.
 extern const std::span<const std::string_view> kTopKeys, kTopIgnored, kServiceKeys, kServiceIgnored,
     kDependencyKeys, kRestartKeys, kBackoffKeys, kBreakerKeys, kProfileKeys, kApiKeys, kHealthcheckKeys,
-    kAvailabilityKeys, kShutdownKeys;
+    kAvailabilityKeys, kShutdownKeys, kShellKeys;
 
 // Reports every key of `map` that is neither in `known` nor in `ignored`
 // (nor an `x-` extension): a warning, or an error when strict.

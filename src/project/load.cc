@@ -124,7 +124,9 @@ class InterpolationPass {
  public:
   InterpolationPass(const Variables& vars, Diagnostics& diags) : vars_(vars), diags_(diags) {}
 
-  void run(Node& n) {
+  // `shell_substitution`: the file is process-compose's (it has `processes:`).
+  void run(Node& n, bool shell_substitution) {
+    shell_substitution_ = shell_substitution;
     std::vector<Node*> stack{&n};
     while (!stack.empty()) {
       Node* cur = stack.back();
@@ -148,7 +150,7 @@ class InterpolationPass {
  private:
   void scalar(Node& n) {
     if (n.text.find('$') == std::string::npos) return;
-    auto r = config::interpolate(n.text, vars_);
+    auto r = config::interpolate(n.text, vars_, shell_substitution_);
     if (!r) {
       diags_.error(n.where, r.error().message);
       return;
@@ -163,6 +165,7 @@ class InterpolationPass {
 
   const Variables& vars_;
   Diagnostics& diags_;
+  bool shell_substitution_ = false;
   std::set<std::string> warned_;
 };
 
@@ -226,7 +229,7 @@ Project load(const LoadOptions& o) {
 
   // 4. interpolate each file, 5. merge them (later wins)
   InterpolationPass interpolation(p.variables, p.diags);
-  for (auto& t : trees) interpolation.run(t);
+  for (auto& t : trees) interpolation.run(t, t.find("processes") != nullptr);
   Node root = std::move(trees.front());
   for (size_t i = 1; i < trees.size(); ++i) config::merge_into(root, std::move(trees[i]));
 

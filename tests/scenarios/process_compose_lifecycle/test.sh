@@ -4,7 +4,8 @@
 # `backoff_seconds` apart; `shutdown.command` runs at `down`, then the
 # process gets `shutdown.signal`, within `timeout_seconds`; a process that
 # waits for `process_log_ready` starts only after its dependency printed
-# its `ready_log_line`.
+# its `ready_log_line`; command strings run with bash, with `$(...)` and
+# `$((...))` left for it (compose files keep /bin/sh and compose's rules).
 source "$(dirname "$0")/../lib.sh"
 
 cat > process-compose.yaml <<'YAML'
@@ -32,7 +33,7 @@ processes:
     availability:
       restart: on_failure
   client:
-    command: "echo client >> order.log; exec sleep 1000"
+    command: "echo client >> order.log; [[ -n $(echo sub) ]] && echo \"bash $((1 + 2)) ${HOME:+home}\" > shell.txt; exec sleep 1000"
     depends_on:
       web:
         condition: process_log_ready
@@ -49,6 +50,8 @@ check test "$(ps_field steady state)" = ready
 check test "$(ps_field web state)" = ready
 check test "$(cat order.log)" = "web-ready
 client"
+wait_until 30 test -s shell.txt && pass || fail "client never wrote shell.txt"
+check test "$(cat shell.txt)" = "bash 3 home"
 expect_exit 0 "$LINEUP" -f process-compose.yaml down
 check test "$(cat steady.log)" = "shutdown-command
 INT"

@@ -130,7 +130,7 @@ TEST(Dialects, ProcessesAndDefaultsAreRewrittenToo) {
       diags);
   rewrite_dialects(root, false, diags);
   EXPECT_EQ(flat(*root.find("processes")->find("db")),
-            "{command: db, restart: no, priority: high, ready: [{exec: {command: x}}]}");
+            "{command: [bash, -c, db], restart: no, priority: high, ready: [{exec: {command: x}}]}");
   EXPECT_EQ(flat(*root.find("defaults")),
             "{ready: [{exec: y, interval: 1s, timeout: 1s}], live: [{exec: y, interval: 1s, timeout: 1s}]}");
 }
@@ -138,28 +138,33 @@ TEST(Dialects, ProcessesAndDefaultsAreRewrittenToo) {
 // process-compose's availability and shutdown, in a file with `processes:`.
 const Case kProcessComposeCases[] = {
     {"no availability: not restarted, and its failure stops nothing else (process-compose's defaults)",
-     "{command: run}", "{command: run, restart: no, priority: high}"},
+     "{command: run}", "{command: [bash, -c, run], restart: no, priority: high}"},
     {"lineup's own restart in a process-compose file is kept", "{command: run, restart: always}",
-     "{command: run, restart: always, priority: high}"},
+     "{command: [bash, -c, run], restart: always, priority: high}"},
     {"on_failure, a fixed backoff, restarts counted as runs",
      "{command: run, availability: {restart: on_failure, backoff_seconds: 2, max_restarts: 3}}",
-     "{command: run, restart: {policy: on_failure, backoff: {initial: 2s, max: 2s, multiplier: 1, jitter: 0},"
+     "{command: [bash, -c, run], restart: {policy: on_failure, backoff: {initial: 2s, max: 2s, multiplier: "
+     "1, jitter: 0},"
      " max_attempts: 4}, priority: high}"},
     {"max_restarts 0 is no limit; restart defaults to no", "{command: run, availability: {max_restarts: 0}}",
-     "{command: run, restart: {policy: no}, priority: high}"},
+     "{command: [bash, -c, run], restart: {policy: no}, priority: high}"},
     {"exit_on_failure: not restarted, and critical",
      "{command: run, availability: {restart: exit_on_failure}}",
-     "{command: run, priority: critical, restart: {policy: no}}"},
+     "{command: [bash, -c, run], priority: critical, restart: {policy: no}}"},
     {"shutdown: command, signal and timeout",
      "{command: run, shutdown: {command: ./stop, signal: 2, timeout_seconds: 7}}",
-     "{command: run, stop_command: ./stop, stop_signal: 2, stop_grace_period: 7s, restart: no, priority: "
+     "{command: [bash, -c, run], stop_command: [bash, -c, ./stop], stop_signal: 2, stop_grace_period: 7s, "
+     "restart: no, priority: "
      "high}"},
     {"ready_log_line: a log probe matching the text as written, after ready",
      "{command: run, ready: [{tcp: 80}], ready_log_line: 'Listening on *:80 (v1.2)'}",
-     "{command: run, ready: [{tcp: 80}, {log: 'Listening on \\*:80 \\(v1\\.2\\)'}], restart: no, priority: "
+     "{command: [bash, -c, run], ready: [{tcp: 80}, {log: 'Listening on \\*:80 \\(v1\\.2\\)'}], restart: no, "
+     "priority: "
      "high}"},
+    {"a command list is left as it is", "{command: [./run, --fast]}",
+     "{command: [./run, --fast], restart: no, priority: high}"},
     {"an empty shutdown command is none", "{command: run, shutdown: {command: '', signal: 9}}",
-     "{command: run, stop_signal: 9, restart: no, priority: high}"},
+     "{command: [bash, -c, run], stop_signal: 9, restart: no, priority: high}"},
 };
 
 TEST(Dialects, ProcessComposeAvailabilityAndShutdown) {
@@ -176,6 +181,23 @@ TEST(Dialects, ProcessComposeAvailabilityAndShutdown) {
   Node root = parse("services: {svc: {command: run}}", diags);
   rewrite_dialects(root, false, diags);
   EXPECT_EQ(flat(*root.find("services")->find("svc")), "{command: run}");
+}
+
+TEST(Dialects, ProcessComposeShellRunsCommandStrings) {
+  Diagnostics diags;
+  Node root = parse(
+      "shell: {shell_command: zsh, shell_argument: -ec}\nprocesses: {a: {command: 'echo $(date)'}}", diags);
+  rewrite_dialects(root, false, diags);
+  EXPECT_FALSE(diags.has_errors());
+  EXPECT_EQ(flat(*root.find("processes")->find("a")->find("command")), "[zsh, -ec, echo $(date)]");
+  EXPECT_FALSE(root.find("shell"));
+  // In a compose file, `shell:` is not read, and said so.
+  Diagnostics compose;
+  root = parse("shell: {shell_command: zsh}\nservices: {a: {command: run}}", compose);
+  rewrite_dialects(root, false, compose);
+  EXPECT_EQ(flat(*root.find("services")->find("a")), "{command: run}");
+  ASSERT_EQ(compose.items().size(), 1u);
+  EXPECT_NE(compose.items()[0].message.find("shell: read only in a process-compose file"), std::string::npos);
 }
 
 TEST(Dialects, ProcessComposeMistakesAndLimitsAreSaid) {

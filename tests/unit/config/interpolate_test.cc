@@ -171,5 +171,16 @@ TEST(Interpolate, ModerateNestingWorks) {
   EXPECT_EQ(r->text, "bottom");
 }
 
+TEST(Interpolate, ShellSubstitutionPassesThroughForProcessCompose) {
+  Variables vars = test_vars();
+  auto r = interpolate("echo $(date +%s) $((1 + 2)) $$ ${SET}", vars, /*shell_substitution=*/true);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->text, "echo $(date +%s) $((1 + 2)) $ " + std::string(*vars.get("SET")));
+  // compose's rule, without it: `$(` is a malformed template.
+  EXPECT_FALSE(interpolate("echo $(date)", vars));
+  // Other malformed templates stay errors either way.
+  EXPECT_FALSE(interpolate("echo $1", vars, true));
+}
+
 }  // namespace
 }  // namespace lineup::config
