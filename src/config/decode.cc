@@ -41,8 +41,13 @@ class Decoder {
     check_keys(root, kTopKeys, kTopIgnored, "at the top level", ctx_.strict, diags_);
     cfg.project_dir = ctx_.project_dir;
     cfg.name = std::filesystem::path(ctx_.project_dir).filename().string();
-    if (const Node* n = root.find("name"))
-      if (auto s = r_.string(*n, "name")) cfg.name = *s;
+    if (const Node* n = root.find("name")) {
+      if (n->is_scalar() && !n->quoted && !plain_scalar_is_string(n->text))
+        diags_.error(n->where,
+                     fmt::format("name: {} is not a string (write \"{}\" in quotes)", n->text, n->text));
+      else if (auto s = r_.string(*n, "name"))
+        cfg.name = *s;
+    }
 
     // The top-level env_file is read by the loader: it is needed before interpolation.
     if (const Node* n = root.find("environment")) append_environment(*n, cfg.environment);
@@ -71,6 +76,17 @@ class Decoder {
       defaults = nullptr;
 
     // As compose: a file that defines no service is a mistake (the wrong file, or one not saved).
+    // Services at the top level are compose's version-1 format, which compose no longer reads.
+    if (!services) {
+      for (const auto& e : root.entries)
+        if (e.value.is_map() && (e.value.find("image") || e.value.find("build") || e.value.find("command"))) {
+          diags_.error(e.key_at,
+                       fmt::format("\"{}\" is a service at the top level: the version-1 compose format, "
+                                   "which compose no longer reads; put the services under `services:`",
+                                   e.key));
+          return;
+        }
+    }
     if (!services || services->is_null()) {
       diags_.error(root.where, root.entries.empty()
                                    ? "the file is empty: no services defined (add a `services:` mapping)"

@@ -1,5 +1,8 @@
 #include "config/tree.h"
 
+#include <cctype>
+#include <charconv>
+
 #include <fmt/format.h>
 #include <yaml.h>
 
@@ -220,6 +223,13 @@ class Builder {
     }
     Node key = std::move(*top.key);
     top.key.reset();
+    // As compose: `123:` or `true:` is a number or a boolean, not a name.
+    if (!key.quoted && key.is_scalar() && !plain_scalar_is_string(key.text)) {
+      diags_.error(key.where,
+                   fmt::format("the key {} is not a string (write \"{}\" in quotes if it is a name)",
+                               key.text, key.text));
+      return true;
+    }
     if (key.text == "<<" && !key.quoted) {
       top.merges.push_back(std::move(n));
       return true;
@@ -288,6 +298,23 @@ void merge_into(Node& base, Node overlay) {
       base.entries.push_back(std::move(e));
     }
   }
+}
+
+// Whether a plain (unquoted) scalar is a string in YAML 1.2's core schema:
+// not a number, a boolean or null, which compose refuses as keys.
+bool plain_scalar_is_string(std::string_view t) {
+  for (std::string_view word :
+       {"~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"})
+    if (t == word) return false;
+  std::string_view n = t;
+  if (!n.empty() && (n.front() == '-' || n.front() == '+')) n.remove_prefix(1);
+  if (n.empty() || !(std::isdigit(static_cast<unsigned char>(n.front())) ||
+                     (n.front() == '.' && n.size() > 1 && std::isdigit(static_cast<unsigned char>(n[1])))))
+    return true;
+  double value = 0;
+  auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), value);
+  bool number = (ec == std::errc() || ec == std::errc::result_out_of_range) && end == n.data() + n.size();
+  return !number;
 }
 
 }  // namespace lineup::config

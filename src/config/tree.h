@@ -45,6 +45,10 @@ struct Node::Entry {
 
 std::string_view kind_name(Node::Kind k);
 
+// Whether an unquoted scalar is a string in YAML 1.2's core schema: `123`,
+// `1.5`, `true` and `null` are not (compose refuses them as keys and names).
+bool plain_scalar_is_string(std::string_view text);
+
 // Parses one YAML document. Syntax errors, duplicate keys and oversized
 // documents become diagnostics; nullopt only when nothing usable was read.
 std::optional<Node> parse_yaml(std::string_view text, uint32_t file, Diagnostics& diags);

@@ -95,6 +95,26 @@ TEST(Decode, MistakesAreReportedWhereTheyAre) {
        "    command: run\n"
        "    priority: urgent\n",
        Severity::error, 4, 15, "priority: \"urgent\" is not a priority"},
+      {"a number as a key, as compose refuses it",
+       "services:\n"
+       "  123:\n"
+       "    command: run\n",
+       Severity::error, 2, 3, "the key 123 is not a string (write \"123\" in quotes if it is a name)"},
+      {"a boolean as a key",
+       "services:\n"
+       "  web:\n"
+       "    command: run\n"
+       "    environment: {true: x}\n",
+       Severity::error, 4, 19, "the key true is not a string"},
+      {"a number as the project name",
+       "name: 1.5\n"
+       "services:\n"
+       "  web: {command: run}\n",
+       Severity::error, 1, 7, "name: 1.5 is not a string"},
+      {"services at the top level: compose's version 1",
+       "web:\n"
+       "  image: nginx\n",
+       Severity::error, 1, 1, "\"web\" is a service at the top level: the version-1 compose format"},
       {"unknown probe kind",
        "services:\n"
        "  web:\n"
@@ -399,6 +419,23 @@ TEST(Decode, HttpProbeBody) {
   EXPECT_EQ(text.body, "token=abc");
   EXPECT_EQ(std::get<HttpProbe>(a.ready[1].kind).body,
             R"({"user":"probe","n":3,"ratio":0.5,"ok":true,"none":null,"zip":"007","tags":["a",1]})");
+}
+
+TEST(Decode, QuotedNumbersAndNameLikeWordsAreNames) {
+  TempProject tmp;
+  auto p = load_yaml(tmp,
+                     "name: \"2024\"\n"
+                     "services:\n"
+                     "  \"123\":\n"
+                     "    command: run\n"
+                     "  v1.2.3:\n"
+                     "    command: run\n"
+                     "  inf:\n"
+                     "    command: run\n"
+                     "    environment: {\"true\": x, 0x1F: y}\n");
+  EXPECT_FALSE(p.diags.has_errors()) << dump(p.diags);
+  EXPECT_EQ(p.config.name, "2024");
+  EXPECT_EQ(p.config.services.size(), 3u);
 }
 
 TEST(Decode, WebSocketGrpcAndMysqlProbes) {
