@@ -367,8 +367,13 @@ void rewrite_service(Node& service, const Shell* process_compose, bool strict, D
   auto healthcheck = take(service, "healthcheck");
   for (auto [from, to] : {std::pair{"readiness_probe", "ready"}, std::pair{"liveness_probe", "live"}})
     if (auto e = take(service, from))
-      if (Node* list = probe_list(service, to, e->key_at))
-        list->items.push_back(process_compose_probe(std::move(e->value)));
+      if (Node* list = probe_list(service, to, e->key_at)) {
+        Node probe = process_compose_probe(std::move(e->value));
+        // An exec probe's command string runs with the file's shell too.
+        if (Node* exec = probe.find("exec"); exec && process_compose)
+          through_shell(exec->is_map() ? exec->find("command") : exec, *process_compose);
+        list->items.push_back(std::move(probe));
+      }
   if (!healthcheck) return;
   auto probe = healthcheck_probe(healthcheck->value, strict, diags);
   if (!probe) return;

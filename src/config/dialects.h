@@ -15,7 +15,7 @@
 //                                   with none, a process is not restarted
 //   shutdown (process-compose)     -> stop_command, stop_signal, stop_grace_period
 //   ready_log_line (process-compose) -> a log: probe (the text, matched as it is) in ready:
-//   command / shutdown.command strings (process-compose) -> [bash, -c, string], or
+//   command / shutdown.command / exec probe strings (process-compose) -> [bash, -c, string], or
 //                                   the file's `shell: {shell_command, shell_argument}`
 //
 // The keys go; what the rewrite adds points at what the user wrote, so every

@@ -21,6 +21,10 @@ processes:
       max_restarts: 2
   steady:
     command: "trap 'echo INT >> steady.log; exit 0' INT; while true; do sleep 0.1; done"
+    readiness_probe:
+      exec:
+        command: "[[ -d . ]]"
+      period_seconds: 1
     availability:
       restart: always
     shutdown:

@@ -129,8 +129,9 @@ TEST(Dialects, ProcessesAndDefaultsAreRewrittenToo) {
       "defaults: {healthcheck: {test: y, interval: 1s, timeout: 1s}}\n",
       diags);
   rewrite_dialects(root, false, diags);
-  EXPECT_EQ(flat(*root.find("processes")->find("db")),
-            "{command: [bash, -c, db], restart: no, priority: high, ready: [{exec: {command: x}}]}");
+  EXPECT_EQ(
+      flat(*root.find("processes")->find("db")),
+      "{command: [bash, -c, db], restart: no, priority: high, ready: [{exec: {command: [bash, -c, x]}}]}");
   EXPECT_EQ(flat(*root.find("defaults")),
             "{ready: [{exec: y, interval: 1s, timeout: 1s}], live: [{exec: y, interval: 1s, timeout: 1s}]}");
 }
