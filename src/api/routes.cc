@@ -1,4 +1,5 @@
 #include "api/routes.h"
+#include "util/strings.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -55,21 +56,6 @@ Response json_response(int status, const json& body) {
 }
 Response error(int status, std::string message) {
   return json_response(status, {{"error", std::move(message)}});
-}
-
-// `%2F` and friends in a path segment (the CLI encodes every unusual byte of a name).
-std::string percent_decoded(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); };
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) && hex(s[i + 2])) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
 }
 
 std::optional<engine::Id> find(const View& v, std::string_view name) {
@@ -219,7 +205,7 @@ Routed route(const Request& r, const View& v) {
   if (path.starts_with(prefix)) {
     std::string_view rest = std::string_view(path).substr(prefix.size());
     auto slash = rest.find('/');
-    std::string name = percent_decoded(rest.substr(0, slash));
+    std::string name = percent_decode(rest.substr(0, slash));
     auto id = find(v, name);
     if (!id) return {error(404, fmt::format("no service named \"{}\"", name)), {}};
     const auto& s = v.snapshot.services[static_cast<size_t>(*id)];

@@ -33,6 +33,16 @@ struct WaitOptions {
   std::string interval = "250ms";
 };
 
+// `host:port` or `[v6]:port`: the host (brackets removed) and the port
+// text, or nullopt without a colon or a host.
+std::optional<std::pair<std::string, std::string_view>> host_and_port(std::string_view s) {
+  auto colon = s.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  std::string host(s.substr(0, colon));
+  if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  return std::pair{host, s.substr(colon + 1)};
+}
+
 // A target as a probe of the config layer, so `wait` and `ready:` share every check.
 lineup::Result<config::ProbeKind> parse_target(const std::string& target) {
   // A bare host:port (wait-for-it's spelling) is a TCP target.
@@ -40,15 +50,11 @@ lineup::Result<config::ProbeKind> parse_target(const std::string& target) {
               !target.starts_with("exec:") && target.find(':') != std::string::npos;
   const std::string t = bare ? "tcp://" + target : target;
   if (t.starts_with("tcp://")) {
-    std::string_view rest = std::string_view(t).substr(6);
-    auto colon = rest.rfind(':');
-    if (colon == std::string_view::npos) return unexpected(std::string("tcp target needs host:port"));
-    std::string host(rest.substr(0, colon));
-    if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    int port = std::atoi(std::string(rest.substr(colon + 1)).c_str());
-    if (port <= 0 || port > 65535 || host.empty())
+    auto hp = host_and_port(std::string_view(t).substr(6));
+    int port = hp ? std::atoi(std::string(hp->second).c_str()) : 0;
+    if (!hp || port <= 0 || port > 65535 || hp->first.empty())
       return unexpected(std::string("tcp target needs host:port"));
-    return config::ProbeKind{config::TcpProbe{host, port}};
+    return config::ProbeKind{config::TcpProbe{hp->first, port}};
   }
   // A URL that can never be checked is a usage error now, not a timeout later.
   if (t.starts_with("http://") || t.starts_with("https://")) {
@@ -66,19 +72,16 @@ lineup::Result<config::ProbeKind> parse_target(const std::string& target) {
       p.service = std::string(rest.substr(slash + 1));
       rest = rest.substr(0, slash);
     }
-    auto colon = rest.rfind(':');
-    if (colon == std::string_view::npos || colon == 0)
-      return unexpected(std::string("grpc target needs host:port"));
-    std::string host(rest.substr(0, colon));
-    if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    std::string_view port = rest.substr(colon + 1);
+    auto hp = host_and_port(rest);
+    if (!hp) return unexpected(std::string("grpc target needs host:port"));
+    std::string_view port = hp->second;
     p.port =
         port.size() <= 5 && !port.empty() && port.find_first_not_of("0123456789") == std::string_view::npos
             ? std::atoi(std::string(port).c_str())
             : 0;
     if (p.port < 1 || p.port > 65535)
       return unexpected(std::string("the port is not a number from 1 to 65535"));
-    p.host = host;
+    p.host = hp->first;
     return config::ProbeKind{p};
   }
   if (t.starts_with("mysql://") || t.starts_with("mariadb://")) {

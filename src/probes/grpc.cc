@@ -13,6 +13,7 @@
 
 #include "probes/kinds.h"
 #include "probes/net.h"
+#include "util/strings.h"
 
 namespace lineup::probes {
 
@@ -49,19 +50,12 @@ std::string_view status_name(int code) {
   return code >= 0 && code < static_cast<int>(names.size()) ? names[code] : "?";
 }
 
-// What a grpc-message says, as one short line (it is percent-encoded).
+// What a grpc-message says (it is percent-encoded), as one short line.
 std::string unescape(std::string_view m) {
-  std::string out;
-  for (size_t i = 0; i < m.size() && out.size() < 200; ++i) {
-    if (m[i] == '%' && i + 2 < m.size() && std::isxdigit(static_cast<unsigned char>(m[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(m[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(m.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += m[i] == '\n' || m[i] == '\r' ? ' ' : m[i];
-    }
-  }
-  return out;
+  std::string out = percent_decode(m.substr(0, 600));
+  for (char& c : out)
+    if (c == '\n' || c == '\r') c = ' ';
+  return out.substr(0, 200);
 }
 
 }  // namespace

@@ -25,34 +25,11 @@
 #include "probes/kinds.h"
 #include "probes/mysql.h"
 #include "probes/mysql_loader.h"
+#include "util/strings.h"
 
 namespace lineup::probes {
 
 namespace asio = boost::asio;
-
-namespace {
-
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::variant<MysqlUrl, std::string> parse_mysql_url(const std::string& url) {
   std::string_view s = url;

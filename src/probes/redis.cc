@@ -28,20 +28,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 std::string one_line(std::string_view s, size_t max = 200) {
   s = s.substr(0, s.find_first_of("\r\n"));
   std::string r(utf8_prefix(s, max));  // never half a character: the reason ends up in JSON

@@ -87,6 +87,20 @@ std::string_view utf8_char_at(std::string_view s, size_t at) {
   return s.substr(at, len);
 }
 
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 std::optional<std::vector<std::string>> shell_words(std::string_view line) {
   std::vector<std::string> words;
   std::string word;

@@ -25,6 +25,10 @@ bool contains_icase(std::string_view haystack, std::string_view needle);
 // on anything else).
 std::string_view utf8_prefix(std::string_view s, size_t max);
 
+// `%2F` and friends decoded (URL userinfo, path segments); a `%` not
+// followed by two hex digits stays as it is.
+std::string percent_decode(std::string_view s);
+
 // A command line split into words as a POSIX shell splits it (quotes and
 // backslashes, no expansion): how compose reads an `entrypoint` or
 // `command` string. nullopt when a quote is not closed.

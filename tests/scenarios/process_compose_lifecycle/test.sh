@@ -20,7 +20,7 @@ processes:
       backoff_seconds: 1
       max_restarts: 2
   steady:
-    command: "trap 'echo INT >> steady.log; exit 0' INT; while true; do sleep 0.1; done"
+    command: "trap 'echo INT >> steady.log; exit 0' INT; sleep 1000 & wait"
     readiness_probe:
       exec:
         command: "[[ -d . ]]"
