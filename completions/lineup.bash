@@ -4,7 +4,7 @@
 # Service and profile names come from `lineup config --format json`, run with
 # the -f / --project-dir / --profile / --env-file options already typed.
 
-_lineup_commands="check config plan up down ps logs start stop restart wait report version"
+_lineup_commands="check config plan up down ps logs start stop restart wait report export version"
 _lineup_global_opts="-f --file --project-dir --profile --env-file --log-format --no-color -q --quiet -v --verbose -h --help"
 
 # Prints the `config --format json` names of one block: services, inactive_services or profiles.
@@ -89,10 +89,21 @@ _lineup() {
       return
       ;;
     -o | --output)
-      [ "$cmd" = report ] && COMPREPLY=($(compgen -f -- "$cur")) && compopt -o filenames 2>/dev/null
+      case $cmd in
+        report) COMPREPLY=($(compgen -f -- "$cur")) && compopt -o filenames 2>/dev/null ;;
+        export) COMPREPLY=($(compgen -d -- "$cur")) && compopt -o filenames 2>/dev/null ;;
+      esac
       return
       ;;
-    --timeout | --interval | --tail)
+    --image)
+      # SVC=IMAGE: the service names, each with its `=`.
+      if [[ $cur != *=* ]]; then
+        compopt -o nospace 2>/dev/null
+        COMPREPLY=($(compgen -S = -W "$(_lineup_config_names services)" -- "$cur"))
+      fi
+      return
+      ;;
+    --timeout | --interval | --tail | --wait-image | --namespace)
       return
       ;;
   esac
@@ -118,6 +129,7 @@ _lineup() {
     start | stop | restart) opts="" ;;
     wait) opts="--timeout --interval" ;;
     report) opts="--format -o --output" ;;
+    export) opts="-o --output --image --wait-image --namespace" ;;
     version) opts="" ;;
   esac
 
@@ -132,6 +144,18 @@ _lineup() {
       ;;
     logs | start | stop | restart)
       COMPREPLY=($(compgen -W "$(_lineup_config_names services)" -- "$cur"))
+      ;;
+    export)
+      # The engine, once.
+      local engine="" j
+      for ((j = _lineup_cmd_i + 1; j < COMP_CWORD; j++)); do
+        case ${COMP_WORDS[j]} in
+          -o | --output | --image | --wait-image | --namespace | -f | --file | --project-dir | --profile | --env-file | --log-format) ((j++)) ;;
+          -*) ;;
+          *) engine=${COMP_WORDS[j]} ;;
+        esac
+      done
+      [ -z "$engine" ] && COMPREPLY=($(compgen -W "kubernetes systemd compose" -- "$cur"))
       ;;
     wait)
       compopt -o nospace 2>/dev/null

@@ -3,7 +3,7 @@
 # Service and profile names come from `lineup config --format json`, run with
 # the -f / --project-dir / --profile / --env-file options already typed.
 
-set -l __lineup_commands check config plan up down ps logs start stop restart wait report version
+set -l __lineup_commands check config plan up down ps logs start stop restart wait report export version
 
 # Prints the names of one block of `config --format json`: services, inactive_services or profiles.
 function __lineup_config_names
@@ -68,6 +68,7 @@ complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a st
 complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a restart -d 'Restart services of the running stack'
 complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a wait -d 'Wait until every target is ready'
 complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a report -d 'The last startup: timings, critical chain'
+complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a export -d 'Write the stack for another engine'
 complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a version -d 'Print the version'
 
 # check
@@ -101,3 +102,9 @@ complete -c lineup -n '__fish_seen_subcommand_from wait' -a 'tcp:// http:// http
 # report
 complete -c lineup -n '__fish_seen_subcommand_from report' -l format -x -a 'text json svg html trace' -d 'Output format'
 complete -c lineup -n '__fish_seen_subcommand_from report' -s o -l output -r -F -d 'Write to FILE'
+# export
+complete -c lineup -n '__fish_seen_subcommand_from export; and not __fish_seen_subcommand_from kubernetes systemd compose' -a 'kubernetes systemd compose' -d Engine
+complete -c lineup -n '__fish_seen_subcommand_from export' -s o -l output -x -a '(__fish_complete_directories)' -d 'Directory to write the files to'
+complete -c lineup -n '__fish_seen_subcommand_from export' -l image -x -a '(__lineup_config_names services | string replace -r \'$\' =)' -d 'SVC=IMAGE, or IMAGE for every service without one'
+complete -c lineup -n '__fish_seen_subcommand_from export' -l wait-image -x -d 'Image of the init containers (lineup wait)'
+complete -c lineup -n '__fish_seen_subcommand_from export' -l namespace -x -d 'Namespace of the objects (kubernetes)'

@@ -4,6 +4,7 @@ layer and the layers below it.
 
     util -> config -> graph -> engine -> {runtime, probes, api, report} -> loop -> cli
                       graph -> project (loading) -> cli
+                      graph -> export (other engines' files) -> cli
 
 runtime/ (the OS edge) sits beside the engine's other consumers but needs
 nothing above config/. A line that breaks the rule fails this check, and
@@ -25,8 +26,9 @@ ALLOWED = {
     "probes": BASE | {"config", "graph", "engine", "probes"},
     "api": BASE | {"config", "graph", "engine", "api"},
     "report": BASE | {"config", "graph", "engine", "report"},
+    "export": BASE | {"config", "graph", "export"},
     "loop": BASE | {"config", "graph", "engine", "runtime", "probes", "api", "report", "loop"},
-    "cli": BASE | {"config", "graph", "project", "engine", "runtime", "probes", "api", "report", "loop", "cli"},
+    "cli": BASE | {"config", "graph", "project", "export", "engine", "runtime", "probes", "api", "report", "loop", "cli"},
 }
 # Crossings still to be removed, each with its reason: the list only shrinks.
 KNOWN: set = set()

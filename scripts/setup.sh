@@ -30,12 +30,26 @@ packages=(
   clang libclang-rt-14-dev  # fuzz/: libFuzzer, ASan and UBSan runtimes for clang (make fuzz, make test)
 )
 
+# node and npm: the Kubernetes schemas the export tests validate against (tests/export/k8s).
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
+# The npm packages of tests/export/k8s, installed again only when the lock file changed.
+install_npm() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/export/k8s"
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "setup: npm ci in tests/export/k8s"
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+}
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
+  install_npm
   exit 0
 fi
 
@@ -48,3 +62,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_npm

@@ -34,6 +34,7 @@ int run(int argc, char** argv) {
   register_service_actions(app, g, action);
   register_wait(app, g, action);
   register_report(app, g, action);
+  register_export(app, g, action);
   register_version(app, action);
 
   try {

@@ -38,6 +38,7 @@ void register_logs(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_service_actions(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_wait(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_report(CLI::App& app, const GlobalOptions& g, Action& action);
+void register_export(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_version(CLI::App& app, Action& action);
 
 int run(int argc, char** argv);

@@ -109,12 +109,28 @@ lineup::Result<config::ProbeKind> parse_target(const std::string& target) {
     p.url = t;
     return config::ProbeKind{p};
   }
+  // kubernetes-job://NAMESPACE/NAME, kubernetes-deployment://, kubernetes-statefulset://
+  for (auto [scheme, resource] :
+       {std::pair{"kubernetes-job://", "jobs"}, std::pair{"kubernetes-deployment://", "deployments"},
+        std::pair{"kubernetes-statefulset://", "statefulsets"}}) {
+    if (!t.starts_with(scheme)) continue;
+    std::string_view rest = std::string_view(t).substr(std::string_view(scheme).size());
+    auto slash = rest.find('/');
+    auto valid = [](std::string_view s) {
+      return !s.empty() && s.size() <= 253 &&
+             s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-.") == std::string_view::npos;
+    };
+    if (slash == std::string_view::npos || !valid(rest.substr(0, slash)) || !valid(rest.substr(slash + 1)))
+      return unexpected(fmt::format("{}NAMESPACE/NAME: both lowercase DNS names", scheme));
+    return config::ProbeKind{config::KubernetesProbe{resource, std::string(rest.substr(0, slash)),
+                                                     std::string(rest.substr(slash + 1))}};
+  }
   if (t.starts_with("file:") && t.size() > 5) return config::ProbeKind{config::FileProbe{t.substr(5)}};
   if (t.starts_with("exec:") && t.size() > 5)
     return config::ProbeKind{config::ExecProbe{config::Command{{"/bin/sh", "-c", t.substr(5)}, true}}};
   return unexpected(std::string(
       "unknown target (use host:port, tcp://, http://, https://, ws://, wss://, grpc://, postgres://, "
-      "mysql://, redis://, file:, exec:)"));
+      "mysql://, redis://, file:, exec:, kubernetes-job://)"));
 }
 
 // `wait` runs no services: its only children are exec targets.

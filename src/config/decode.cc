@@ -367,6 +367,7 @@ class Decoder {
       }
     }
     if (const Node* p = n.find("ports")) decode_ports(*p, s, scope());
+    if (const Node* x = n.find("expose")) decode_expose(*x, s, scope());
     if (const Node* x = n.find("expected_startup"))
       if (auto d = r_.duration(*x, "expected_startup")) s.expected_startup = *d;
     if (const Node* m = n.find("mask_output"))
@@ -390,6 +391,8 @@ class Decoder {
         if (auto v = r_.integer(*i, "success_exit_codes", 0, 255))
           s.success_exit_codes.push_back(static_cast<int>(*v));
     }
+
+    if (const Node* k = n.find("x-kubernetes")) decode_kubernetes(*k, s.kubernetes, scope());
 
     if (!s.command && s.image.empty())
       diags_.error(e.key_at, fmt::format("{} has no command: add `command:` (what to run)", what));

@@ -25,5 +25,10 @@ void decode_breaker(const Node& n, CircuitBreaker& b, const DecodeScope& sc);
 
 // decode_ports.cc: compose's `ports:`, the host side lineup checks.
 void decode_ports(const Node& n, Service& s, const DecodeScope& sc);
+// compose's `expose:`: container ports for other services (read by `lineup export`).
+void decode_expose(const Node& n, Service& s, const DecodeScope& sc);
+
+// decode_kubernetes.cc: a service's `x-kubernetes:` hints for `lineup export`.
+void decode_kubernetes(const Node& n, KubernetesHints& k, const DecodeScope& sc);
 
 }  // namespace lineup::config

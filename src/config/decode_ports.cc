@@ -21,6 +21,9 @@ void decode_ports(const Node& n, Service& s, const DecodeScope& sc) {
       }
       const Node* p = item.find("protocol");
       auto published = parse_published_port(pub->text, p && p->is_scalar() ? p->text : "tcp");
+      if (const Node* t = item.find("target"); published && t && t->is_scalar() && t != pub)
+        if (auto target = parse_published_port(t->text, "tcp"); target && target->first != published->first)
+          published->target = target->first;
       if (published)
         ports = std::optional<HostPorts>{*published};
       else
@@ -36,8 +39,36 @@ void decode_ports(const Node& n, Service& s, const DecodeScope& sc) {
       continue;
     }
     if (!*ports) continue;  // a random host port: nothing to check
-    for (int p = (*ports)->first; p <= (*ports)->last; ++p)
-      s.ports.push_back({p, (*ports)->protocol, item.where});
+    for (int p = (*ports)->first; p <= (*ports)->last; ++p) {
+      int target = (*ports)->target ? (*ports)->target + (p - (*ports)->first) : 0;
+      s.ports.push_back({p, (*ports)->protocol, target, item.where});
+    }
+  }
+}
+
+void decode_expose(const Node& n, Service& s, const DecodeScope& sc) {
+  if (!n.is_sequence()) {
+    sc.r.mismatch(n, "expose", "a list");
+    return;
+  }
+  for (const auto& item : n.items) {
+    if (!item.is_scalar()) {
+      sc.r.mismatch(item, "expose entry", "a port like \"3306\"");
+      continue;
+    }
+    std::string_view text = item.text;
+    std::string_view protocol = "tcp";
+    if (auto slash = text.find('/'); slash != std::string_view::npos) {
+      protocol = text.substr(slash + 1);
+      text = text.substr(0, slash);
+    }
+    auto ports = parse_published_port(text, protocol);
+    if (!ports) {
+      sc.diags.error(item.where, "expose: " + ports.error().substr(ports.error().find(' ') + 1));
+      continue;
+    }
+    if (ports->protocol == "tcp")
+      for (int p = ports->first; p <= ports->last; ++p) s.expose.push_back(p);
   }
 }
 

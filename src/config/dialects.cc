@@ -291,6 +291,7 @@ void rewrite_entrypoint(Node& service, Diagnostics& diags) {
   argv.kind = Node::Kind::sequence;
   argv.where = entry->value.where;
   argv.items = std::move(*program);
+  argv.from_entrypoint = true;
   Node* command = service.find("command");
   if (!command) {
     service.entries.push_back({"command", entry->key_at, std::move(argv)});

@@ -58,6 +58,11 @@ Result<std::optional<HostPorts>> parse_port_mapping(std::string_view text) {
   if (host.empty()) return std::optional<HostPorts>{};  // a random host port
   auto ports = parse_published_port(host, protocol);
   if (!ports) return unexpected(ports.error());
+  if (parts.size() >= 2) {
+    auto container = parse_published_port(parts.back(), protocol);
+    if (!container) return unexpected(container.error());
+    if (container->first != ports->first) ports->target = container->first;
+  }
   return std::optional<HostPorts>{*ports};
 }
 

@@ -18,6 +18,7 @@ struct HostPorts {
   int first = 0;
   int last = 0;  // == first unless a range
   std::string protocol = "tcp";
+  int target = 0;  // the container side's first port ("8000:80" -> 80); 0 = the same as `first`
 };
 
 // nullopt: no fixed host port ("127.0.0.1::80" publishes a random one).

@@ -44,6 +44,11 @@ void Redactor::add_secret(std::string value) {
             [](const auto& a, const auto& b) { return a.size() > b.size(); });
 }
 
+bool Redactor::forget_within(std::string_view name) {
+  return std::erase_if(secrets_,
+                       [&](const std::string& v) { return name.find(v) != std::string_view::npos; }) > 0;
+}
+
 std::string Redactor::operator()(std::string_view text) const {
   std::string out = redact_url_passwords(text);
   for (const auto& secret : secrets_) {

@@ -23,6 +23,9 @@ class Redactor {
   Redactor(const Config& cfg, const Variables& vars);
 
   void add_secret(std::string value);
+  // Forgets the secret values that are part of `name` (a weak password that
+  // is also a service's name): masking them would rename things. True if any.
+  bool forget_within(std::string_view name);
   std::string operator()(std::string_view text) const;
   // Service output, one line at a time: only the known secret values are
   // masked (no URL parsing), and nothing is copied unless one is found.

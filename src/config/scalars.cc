@@ -122,7 +122,7 @@ std::optional<Command> Reader::command(const Node& n, std::string_view what) {
       diags_.error(n.where, fmt::format("{}: the command is empty", what));
       return std::nullopt;
     }
-    return Command{std::move(*list), false};
+    return Command{std::move(*list), false, n.from_entrypoint};
   }
   mismatch(n, what, "a command string or a list of arguments");
   return std::nullopt;

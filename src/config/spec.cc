@@ -27,8 +27,9 @@ std::string_view name_of(RestartPolicy p) {
 }
 
 std::string_view kind_name(const ProbeKind& k) {
-  static constexpr std::string_view names[] = {"exec",   "tcp",       "http", "postgres",  "redis", "log",
-                                               "notify", "notify_fd", "file", "websocket", "mysql", "grpc"};
+  static constexpr std::string_view names[] = {"exec",  "tcp",    "http",      "postgres", "redis",
+                                               "log",   "notify", "notify_fd", "file",     "websocket",
+                                               "mysql", "grpc",   "kubernetes"};
   return names[k.index()];
 }
 

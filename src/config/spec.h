@@ -28,6 +28,10 @@ namespace lineup::config {
 struct Command {
   std::vector<std::string> argv;
   bool shell = false;  // came from a string: run through /bin/sh -c
+  // compose's `entrypoint` (+ `command`): argv is the whole program. Without
+  // it, a container service's command is what compose gives its image's
+  // entrypoint as arguments (`lineup export` keeps the difference).
+  bool from_entrypoint = false;
   std::string display() const;
 };
 
@@ -150,8 +154,19 @@ struct WebSocketProbe {
   Pattern expect;    // the reply must match; with neither send nor expect, the handshake is the check
 };
 
-using ProbeKind = std::variant<ExecProbe, TcpProbe, HttpProbe, PostgresProbe, RedisProbe, LogProbe,
-                               NotifyProbe, NotifyFdProbe, FileProbe, WebSocketProbe, MysqlProbe, GrpcProbe>;
+// `lineup wait kubernetes-job://NS/NAME` (and kubernetes-deployment://,
+// kubernetes-statefulset://), the init containers of `lineup export
+// kubernetes`: asks the API server, as the pod's service account, whether
+// the Job has succeeded or the workload has a ready pod. A wait target only.
+struct KubernetesProbe {
+  std::string resource;  // "jobs", "deployments" or "statefulsets"
+  std::string ns;
+  std::string name;
+};
+
+using ProbeKind =
+    std::variant<ExecProbe, TcpProbe, HttpProbe, PostgresProbe, RedisProbe, LogProbe, NotifyProbe,
+                 NotifyFdProbe, FileProbe, WebSocketProbe, MysqlProbe, GrpcProbe, KubernetesProbe>;
 std::string_view kind_name(const ProbeKind& k);
 
 struct Probe {
@@ -183,6 +198,16 @@ struct CircuitBreaker {
 struct Port {
   int port = 0;
   std::string protocol = "tcp";
+  int target = 0;  // the container side ("8000:80" -> 80), for `lineup export`; 0 = the same as `port`
+  Location where;
+};
+
+// A service's `x-kubernetes:`: what `lineup export kubernetes` cannot read
+// from the rest of the file. lineup itself ignores it.
+struct KubernetesHints {
+  std::string kind;          // "" = Deployment (Job for a oneshot); or "StatefulSet"
+  std::string image;         // wins over compose's `image:`; `--image` wins over both
+  bool exec_probes = false;  // `probes: exec`: the image has lineup, so protocol probes run `lineup wait`
   Location where;
 };
 
@@ -209,15 +234,19 @@ struct Service {
   std::optional<Command> stop_command;  // also spelled pre_stop (compose)
   std::vector<Command> post_start;      // run in order each time it becomes ready; a failure is only logged
   std::vector<Port> ports;
+  std::vector<int> expose;  // compose `expose:`: ports other services reach, not published on the host
   std::vector<std::string> profiles;
   bool disabled = false;
   std::optional<Millis> expected_startup;
   Pattern fail_on_log;
   bool mask_output = true;  // secret values in its output shown as *** (log file and terminal)
   std::vector<int> success_exit_codes{0};
+  KubernetesHints kubernetes;
 
   bool runnable() const { return command.has_value(); }
   bool container_only() const { return !command && !image.empty(); }
+  // A compose `build:` is recorded in `image` as "built from DIR": no image to pull.
+  bool built_here() const { return image.starts_with("built from "); }
 };
 
 struct ProfileSettings {

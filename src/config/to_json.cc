@@ -67,6 +67,8 @@ json to_json(const Probe& p, const Redactor& redact) {
           if (!k.service.empty()) g["service"] = redact(k.service);
           if (k.tls) g["tls"] = true;
           o["grpc"] = g;
+        } else if constexpr (std::is_same_v<K, KubernetesProbe>) {
+          o["kubernetes"] = {{"resource", k.resource}, {"namespace", k.ns}, {"name", k.name}};
         } else if constexpr (std::is_same_v<K, WebSocketProbe>) {
           json w = {{"url", redact(k.url)}};
           if (!k.headers.empty()) w["headers"] = headers_json(k.headers, redact);

@@ -26,7 +26,8 @@ struct Node {
   std::vector<Node> items;     // sequence
   std::vector<Entry> entries;  // map, in document order
   Location where;
-  bool supplied = false;  // put in by a rewrite as a dialect's default, not written by the user
+  bool supplied = false;         // put in by a rewrite as a dialect's default, not written by the user
+  bool from_entrypoint = false;  // a command rewritten from compose's `entrypoint` (+ `command`)
 
   bool is_null() const { return kind == Kind::null; }
   bool is_scalar() const { return kind == Kind::scalar; }

@@ -25,6 +25,8 @@ void check_once(boost::asio::io_context& io, Host& host, engine::Id id, const co
           check_grpc(io, k, timeout, std::move(done));
         else if constexpr (std::is_same_v<K, config::MysqlProbe>)
           check_mysql(io, k, timeout, std::move(done));
+        else if constexpr (std::is_same_v<K, config::KubernetesProbe>)
+          check_kubernetes(io, k, timeout, std::move(done));
         else if constexpr (std::is_same_v<K, config::WebSocketProbe>)
           check_websocket(io, k, timeout, std::move(done));
         else

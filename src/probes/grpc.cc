@@ -290,7 +290,7 @@ void check_grpc(boost::asio::io_context& io, const config::GrpcProbe& p, Millis 
   std::string host = p.host.find(':') != std::string::npos ? "[" + p.host + "]" : p.host;
   auto call = std::make_shared<GrpcHealthCall>(fmt::format("{}:{}", host, p.port), p.service, p.tls);
   std::optional<TlsOptions> tls;
-  if (p.tls) tls = TlsOptions{p.host, false, "h2"};
+  if (p.tls) tls = TlsOptions{p.host, false, "h2", {}};
   std::string request = call->take_output();
   converse(
       io, *endpoint, std::move(tls), std::move(request),

@@ -92,7 +92,10 @@ Result judge_http(const config::HttpProbe& p, int status, const std::string& bod
   return {true, fmt::format("HTTP {}", status)};
 }
 
-HttpResponseReader::HttpResponseReader(const config::HttpProbe& p) : probe_(p) {
+HttpResponseReader::HttpResponseReader(const config::HttpProbe& p)
+    : HttpResponseReader([p](int status, const std::string& body) { return judge_http(p, status, body); }) {}
+
+HttpResponseReader::HttpResponseReader(Judge judge) : judge_(std::move(judge)) {
   parser_.eager(true);
   parser_.header_limit(kHttpMaxHeader);
   parser_.body_limit(kHttpMaxBody);
@@ -119,7 +122,7 @@ std::optional<Result> HttpResponseReader::feed(std::string_view bytes, bool clos
   }
   if (!parser_.is_done()) return std::nullopt;
   const auto& res = parser_.get();
-  return judge_http(probe_, static_cast<int>(res.result_int()), res.body());
+  return judge_(static_cast<int>(res.result_int()), res.body());
 }
 
 void check_http(asio::io_context& io, const config::HttpProbe& p, Millis timeout, Done done) {
@@ -148,7 +151,7 @@ void check_http(asio::io_context& io, const config::HttpProbe& p, Millis timeout
   wire << request;
 
   std::optional<TlsOptions> tls;
-  if (url->tls) tls = TlsOptions{url->host, false, {}};
+  if (url->tls) tls = TlsOptions{url->host, false, {}, {}};
   auto reader = std::make_shared<HttpResponseReader>(p);
   converse(
       io, *ep, std::move(tls), std::move(wire).str(),

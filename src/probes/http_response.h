@@ -7,6 +7,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,13 +19,16 @@ namespace lineup::probes {
 
 class HttpResponseReader {
  public:
+  // The verdict on a complete response: its status and body.
+  using Judge = std::function<Result(int status, const std::string& body)>;
   explicit HttpResponseReader(const config::HttpProbe& p);
+  explicit HttpResponseReader(Judge judge);
   // The next bytes, or the end (`closed`). The verdict once the response is
   // complete or broken; nullopt while more is expected.
   std::optional<Result> feed(std::string_view bytes, bool closed);
 
  private:
-  config::HttpProbe probe_;
+  Judge judge_;
   boost::beast::http::response_parser<boost::beast::http::string_body> parser_;
   std::string pending_;  // received, not yet taken by the parser
 };

@@ -38,6 +38,12 @@ void check_grpc(boost::asio::io_context& io, const config::GrpcProbe& p, Millis 
 std::optional<std::string> websocket_url_problem(const std::string& url);
 void check_websocket(boost::asio::io_context& io, const config::WebSocketProbe& p, Millis timeout, Done done);
 
+// The pod's service account: its token and CA, and the API server from
+// KUBERNETES_SERVICE_HOST / _PORT. LINEUP_KUBERNETES_SERVICEACCOUNT names
+// another directory than /var/run/secrets/kubernetes.io/serviceaccount.
+void check_kubernetes(boost::asio::io_context& io, const config::KubernetesProbe& p, Millis timeout,
+                      Done done);
+
 // One check of a probe of any active kind, by its kind: what the runner
 // and `lineup wait` both call. An exec probe runs in `working_dir`; a file
 // probe's path is absolute in a config (normalised) and relative to where

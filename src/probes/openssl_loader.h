@@ -25,6 +25,7 @@
   X(ERR_clear_error)                  \
   X(ERR_get_error)                    \
   X(ERR_reason_error_string)          \
+  X(SSL_CTX_load_verify_locations)    \
   X(SSL_CTX_new)                      \
   X(SSL_CTX_set_default_verify_paths) \
   X(SSL_CTX_set_verify)               \

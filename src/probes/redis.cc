@@ -245,7 +245,7 @@ void check_redis(asio::io_context& io, const config::RedisProbe& p, Millis timeo
   auto talk = std::make_shared<RedisConversation>(p, url, unique_token());
   if (!talk->ok()) return done({false, "out of memory"});
   std::optional<TlsOptions> tls;
-  if (url.tls) tls = TlsOptions{url.host, false, {}};
+  if (url.tls) tls = TlsOptions{url.host, false, {}, {}};
   converse(
       io, *ep, std::move(tls), talk->request(),
       [talk](std::string_view bytes, bool) { return talk->feed(bytes.data(), bytes.size()); }, timeout,

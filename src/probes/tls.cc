@@ -1,5 +1,7 @@
 #include "probes/tls.h"
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include "probes/openssl_loader.h"
@@ -32,14 +34,18 @@ bool is_ip_literal(const std::string& host) {
 // One context per verify mode for the whole process (one event loop, so no
 // lock): a new SSL_CTX per check would redo OpenSSL's algorithm fetches and,
 // with verify, reread the system's CA store every time.
-SSL_CTX* shared_context(const OpenSsl& ssl, bool verify) {
-  static SSL_CTX* contexts[2] = {nullptr, nullptr};
-  SSL_CTX*& ctx = contexts[verify ? 1 : 0];
+// A CA file of its own gets its own context, kept as well (a pod has one).
+SSL_CTX* shared_context(const OpenSsl& ssl, bool verify, const std::string& ca_file) {
+  static std::map<std::pair<bool, std::string>, SSL_CTX*> contexts;
+  SSL_CTX*& ctx = contexts[{verify, verify ? ca_file : std::string()}];
   if (ctx) return ctx;
   ctx = ssl.SSL_CTX_new(ssl.TLS_client_method());
   if (ctx && verify) {
     ssl.SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
-    ssl.SSL_CTX_set_default_verify_paths(ctx);
+    if (ca_file.empty())
+      ssl.SSL_CTX_set_default_verify_paths(ctx);
+    else
+      ssl.SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr);
   }
   return ctx;
 }
@@ -50,7 +56,7 @@ lineup::Result<TlsClient> TlsClient::start(const TlsOptions& options) {
   std::string why;
   const OpenSsl* ssl = openssl(&why);
   if (!ssl) return unexpected(why);
-  SSL_CTX* ctx = shared_context(*ssl, options.verify);
+  SSL_CTX* ctx = shared_context(*ssl, options.verify, options.ca_file);
   if (!ctx) return unexpected(std::string("TLS setup failed"));
   auto s = std::make_unique<Session>(*ssl);
   s->conn = ssl->SSL_new(ctx);

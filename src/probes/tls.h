@@ -17,6 +17,7 @@ struct TlsOptions {
   std::string server_name;  // SNI (a DNS name) and, with verify, the name the certificate must carry
   bool verify = false;      // check the chain against the system's CAs, and the name
   std::string alpn;         // the protocol to ask for ("h2" for gRPC); empty = none
+  std::string ca_file;      // with verify: trust only the CAs in this file (a pod's service-account ca.crt)
 };
 
 class TlsClient {

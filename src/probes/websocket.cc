@@ -171,7 +171,7 @@ void check_websocket(asio::io_context& io, const config::WebSocketProbe& p, Mill
   if (!endpoint) return done({false, fmt::format("cannot resolve {}", url.host)});
   std::optional<TlsClient> tls;
   if (url.tls) {
-    auto client = TlsClient::start(TlsOptions{url.host, false, {}});
+    auto client = TlsClient::start(TlsOptions{url.host, false, {}, {}});
     if (!client) return done({false, client.error()});
     tls.emplace(std::move(*client));
   }
