@@ -47,6 +47,11 @@ grep -q "^POSTGRES_PASSWORD=$" "$out/secret.env.example" && pass || fail "secret
 for s in $secrets; do
   if grep -rlF --exclude=secret.env -- "$s" "$out"; then fail "secret value $s written"; else pass; fi
 done
+# The platform's manifests as reviewed (tests/export/golden/platform; UPDATE_GOLDEN=1 rewrites them).
+golden="$SRC/tests/export/golden/platform"
+(cd platform && "$LINEUP" export kubernetes --image registry.example/platform:1.0 -o "$WORK/golden" -q)
+if [ "${UPDATE_GOLDEN:-}" = 1 ]; then rm -rf "$golden" && mkdir -p "$golden" && cp "$WORK"/golden/* "$golden"/; fi
+if diff -r "$golden" "$WORK/golden" >golden.diff; then pass; else fail "the platform's manifests differ from $golden:"; head -40 golden.diff; fi
 # Without -o: the objects on stdout, one YAML stream; what has no equivalent listed at the end.
 expect_exit 0 "$LINEUP" -f platform/lineup.yaml export kubernetes --image example.org/app:1
 expect_contains "kind: Deployment"
