@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 300
 JOBS       ?= $(shell nproc)
 GENERATOR  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all setup build build-asan build-fuzz fuzz fuzz-short test unit-test demo bench soak format clean
+.PHONY: all setup build build-asan build-fuzz fuzz fuzz-short test unit-test demo bench soak format clean deb
 
 all: build
 
@@ -52,6 +52,10 @@ test: build build-asan build-fuzz
 
 unit-test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# A Debian package of the release build (CPack): build/lineup_VERSION_ARCH.deb.
+deb: build
+	cd $(BUILD) && cpack -G DEB -B .
 
 demo: build
 	@bash examples/quickstart/demo.sh $(BUILD)/lineup
