@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "config/validate.h"
+#include "graph/graph.h"
 #include "loop/supervisor.h"
 #include "report/reasons.h"
 #include "runtime/cgroup.h"
@@ -112,15 +113,25 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
       return kUsage;
     }
   }
-  std::vector<std::string> containers;
-  for (const auto& s : cfg.services)
-    if (!s.runnable()) containers.push_back(s.name);
-  if (!containers.empty()) {
+  // As compose: `up SERVICE...` is not refused for image-only services it does not need.
+  std::vector<bool> wanted = graph::with_dependencies(p->graph, targets);
+  std::vector<std::string> containers, providers;
+  for (size_t i = 0; i < cfg.services.size(); ++i) {
+    const auto& s = cfg.services[i];
+    if (wanted[i] && !s.runnable()) (s.provider.empty() ? containers : providers).push_back(s.name);
+  }
+  for (const auto& name : providers)
+    fmt::print(stderr,
+               "lineup: {} is a compose provider service (provider: {}): compose has a plugin create it, and "
+               "lineup cannot run it. Leave it out with `profiles:`, or give it a `command:`.\n",
+               name, cfg.find(name)->provider);
+  if (!containers.empty())
     fmt::print(stderr,
                "lineup: {} {} (image, no command): lineup runs processes. Give them a "
                "`command:`, or leave them out with `profiles:` or `disabled: true`.\n",
                fmt::join(containers, ", "),
                containers.size() == 1 ? "is a container service" : "are container services");
+  if (!containers.empty() || !providers.empty()) {
     return kUsage;
   }
 

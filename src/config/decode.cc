@@ -393,8 +393,15 @@ class Decoder {
     }
 
     if (const Node* k = n.find("x-kubernetes")) decode_kubernetes(*k, s.kubernetes, scope());
+    if (const Node* pv = n.find("provider")) {
+      const Node* type = pv->is_map() ? pv->find("type") : nullptr;
+      if (!type)
+        diags_.error(pv->where, "provider: give its `type` (compose's provider services)");
+      else if (auto v = r_.string(*type, "provider.type"))
+        s.provider = *v;
+    }
 
-    if (!s.command && s.image.empty())
+    if (!s.command && s.image.empty() && s.provider.empty())
       diags_.error(e.key_at, fmt::format("{} has no command: add `command:` (what to run)", what));
     cfg.services.push_back(std::move(s));
   }

@@ -50,7 +50,7 @@ constexpr std::array<std::string_view, 2> kTopIgnored = {"include", "models"};
 
 // healthcheck, readiness_probe and liveness_probe are rewritten into ready:
 // and live: before decode (dialects.h); they stay listed as the keys users write.
-constexpr std::array<std::string_view, 35> kServiceKeys = {"command",
+constexpr std::array<std::string_view, 36> kServiceKeys = {"command",
                                                            "type",
                                                            "working_dir",
                                                            "environment",
@@ -84,7 +84,8 @@ constexpr std::array<std::string_view, 35> kServiceKeys = {"command",
                                                            "entrypoint",
                                                            "ready_log_line",
                                                            "expose",
-                                                           "x-kubernetes"};
+                                                           "x-kubernetes",
+                                                           "provider"};
 // Compose service keys that a process runtime accepts and does not use.
 constexpr std::array<std::string_view, 69> kServiceIgnored = {"build",
                                                               "volumes",

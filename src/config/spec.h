@@ -215,7 +215,8 @@ struct Service {
   std::string name;
   Location where;
   std::optional<Command> command;
-  std::string image;  // compose: set with no command = a container service
+  std::string image;     // compose: set with no command = a container service
+  std::string provider;  // compose `provider: {type}` (a model, a cloud resource): run by a compose plugin
   ServiceType type = ServiceType::service;
   std::string working_dir;  // absolute once normalised (the project directory when not set)
   std::vector<std::pair<std::string, std::string>> environment;  // service env files, then `environment`
@@ -244,7 +245,7 @@ struct Service {
   KubernetesHints kubernetes;
 
   bool runnable() const { return command.has_value(); }
-  bool container_only() const { return !command && !image.empty(); }
+  bool container_only() const { return !command && (!image.empty() || !provider.empty()); }
   // A compose `build:` is recorded in `image` as "built from DIR": no image to pull.
   bool built_here() const { return image.starts_with("built from "); }
 };

@@ -159,7 +159,12 @@ void check_api(const Config& cfg, const Variables& vars, Diagnostics& diags) {
 
 void report_container_services(const Config& cfg, Diagnostics& diags) {
   for (const auto& s : cfg.services)
-    if (s.container_only())
+    if (s.container_only() && !s.provider.empty())
+      diags.note(s.where,
+                 fmt::format("service \"{}\" is a compose provider service (provider: {}): compose has a "
+                             "plugin create it; lineup cannot run it",
+                             s.name, s.provider));
+    else if (s.container_only())
       diags.note(s.where, fmt::format("service \"{}\" is a container service (image: {}, no command): not "
                                       "runnable by the process runtime",
                                       s.name, s.image));

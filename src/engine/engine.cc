@@ -38,21 +38,7 @@ Engine::Engine(const config::Config& cfg, const graph::Graph& g, uint64_t seed)
 
 std::vector<Action> Engine::start(TimePoint now, const std::vector<Id>& targets) {
   now_ = now;
-  std::vector<bool> want(svc_.size(), targets.empty());
-  // Everything the targets depend on, transitively.
-  std::vector<Id> stack(targets.begin(), targets.end());
-  while (!stack.empty()) {
-    Id id = stack.back();
-    stack.pop_back();
-    if (want[static_cast<size_t>(id)] && !targets.empty() &&
-        std::find(targets.begin(), targets.end(), id) == targets.end())
-      continue;
-    want[static_cast<size_t>(id)] = true;
-    for (size_t e : g_.dependencies(id)) {
-      Id d = g_.edges()[e].dependency;
-      if (!want[static_cast<size_t>(d)]) stack.push_back(d);
-    }
-  }
+  std::vector<bool> want = graph::with_dependencies(g_, targets);
   // Priority order first, so that with max_parallel_starts critical services take the slots.
   std::vector<Id> order;
   for (size_t i = 0; i < svc_.size(); ++i)

@@ -156,4 +156,17 @@ CriticalPath critical_path(const Graph& g, std::span<const Millis> weight) {
   return out;
 }
 
+std::vector<bool> with_dependencies(const Graph& g, std::span<const Id> targets) {
+  std::vector<bool> want(g.size(), targets.empty());
+  std::vector<Id> stack(targets.begin(), targets.end());
+  while (!stack.empty()) {
+    Id id = stack.back();
+    stack.pop_back();
+    if (want[static_cast<size_t>(id)]) continue;
+    want[static_cast<size_t>(id)] = true;
+    for (size_t e : g.dependencies(id)) stack.push_back(g.edges()[e].dependency);
+  }
+  return want;
+}
+
 }  // namespace lineup::graph

@@ -51,6 +51,10 @@ class Graph {
   std::vector<std::vector<size_t>> deps_, rdeps_;
 };
 
+// `targets` and everything they depend on, transitively, as a flag per
+// service; every service when `targets` is empty (what `up SERVICE...` starts).
+std::vector<bool> with_dependencies(const Graph& g, std::span<const Id> targets);
+
 struct Levels {
   std::vector<std::vector<Id>> levels;  // levels[0]: no dependencies
   std::vector<Id> order;                // one valid start order

@@ -47,6 +47,11 @@ grep -q "^POSTGRES_PASSWORD=$" "$out/secret.env.example" && pass || fail "secret
 for s in $secrets; do
   if grep -rlF --exclude=secret.env -- "$s" "$out"; then fail "secret value $s written"; else pass; fi
 done
+# The profile chosen with --profile: production checks every 15s (probe_interval) instead of 10s.
+expect_exit 0 "$LINEUP" -f platform/lineup.yaml --profile production export kubernetes --image x:1 -o prod -q
+grep -A6 "livenessProbe" prod/auth-deployment.yaml | grep -q "periodSeconds: 15" && pass || fail "--profile production not applied"
+grep -A6 "livenessProbe" "$out/auth-deployment.yaml" | grep -q "periodSeconds: 10" && pass || fail "the default profile's interval changed"
+
 # The platform's manifests as reviewed (tests/export/golden/platform; UPDATE_GOLDEN=1 rewrites them).
 golden="$SRC/tests/export/golden/platform"
 (cd platform && "$LINEUP" export kubernetes --image registry.example/platform:1.0 -o "$WORK/golden" -q)
