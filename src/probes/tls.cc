@@ -36,8 +36,9 @@ bool is_ip_literal(const std::string& host) {
 // with verify, reread the system's CA store every time.
 // A CA file of its own gets its own context, kept as well (a pod has one).
 SSL_CTX* shared_context(const OpenSsl& ssl, bool verify, const std::string& ca_file) {
-  static std::map<std::pair<bool, std::string>, SSL_CTX*> contexts;
-  SSL_CTX*& ctx = contexts[{verify, verify ? ca_file : std::string()}];
+  // Never destroyed (the contexts live as long as the process), so they stay reachable until exit.
+  static auto* contexts = new std::map<std::pair<bool, std::string>, SSL_CTX*>;
+  SSL_CTX*& ctx = (*contexts)[{verify, verify ? ca_file : std::string()}];
   if (ctx) return ctx;
   ctx = ssl.SSL_CTX_new(ssl.TLS_client_method());
   if (ctx && verify) {
