@@ -4,7 +4,7 @@
 # Service and profile names come from `lineup config --format json`, run with
 # the -f / --project-dir / --profile / --env-file options already typed.
 
-_lineup_commands="check config plan up down ps logs start stop restart wait report export version"
+_lineup_commands="check config plan up reload down ps logs start stop restart wait report export version"
 _lineup_global_opts="-f --file --project-dir --profile --env-file --log-format --no-color -q --quiet -v --verbose -h --help"
 
 # Prints the `config --format json` names of one block: services, inactive_services or profiles.
@@ -122,7 +122,8 @@ _lineup() {
     check) opts="--strict --format" ;;
     config) opts="--format" ;;
     plan) opts="--format" ;;
-    up) opts="-d --detach --wait --timeout" ;;
+    up) opts="-d --detach --wait --timeout --force-restart --force-recreate --no-restart --no-recreate --dry-run" ;;
+    reload) opts="--force-restart --force-recreate --no-restart --no-recreate --dry-run" ;;
     down) opts="--timeout --emergency" ;;
     ps) opts="--format" ;;
     logs) opts="-f --follow --tail -t --timestamps" ;;

@@ -3,7 +3,7 @@
 # Service and profile names come from `lineup config --format json`, run with
 # the -f / --project-dir / --profile / --env-file options already typed.
 
-set -l __lineup_commands check config plan up down ps logs start stop restart wait report export version
+set -l __lineup_commands check config plan up reload down ps logs start stop restart wait report export version
 
 # Prints the names of one block of `config --format json`: services, inactive_services or profiles.
 function __lineup_config_names
@@ -60,6 +60,7 @@ complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a ch
 complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a config -d 'Print the resolved config'
 complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a plan -d 'Show the startup plan'
 complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a up -d 'Start the stack and supervise it'
+complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a reload -d 'Apply the file to the running stack'
 complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a down -d 'Stop a running stack in reverse order'
 complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a ps -d 'State of every service'
 complete -c lineup -n "not __fish_seen_subcommand_from $__lineup_commands" -a logs -d 'Output of services'
@@ -83,6 +84,12 @@ complete -c lineup -n '__fish_seen_subcommand_from up' -s d -l detach -d 'Superv
 complete -c lineup -n '__fish_seen_subcommand_from up' -l wait -d 'Same as --detach'
 complete -c lineup -n '__fish_seen_subcommand_from up' -l timeout -x -d 'Budget for the whole startup (e.g. 2m)'
 complete -c lineup -n '__fish_seen_subcommand_from up' -a '(__lineup_config_names services; __lineup_config_names inactive_services)' -d Service
+# up, reload
+complete -c lineup -n '__fish_seen_subcommand_from up reload' -l force-restart -d 'Restart every wanted service, changed or not'
+complete -c lineup -n '__fish_seen_subcommand_from up reload' -l force-recreate -d 'Same as --force-restart'
+complete -c lineup -n '__fish_seen_subcommand_from up reload' -l no-restart -d 'Start new services only; leave changed ones'
+complete -c lineup -n '__fish_seen_subcommand_from up reload' -l no-recreate -d 'Same as --no-restart'
+complete -c lineup -n '__fish_seen_subcommand_from up reload' -l dry-run -d 'Print what would change; change nothing'
 # down
 complete -c lineup -n '__fish_seen_subcommand_from down' -l timeout -x -d 'One deadline for the whole stack'
 complete -c lineup -n '__fish_seen_subcommand_from down' -l emergency -d 'SIGKILL every process group now'

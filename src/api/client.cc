@@ -14,12 +14,16 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 
 Result<ClientResponse> request(const std::string& socket_path, const std::string& method,
-                               const std::string& target) {
+                               const std::string& target, const std::string& body) {
   asio::io_context io;
   asio::local::stream_protocol::socket socket(io);
   http::request<http::string_body> req{http::string_to_verb(method), target, 11};
   req.set(http::field::host, "lineup");
   req.keep_alive(false);
+  if (!body.empty()) {
+    req.set(http::field::content_type, "application/json");
+    req.body() = body;
+  }
   req.prepare_payload();
   boost::beast::flat_buffer buffer;
   http::response<http::string_body> res;

@@ -15,6 +15,6 @@ struct ClientResponse {
 // One request over the project's Unix socket; errors say why it failed
 // ("connect .lineup/lineup.sock: No such file or directory").
 Result<ClientResponse> request(const std::string& socket_path, const std::string& method,
-                               const std::string& target);
+                               const std::string& target, const std::string& body = {});
 
 }  // namespace lineup::api

@@ -58,9 +58,15 @@ Response error(int status, std::string message) {
   return json_response(status, {{"error", std::move(message)}});
 }
 
+// A service a reload removed is shown while it stops, and not after.
+bool shown(const engine::ServiceView& s) {
+  return !s.retired || !engine::is_down(s.state);
+}
+
 std::optional<engine::Id> find(const View& v, std::string_view name) {
   for (size_t i = 0; i < v.snapshot.services.size(); ++i)
-    if (v.snapshot.services[i].name == name) return static_cast<engine::Id>(i);
+    if (v.snapshot.services[i].name == name && shown(v.snapshot.services[i]))
+      return static_cast<engine::Id>(i);
   return std::nullopt;
 }
 
@@ -127,7 +133,7 @@ std::string metrics_text(const View& v) {
   auto per_service = [&](const char* name, const char* type, const char* help, auto value) {
     family(name, type, help);
     for (const auto& s : v.snapshot.services)
-      out += fmt::format("{}{{service=\"{}\"}} {}\n", name, label(s.name), value(s));
+      if (shown(s)) out += fmt::format("{}{{service=\"{}\"}} {}\n", name, label(s.name), value(s));
   };
   per_service("lineup_service_up", "gauge", "1 while the service has a running process.",
               [](const engine::ServiceView& s) { return s.pid != 0 ? 1 : 0; });
@@ -152,8 +158,9 @@ std::string metrics_text(const View& v) {
       });
   family("lineup_service_state", "gauge", "1 for the state the service is in.");
   for (const auto& s : v.snapshot.services)
-    out += fmt::format("lineup_service_state{{service=\"{}\",state=\"{}\"}} 1\n", label(s.name),
-                       engine::name_of(s.state));
+    if (shown(s))
+      out += fmt::format("lineup_service_state{{service=\"{}\",state=\"{}\"}} 1\n", label(s.name),
+                         engine::name_of(s.state));
   if (v.probe_stats) probe_metrics(*v.probe_stats, out, family);
   family("lineup_stack_state", "gauge", "1 for the state the stack is in.");
   out += fmt::format("lineup_stack_state{{state=\"{}\"}} 1\n", engine::name_of(v.snapshot.phase));
@@ -171,8 +178,11 @@ std::string service_json(const engine::ServiceView& s) {
 std::string services_json(const engine::Snapshot& snapshot) {
   std::string out = fmt::format("{{\"result\":\"{}\",\"services\":[", engine::name_of(snapshot.phase));
   out.reserve(out.size() + 160 * snapshot.services.size());
+  bool first = true;
   for (const auto& s : snapshot.services) {
-    if (&s != &snapshot.services.front()) out += ',';
+    if (!shown(s)) continue;
+    if (!first) out += ',';
+    first = false;
     append_service(out, s);
   }
   out += "]}\n";

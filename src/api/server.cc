@@ -92,6 +92,7 @@ struct Server::Impl {
   struct Listener {
     std::string token;  // empty: no token asked
     size_t budget;
+    bool local = false;  // the Unix socket: only its owner can connect
     size_t sessions = 0;
   };
 
@@ -145,7 +146,8 @@ struct Server::Impl {
         co_return;
       }
       Request r{std::string(req.method_string()), std::string(req.target()), req.body()};
-      Routed routed = answer(r);
+      Routed routed =
+          r.target.substr(0, r.target.find('?')) == "/v1/reload" ? reload(r, listener.local) : answer(r);
       if (routed.command) hooks.execute(*routed.command);
       // (Locals, not temporaries, around co_await: GCC 12 destroys some
       // temporaries of a co_await expression twice.)
@@ -157,6 +159,17 @@ struct Server::Impl {
       error_code written = co_await within(http::async_write(socket, res, tuple_awaitable));
       if (written || !req.keep_alive()) co_return;
     }
+  }
+
+  Routed reload(const Request& r, bool local) {
+    if (r.method != "POST") return {reload_refused(405, "use POST"), {}};
+    if (!hooks.reload) return {reload_refused(404, "this supervisor cannot reload"), {}};
+    auto request = parse_reload(r.body);
+    if (!request) return {reload_refused(400, request.error()), {}};
+    if (request->inputs && !local)
+      return {reload_refused(403, "files, profile and environment are taken over the Unix socket only"), {}};
+    cache.clear();
+    return {hooks.reload(*request), {}};
   }
 
   // The routes are pure, so a GET answered for the same state of the stack
@@ -295,7 +308,7 @@ Result<Ok> Server::listen_unix(const std::string& path) {
   if (ec) return unexpected(fmt::format("{}: {}", path, ec.message()));
   ::chmod(path.c_str(), 0600);
   impl_->paths.push_back(path);
-  auto& listener = impl_->listeners.emplace_back(Impl::Listener{"", kMaxSessionsUnix});
+  auto& listener = impl_->listeners.emplace_back(Impl::Listener{"", kMaxSessionsUnix, true});
   asio::co_spawn(impl_->io, impl_->accept_loop(acceptor, listener), asio::detached);
   return Ok{};
 }
@@ -311,7 +324,7 @@ Result<Ok> Server::listen_tcp(const std::string& host, uint16_t port, std::strin
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(64, ec);
   if (ec) return unexpected(fmt::format("{}:{}: {}", host, port, ec.message()));
-  auto& listener = impl_->listeners.emplace_back(Impl::Listener{std::move(token), kMaxSessionsTcp});
+  auto& listener = impl_->listeners.emplace_back(Impl::Listener{std::move(token), kMaxSessionsTcp, false});
   asio::co_spawn(impl_->io, impl_->accept_loop(acceptor, listener), asio::detached);
   return Ok{};
 }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "api/reload.h"
 #include "api/routes.h"
 #include "util/result.h"
 
@@ -22,6 +23,8 @@ struct ServerHooks {
   // Changes whenever anything a GET could show changes (the engine's state,
   // a probe's statistics, the startup report): GET answers are reused until then.
   std::function<uint64_t()> version;
+  // POST /v1/reload (api/reload.h): answered at once, with what changes.
+  std::function<Response(const ReloadRequest&)> reload;
 };
 
 class Server {

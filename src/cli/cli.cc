@@ -28,6 +28,7 @@ int run(int argc, char** argv) {
   register_config(app, g, action);
   register_plan(app, g, action);
   register_up(app, g, action);
+  register_reload(app, g, action);
   register_down(app, g, action);
   register_ps(app, g, action);
   register_logs(app, g, action);

@@ -32,6 +32,7 @@ void register_check(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_config(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_plan(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_up(CLI::App& app, const GlobalOptions& g, Action& action);
+void register_reload(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_down(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_ps(CLI::App& app, const GlobalOptions& g, Action& action);
 void register_logs(CLI::App& app, const GlobalOptions& g, Action& action);

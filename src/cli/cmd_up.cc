@@ -17,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "cli/running_stack.h"
 #include "config/validate.h"
 #include "graph/graph.h"
 #include "loop/supervisor.h"
@@ -35,6 +36,9 @@ struct UpOptions {
   std::vector<std::string> services;
   bool detach = false;
   std::string timeout;
+  bool force_restart = false;
+  bool no_restart = false;
+  bool dry_run = false;
 };
 
 // Waits in the foreground process for the detached supervisor's startup
@@ -106,6 +110,10 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
     targets.push_back(*id);
   }
   std::optional<Millis> timeout;
+  if (o.force_restart && o.no_restart) {
+    fmt::print(stderr, "lineup: --force-restart and --no-restart exclude each other\n");
+    return kUsage;
+  }
   if (!o.timeout.empty()) {
     timeout = parse_duration(o.timeout);
     if (!timeout) {
@@ -136,6 +144,16 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
   }
 
   std::string state_dir = runtime::state_dir_of(cfg.project_dir);
+  ApplyOptions apply{o.services, o.force_restart, o.no_restart, o.dry_run};
+  if (auto running = runtime::is_running(state_dir); running && *running)
+    return apply_to_running(g, apply, *p);
+  if (o.dry_run) {
+    // Nothing runs: everything wanted would start.
+    std::vector<bool> start = graph::with_dependencies(p->graph, targets);
+    for (size_t i = 0; i < cfg.services.size(); ++i)
+      if (start[i] && !g.quiet) fmt::print("{}: start (not running)\n", cfg.services[i].name);
+    return kOk;
+  }
   // Another user who can write .lineup/ or .lineup/logs/ could replace the
   // socket or plant a log file as a symlink to a file of root's.
   auto dir = runtime::SafeDir::open(state_dir, true);
@@ -153,12 +171,7 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
     fmt::print(stderr, "lineup: cannot take the stack's lock: {}\n", lock.error().message);
     return kFailed;
   }
-  if (!lock) {
-    auto pids = runtime::read_pids(state_dir);
-    fmt::print(stderr, "lineup: the stack \"{}\" is already running{}; `lineup down` stops it\n", cfg.name,
-               pids ? fmt::format(" (pid {})", pids->guardian) : "");
-    return kFailed;
-  }
+  if (!lock) return apply_to_running(g, apply, *p);  // it started in the meantime
 
   // A lineup killed with SIGKILL (guardian and supervisor at once) may have
   // left processes in the stack's cgroup: they go before anything starts.
@@ -183,6 +196,8 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
   so.live_progress = ::isatty(STDOUT_FILENO) && !g.quiet && !so.json_events && term && *term &&
                      std::string_view(term) != "dumb";
   so.redactor = config::Redactor(cfg, p->variables);
+  so.reread = reread_function(g, cfg);
+  so.hangup_reloads = o.detach;
   if (!cfg.api.token_env.empty())
     if (const std::string* token = config::find_variable(cfg, p->variables, cfg.api.token_env))
       so.api_token = *token;
@@ -243,7 +258,39 @@ void register_up(CLI::App& app, const GlobalOptions& g, Action& action) {
   cmd->add_flag("-d,--detach,--wait", o->detach,
                 "Supervise in the background; return once the startup has a result");
   cmd->add_option("--timeout", o->timeout, "Budget for the whole startup (e.g. 2m)");
+  cmd->add_flag("--force-restart,--force-recreate", o->force_restart,
+                "On a running stack: restart every wanted service, changed or not");
+  cmd->add_flag("--no-restart,--no-recreate", o->no_restart,
+                "On a running stack: start new services only; leave changed ones as they run");
+  cmd->add_flag("--dry-run", o->dry_run, "Print what would start, restart and stop; change nothing");
   cmd->callback([&g, o, &action] { action = [&g, o] { return run_up(g, *o); }; });
+}
+
+void register_reload(CLI::App& app, const GlobalOptions& g, Action& action) {
+  auto o = std::make_shared<ApplyOptions>();
+  auto* cmd = app.add_subcommand("reload", "Apply the file to the running stack (as `up -d` on it)");
+  cmd->add_flag("--force-restart,--force-recreate", o->force_restart,
+                "Restart every service, changed or not");
+  cmd->add_flag("--no-restart,--no-recreate", o->no_restart, "Start new services only; leave changed ones");
+  cmd->add_flag("--dry-run", o->dry_run, "Print what would start, restart and stop; change nothing");
+  cmd->callback([&g, o, &action] {
+    action = [&g, o] {
+      if (o->force_restart && o->no_restart) {
+        fmt::print(stderr, "lineup: --force-restart and --no-restart exclude each other\n");
+        return static_cast<int>(kUsage);
+      }
+      auto p = load_valid(g);
+      if (!p) return static_cast<int>(kUsage);
+      std::string state_dir = runtime::state_dir_of(p->config.project_dir);
+      auto running = runtime::is_running(state_dir);
+      if (!running || !*running) {
+        fmt::print(stderr, "lineup: nothing is running in {}; `lineup up -d` starts the stack\n",
+                   p->config.project_dir);
+        return static_cast<int>(kFailed);
+      }
+      return apply_to_running(g, *o, *p);
+    };
+  });
 }
 
 }  // namespace lineup::cli

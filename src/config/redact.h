@@ -21,6 +21,9 @@ class Redactor {
   Redactor() = default;
   // Collects the secret values of the variables and of every environment in the config.
   Redactor(const Config& cfg, const Variables& vars);
+  // Masks nothing, URL passwords included: for comparing two configs, never for output.
+  static Redactor verbatim();
+  bool is_verbatim() const { return verbatim_; }
 
   void add_secret(std::string value);
   // Forgets the secret values that are part of `name` (a weak password that
@@ -34,6 +37,7 @@ class Redactor {
 
  private:
   std::vector<std::string> secrets_;  // longest first, so a secret containing another is masked whole
+  bool verbatim_ = false;
 };
 
 // "postgresql://app:pw@host/db" -> "postgresql://app:***@host/db"

@@ -17,14 +17,16 @@ json command_json(const Command& c, const Redactor& redact) {
 
 json env_json(const std::vector<std::pair<std::string, std::string>>& env, const Redactor& redact) {
   json o = json::object();
-  for (const auto& [k, v] : env) o[k] = is_secret_name(k) ? std::string("***") : redact(v);
+  for (const auto& [k, v] : env)
+    o[k] = is_secret_name(k) && !redact.is_verbatim() ? std::string("***") : redact(v);
   return o;
 }
 
 // A probe's request headers; credentials shown as ***.
 json headers_json(const std::vector<std::pair<std::string, std::string>>& headers, const Redactor& redact) {
   json o = json::object();
-  for (const auto& [n, v] : headers) o[n] = is_secret_name(n) || n == "Authorization" ? "***" : redact(v);
+  for (const auto& [n, v] : headers)
+    o[n] = (is_secret_name(n) || n == "Authorization") && !redact.is_verbatim() ? "***" : redact(v);
   return o;
 }
 

@@ -23,16 +23,20 @@ Engine::Engine(const config::Config& cfg, const graph::Graph& g, uint64_t seed)
     svc_.push_back({std::move(v), &spec, RestartTracker(spec.restart, spec.circuit_breaker, seed + i)});
   }
   queued_.assign(svc_.size(), false);
-  // chain_[id]: the longest chain of dependents behind `id`, `id` included,
-  // each weighing its expected_startup plus 1 ms (so unknown durations count by length).
+  compute_chains();
+}
+
+// chain_[id]: the longest chain of dependents behind `id`, `id` included,
+// each weighing its expected_startup plus 1 ms (so unknown durations count by length).
+void Engine::compute_chains() {
   chain_.assign(svc_.size(), 0);
-  auto order = graph::levels(g).order;
+  auto order = graph::levels(g_).order;
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     auto i = static_cast<size_t>(*it);
     long long behind = 0;
-    for (size_t e : g.dependents(*it))
-      behind = std::max(behind, chain_[static_cast<size_t>(g.edges()[e].dependent)]);
-    chain_[i] = behind + 1 + cfg.services[i].expected_startup.value_or(Millis(0)).count();
+    for (size_t e : g_.dependents(*it))
+      behind = std::max(behind, chain_[static_cast<size_t>(g_.edges()[e].dependent)]);
+    chain_[i] = behind + 1 + cfg_.services[i].expected_startup.value_or(Millis(0)).count();
   }
 }
 
@@ -146,14 +150,7 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
         } else if constexpr (std::is_same_v<E, StartRequested>) {
           request_start(e.id);
         } else if constexpr (std::is_same_v<E, StopRequested>) {
-          Svc& v = s(e.id);
-          v.view.goal = Goal::down;
-          if (v.alive) {
-            if (v.view.state != State::stopping) begin_stop(e.id, State::stopped);
-          } else if (!is_down(v.view.state)) {
-            ++v.token;
-            set_state(e.id, State::stopped);
-          }
+          request_stop(e.id);
         } else if constexpr (std::is_same_v<E, RestartRequested>) {
           Svc& v = s(e.id);
           if (shutting_down()) return;
@@ -218,18 +215,31 @@ void Engine::request_start(Id first) {
     }
     v.view.goal = Goal::up;
     if (!v.alive && v.view.state != State::backoff) {
-      if (v.view.state == State::failed || v.view.state == State::blocked) {
-        // Asked for by hand: a fresh start, as `systemctl reset-failed` + start
-        // gives; max_attempts counts from here.
-        v.tracker =
-            RestartTracker(v.spec->restart, v.spec->circuit_breaker, seed_ + static_cast<uint64_t>(id));
-        v.attempts_before_reset = v.view.attempts;
-        v.view.breaker = v.tracker.breaker();
-      }
+      // Asked for by hand: a fresh start, as `systemctl reset-failed` + start gives.
+      if (v.view.state == State::failed || v.view.state == State::blocked) fresh_tracker(id);
       set_state(id, State::waiting);
     }
     for (size_t d : g_.dependencies(id)) stack.push_back(g_.edges()[d].dependency);
   }
+}
+
+void Engine::request_stop(Id id) {
+  Svc& v = s(id);
+  v.view.goal = Goal::down;
+  if (v.alive) {
+    if (v.view.state != State::stopping) begin_stop(id, State::stopped);
+  } else if (!is_down(v.view.state)) {
+    ++v.token;
+    set_state(id, State::stopped);
+  }
+}
+
+// A closed breaker and no failures; max_attempts counts from here (view.attempts keeps the total).
+void Engine::fresh_tracker(Id id) {
+  Svc& v = s(id);
+  v.tracker = RestartTracker(v.spec->restart, v.spec->circuit_breaker, seed_ + static_cast<uint64_t>(id));
+  v.attempts_before_reset = v.view.attempts;
+  v.view.breaker = v.tracker.breaker();
 }
 
 // Announced at the end of the turn (update_phase), after the stops it causes.
@@ -275,6 +285,13 @@ void Engine::set_state(Id id, State st, std::string message) {
   }
   enqueue(id);
   enqueue_neighbours(id);
+  // The last removed service is down: what the reload holds may start (its port is free).
+  if (v.view.retired && is_down(st) && !v.alive && !removal_pending())
+    for (size_t i = 0; i < svc_.size(); ++i)
+      if (svc_[i].held) {
+        svc_[i].held = false;
+        enqueue(static_cast<Id>(i));
+      }
 }
 
 void Engine::begin_stop(Id id, State after, bool kill_now) {
@@ -324,6 +341,7 @@ void Engine::update_phase() {
       if (is_given_up(st)) degraded = true;
     }
     if (startup_over() || settled) next = degraded ? Phase::degraded : Phase::ready;
+    if (settled && !removal_pending()) reloading_ = false;
   }
   announce(next);
 }
@@ -358,7 +376,7 @@ std::vector<Id> Engine::running() const {
 }
 
 Snapshot Engine::snapshot() const {
-  Snapshot snap{phase_, {}};
+  Snapshot snap{reloading_ && !shutting_down() ? Phase::starting : phase_, {}};
   snap.services.reserve(svc_.size());
   for (const auto& v : svc_) snap.services.push_back(v.view);
   return snap;

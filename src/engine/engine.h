@@ -53,6 +53,14 @@
 // ready again (cascade). A service whose goal turns up again while it is
 // stopping starts again once it has exited.
 //
+// Reload (engine/reload.h): a changed file, as a plan. restart: as
+// RestartRequested (cascade, stop to waiting; not running: a fresh tracker
+// and a start now, a backoff cut short). start: as StartRequested. stop: the
+// service is retired, its goal down; step() stops it once what depends on it
+// has stopped, as in a shutdown. Services the reload starts are held until
+// the ones it removes are down (a port they hold). apply: RunProbes again.
+// Until it settles, snapshots show the phase STARTING.
+//
 // Timers carry a token; a timer whose token is stale is ignored, so
 // cancelling is never needed for correctness.
 //
@@ -345,6 +353,7 @@ struct ServiceView {
   std::string status;                 // STATUS= text or the last probe result
   std::string error;                  // why the last attempt failed
   State after_stop = State::stopped;  // while stopping: where the exit leads (failed: the attempt failed)
+  bool retired = false;               // gone from the file by a reload: stopped, then shown no more
   std::optional<TimePoint> waiting_at, spawned_at, ready_at, ended_at;
 };
 
@@ -361,6 +370,8 @@ struct Snapshot {
   std::vector<ServiceView> services;
 };
 
+struct ReloadPlan;
+
 class Engine {
  public:
   Engine(const config::Config& cfg, const graph::Graph& g, uint64_t seed = 0x11e1);
@@ -368,6 +379,10 @@ class Engine {
   // Goal up for `targets` and everything they depend on (all services when empty).
   std::vector<Action> start(TimePoint now, const std::vector<Id>& targets = {});
   std::vector<Action> handle(const Event& e, TimePoint now);
+  // Applies a changed file to the running stack (engine/reload.h). The
+  // config and graph the engine was built on already hold plan.applied and
+  // plan.graph: their owner swapped them in (ids of services kept stay).
+  std::vector<Action> reload(const ReloadPlan& plan, TimePoint now);
 
   Phase phase() const { return phase_; }
   // Every service is down (stopped, failed, skipped, completed) and no process is left.
@@ -397,9 +412,14 @@ class Engine {
     int extra_restarts = 0;         // restarts the tracker does not count: cascades and requests
     int attempts_before_reset = 0;  // attempts before the last start by hand (max_attempts counts after)
     std::string layer = {};         // the readiness layer the status comes from, if there are several
+    bool held = false;              // started by a reload: waits until the services it removes have stopped
   };
 
   void set_state(Id id, State s, std::string message = {});
+  void request_stop(Id id);
+  void fresh_tracker(Id id);
+  void compute_chains();
+  bool removal_pending() const;
   void became_ready(Id id);
   void cascade(Id id);
   void count_restarts(Svc& v);
@@ -444,6 +464,9 @@ class Engine {
   Phase phase_ = Phase::starting;
   Phase announced_ = Phase::starting;
   int starting_count_ = 0;  // services in `starting` (kept by set_state): max_parallel_starts' slots
+  // A reload after the startup result: until what it started has settled,
+  // snapshots show the phase STARTING (what `up` on a running stack waits for).
+  bool reloading_ = false;
 };
 
 }  // namespace lineup::engine

@@ -71,6 +71,11 @@ class RestartTracker {
   void on_ready();
   // The service stayed READY for reset_after: the backoff starts over.
   void on_stable();
+  // A reload changed the policy or the breaker: the failures so far still count.
+  void reconfigure(const config::Restart& restart, const config::CircuitBreaker& breaker) {
+    restart_ = restart;
+    limits_ = breaker;
+  }
   // The cooldown has passed: allow one trial.
   void on_cooldown_over();
 

@@ -54,6 +54,7 @@ void Engine::settle() {
 
 bool Engine::deps_met(Id id, bool& skip, std::string& why) const {
   skip = false;
+  if (s(id).held && removal_pending()) return false;  // a port it needs may still be held
   for (size_t e : g_.dependencies(id)) {
     const auto& edge = g_.edges()[e];
     const Svc& d = s(edge.dependency);
@@ -148,7 +149,8 @@ void Engine::step(Id id) {
       break;
     case State::starting:
     case State::ready:
-      if (!shutting_down() || dependents_down(id)) begin_stop(id, State::stopped);
+      // In a shutdown, and for a service a reload removed, what depends on it stops first.
+      if ((!shutting_down() && !v.view.retired) || dependents_down(id)) begin_stop(id, State::stopped);
       break;
     default:
       // Not running (a completed oneshot, a failed service): pass the turn on

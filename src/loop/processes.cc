@@ -70,9 +70,18 @@ void Processes::prepare(std::vector<std::string> stack_env, const SafeDir* logs_
   logs_dir_ = logs_dir;
 }
 
+void Processes::reconfigured(std::vector<std::string> stack_env) {
+  stack_env_ = std::move(stack_env);
+  procs_.resize(cfg_.services.size());
+  for (auto& p : procs_) {
+    p.env_built = false;
+    p.env.clear();
+  }
+}
+
 // The environment of a service: the stack's, then the service's, then
-// NOTIFY_SOCKET. It cannot change while lineup runs, so it is built once per
-// service; services that add nothing share the stack's.
+// NOTIFY_SOCKET. Only a reload changes it, so it is built once per service
+// and reload; services that add nothing share the stack's.
 const std::vector<std::string>& Processes::env_for(Id id) {
   Proc& p = procs_[static_cast<size_t>(id)];
   if (p.env_built) return p.env.empty() ? stack_env_ : p.env;

@@ -44,6 +44,10 @@ class Processes {
   // `environment:`, and where the logs go.
   void prepare(std::vector<std::string> stack_env, const runtime::SafeDir* logs_dir);
 
+  // A reload swapped in a config with more services, or other environments:
+  // the next spawn of each service builds its environment again.
+  void reconfigured(std::vector<std::string> stack_env);
+
   void spawn(engine::Id id);
   void signal(engine::Id id, int sig, bool run_stop_command);
   void probes_started(engine::Id id, engine::ProbeSet set);

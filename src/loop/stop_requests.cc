@@ -6,8 +6,11 @@
 
 namespace lineup::loop {
 
-StopRequests::StopRequests(boost::asio::io_context& io, OnStop on_stop)
-    : io_(io), signals_(io, SIGINT, SIGTERM, SIGHUP), on_stop_(std::move(on_stop)) {
+StopRequests::StopRequests(boost::asio::io_context& io, OnStop on_stop, std::function<void()> on_hangup)
+    : io_(io),
+      signals_(io, SIGINT, SIGTERM, SIGHUP),
+      on_stop_(std::move(on_stop)),
+      on_hangup_(std::move(on_hangup)) {
   signals_.add(SIGUSR2);
   signals_.add(SIGQUIT);
   wait();
@@ -18,7 +21,9 @@ StopRequests::~StopRequests() = default;
 void StopRequests::wait() {
   signals_.async_wait([this](boost::system::error_code ec, int sig) {
     if (ec) return;
-    if (sig == SIGUSR2 || sig == SIGQUIT) {
+    if (sig == SIGHUP && on_hangup_) {
+      on_hangup_();
+    } else if (sig == SIGUSR2 || sig == SIGQUIT) {
       on_stop_(true, "");
     } else {
       bool second = signal_seen_ != 0;

@@ -2,7 +2,9 @@
 // directory disappearing.
 //
 // SIGINT, SIGTERM and SIGHUP stop gracefully, a second one (Ctrl-C twice)
-// in an emergency; SIGUSR2 (the guardian is gone, or `down --emergency`)
+// in an emergency; but a detached stack has no terminal to hang up, so
+// there SIGHUP asks for a reload (on_hangup), as it does of most daemons;
+// SIGUSR2 (the guardian is gone, or `down --emergency`)
 // and SIGQUIT at once in an emergency. `.lineup/` removed or replaced under
 // a running stack: `ps`, `down` and the next `up` all find the stack
 // through it, so nothing could see or stop it any more; it stops as if by
@@ -24,7 +26,8 @@ class StopRequests {
  public:
   // `why`: the line to show (empty: nothing to say).
   using OnStop = std::function<void(bool emergency, const std::string& why)>;
-  StopRequests(boost::asio::io_context& io, OnStop on_stop);
+  // With on_hangup, SIGHUP calls it instead of stopping.
+  StopRequests(boost::asio::io_context& io, OnStop on_stop, std::function<void()> on_hangup = {});
   ~StopRequests();
 
   // Watches `dir` (`shown` is how it is named to the user); an error says
@@ -40,6 +43,7 @@ class StopRequests {
   boost::asio::io_context& io_;
   boost::asio::signal_set signals_;
   OnStop on_stop_;
+  std::function<void()> on_hangup_;
   int signal_seen_ = 0;
   std::unique_ptr<runtime::StateDirWatch> dir_watch_;
 };

@@ -32,11 +32,15 @@ using engine::Id;
 using engine::TimePoint;
 
 struct Supervisor::Impl : probes::Host {
-  Impl(const config::Config& cfg, const graph::Graph& g, SupervisorOptions o)
-      : cfg(cfg), graph(g), options(std::move(o)), engine(cfg, g), redact(options.redactor) {}
+  Impl(const config::Config& c, const graph::Graph& g, SupervisorOptions o)
+      : cfg(c), graph(g), options(std::move(o)), engine(cfg, graph), redact(options.redactor) {}
 
-  const config::Config& cfg;
-  const graph::Graph& graph;
+  // The config the stack runs on: replaced by a reload (engine/reload.h), in
+  // place, so everything below keeps its reference. The services of earlier
+  // configs are kept: a check in flight may still read its probe.
+  config::Config cfg;
+  graph::Graph graph;
+  std::vector<std::vector<config::Service>> earlier_services;
   SupervisorOptions options;
   engine::Engine engine;
   config::Redactor redact;
@@ -64,10 +68,16 @@ struct Supervisor::Impl : probes::Host {
       }};
   ActionQueue actions{io, [this](engine::Action& a) { perform(a); }, [this] { maybe_finish(); }};
   std::unique_ptr<api::Server> server;
-  StopRequests stops{io, [this](bool emergency, const std::string& why) {
+  StopRequests stops{io,
+                     [this](bool emergency, const std::string& why) {
                        if (!why.empty()) screen.event_line(why);
                        feed(engine::Shutdown{emergency});
-                     }};
+                     },
+                     options.hangup_reloads ? std::function<void()>([this] {
+                       screen.event_line("SIGHUP: reading the files again");
+                       (void)reload(api::ReloadRequest{});
+                     })
+                                            : std::function<void()>()};
 
   std::vector<engine::Event> pending;  // fed while an event is handled: handled next, in order
   bool dispatching = false;
@@ -170,6 +180,51 @@ struct Supervisor::Impl : probes::Host {
     files.write("last-run.json", last_run);
   }
 
+  // --- a reload: the file read again, applied to the running stack -------------------------
+  api::Response reload(const api::ReloadRequest& r) {
+    auto refuse = [this](int status, const std::string& why, const std::vector<std::string>& diags = {}) {
+      screen.event_line(redact("reload refused: " + why));
+      return api::reload_refused(status, why, diags);
+    };
+    if (engine.phase() == engine::Phase::stopping || engine.phase() == engine::Phase::failed ||
+        engine.phase() == engine::Phase::stopped)
+      return refuse(409, "the stack is stopping");
+    if (!options.reread) return refuse(404, "this supervisor cannot read its files again");
+    auto fresh = options.reread(r);
+    if (!fresh) return refuse(422, fresh.error().message, fresh.error().diagnostics);
+    if (fresh->config.project_dir != cfg.project_dir)
+      return refuse(422, fmt::format("the files are of the project in {}, the stack runs {}",
+                                     fresh->config.project_dir, cfg.project_dir));
+    for (const auto& name : r.options.services)
+      if (!fresh->graph.id(name)) return refuse(404, fmt::format("no service named \"{}\"", name));
+    auto plan = engine::plan_reload(cfg, engine.snapshot(), fresh->config, fresh->graph, r.options);
+    for (const auto& c : plan.changes) {
+      const auto& s = plan.applied.services[static_cast<size_t>(c.id)];
+      if ((c.change == engine::Change::start || c.change == engine::Change::restart) && !s.runnable())
+        return refuse(
+            422,
+            fmt::format("{} has no command (an image or provider service): lineup cannot run it", s.name));
+    }
+    if (r.dry_run) return api::reload_answer(plan.changes, true);
+    for (const auto& c : plan.changes) screen.event_line(redact("reload: " + engine::describe(c)));
+    if (plan.empty()) screen.event_line("reload: nothing changed");
+    earlier_services.push_back(std::move(cfg.services));
+    cfg = std::move(plan.applied);
+    graph = std::move(plan.graph);
+    redact = config::Redactor(cfg, fresh->variables);
+    size_t n = cfg.services.size();
+    clock.grow(n);
+    probe_timers.grow(n);
+    runner.reconfigured();
+    processes.reconfigured(config::stack_environment(environ, cfg.environment));
+    dispatching = true;
+    actions.push(engine.reload(plan, clock.now()));
+    ++events_handled;
+    dispatch();
+    files.changed();
+    return api::reload_answer(plan.changes, false);
+  }
+
   // --- the API: what it shows, what it may ask ----------------------------------------------
   void start_api() {
     api::ServerHooks hooks;
@@ -183,6 +238,7 @@ struct Supervisor::Impl : probes::Host {
     hooks.probe_stats = [this]() -> const std::vector<engine::ProbeStats>& { return runner.stats(); };
     // Both counts only grow: their sum changes whenever either does.
     hooks.version = [this] { return events_handled + runner.checks(); };
+    hooks.reload = [this](const api::ReloadRequest& r) { return reload(r); };
     hooks.execute = [this](const api::Command& c) {
       if (c.kind != api::Command::Kind::down) return feed(c.event());
       asio::post(io, [this, e = c.event()] { feed(e); });  // answer first; the shutdown starts next turn

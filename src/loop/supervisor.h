@@ -12,12 +12,26 @@
 #include <string>
 #include <vector>
 
+#include "api/reload.h"
 #include "config/redact.h"
 #include "config/spec.h"
+#include "config/variables.h"
 #include "engine/engine.h"
 #include "graph/graph.h"
 
 namespace lineup::loop {
+
+// The file read again for a reload (api/reload.h), valid, or why not.
+struct Reread {
+  config::Config config;
+  graph::Graph graph;
+  config::Variables variables;
+};
+struct RereadError {
+  std::string message;
+  std::vector<std::string> diagnostics;
+};
+using RereadFn = std::function<Result<Reread, RereadError>(const api::ReloadRequest&)>;
 
 struct SupervisorOptions {
   std::vector<engine::Id> targets;  // empty = every service
@@ -31,6 +45,8 @@ struct SupervisorOptions {
   config::Redactor redactor;              // secrets never reach the terminal, logs of lineup, or state files
   std::string api_token;                  // bearer token of a TCP API listener (api.token_env)
   std::optional<std::string> cgroup;      // the stack's cgroup v2 directory, if usable
+  RereadFn reread;                        // none: the stack cannot be reloaded
+  bool hangup_reloads = false;            // detached: no terminal can hang up, SIGHUP is a reload
   // Called once, when the startup has a result (READY, DEGRADED or FAILED).
   std::function<void(engine::Phase)> on_result;
 };

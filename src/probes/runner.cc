@@ -36,6 +36,13 @@ struct Runner::Impl {
     }
   }
 
+  void reconfigured() {
+    services.resize(cfg.services.size());
+    stats_index.resize(cfg.services.size());
+    for (size_t i = 0; i < services.size(); ++i)
+      services[i].log_seen.resize(cfg.services[i].ready.size(), false);
+  }
+
   const std::vector<config::Probe>& probes(Id id, ProbeSet set) const {
     const auto& s = cfg.services[static_cast<size_t>(id)];
     return set == ProbeSet::live ? s.live : s.ready;
@@ -260,19 +267,28 @@ uint64_t Runner::checks() const {
 const std::vector<engine::ProbeStats>& Runner::stats() const {
   return impl_->stats;
 }
+void Runner::reconfigured() {
+  impl_->reconfigured();
+}
 void Runner::fd_ready(Id id) {
   impl_->services[static_cast<size_t>(id)].fd_seen = true;
   impl_->passive_event(id);
 }
 
 struct AsioTimers::Impl {
+  asio::io_context& io;
   std::vector<std::unique_ptr<asio::steady_timer>> timers;
 };
 
-AsioTimers::AsioTimers(asio::io_context& io, size_t services) : impl_(std::make_unique<Impl>()) {
-  for (size_t i = 0; i < services; ++i) impl_->timers.push_back(std::make_unique<asio::steady_timer>(io));
+AsioTimers::AsioTimers(asio::io_context& io, size_t services) : impl_(std::make_unique<Impl>(Impl{io, {}})) {
+  grow(services);
 }
 AsioTimers::~AsioTimers() = default;
+
+void AsioTimers::grow(size_t services) {
+  while (impl_->timers.size() < services)
+    impl_->timers.push_back(std::make_unique<asio::steady_timer>(impl_->io));
+}
 
 engine::TimePoint AsioTimers::now() const {
   return engine::Clock::now();

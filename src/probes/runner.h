@@ -68,6 +68,7 @@ class AsioTimers : public Timers {
   engine::TimePoint now() const override;
   void set(engine::Id id, engine::TimePoint at, std::function<void()> fire) override;
   void cancel(engine::Id id) override;
+  void grow(size_t services);  // a reload added services
 
  private:
   struct Impl;
@@ -87,6 +88,9 @@ class Runner {
   void log_line(engine::Id id, std::string_view line);
   void notified(engine::Id id);
   void fd_ready(engine::Id id);
+  // A reload swapped in a config with the same services first and maybe
+  // more after: state for the new ones; probes are read from it from now on.
+  void reconfigured();
   // Per service and kind, for the active kinds (passive ones cost nothing to check).
   const std::vector<engine::ProbeStats>& stats() const;
   uint64_t checks() const;  // results so far, of every probe

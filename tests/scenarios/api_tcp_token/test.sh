@@ -22,6 +22,15 @@ expect_contains '"result":"READY"'
 expect_exit 0 curl -sf -H "Authorization: Bearer $API_TOKEN" "$api/health/ready"
 # The control socket needs no token (mode 0600 guards it).
 expect_exit 0 curl -sf --unix-socket .lineup/lineup.sock http://lineup/health/live
+# A token holder may reload (the files the stack was started with), but not
+# point the supervisor at other files or another environment.
+code=$(curl -s -o body.txt -w '%{http_code}' -X POST -d '{"files": ["/etc/passwd"]}' \
+  -H "Authorization: Bearer $API_TOKEN" "$api/v1/reload")
+check test "$code" = 403
+code=$(curl -s -o body.txt -w '%{http_code}' -X POST -d '{"dry_run": true}' \
+  -H "Authorization: Bearer $API_TOKEN" "$api/v1/reload")
+check test "$code" = 200
+check grep -q '"changes":\[\]' body.txt
 
 # A client that sends an endless header: cut off early, nothing buffered.
 python3 - "$API_PORT" <<'PY' && pass || fail "1 GB header"

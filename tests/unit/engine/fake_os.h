@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/reload.h"
 
 namespace lineup::engine {
 
@@ -107,6 +108,10 @@ struct Svc {
     s.circuit_breaker = {threshold, window, cooldown};
     return *this;
   }
+  Svc& command(std::string text) {
+    s.command = config::Command{{"/bin/sh", "-c", std::move(text)}, true};
+    return *this;
+  }
   Svc& success_codes(std::vector<int> codes) {
     s.success_exit_codes = std::move(codes);
     return *this;
@@ -158,6 +163,20 @@ class FakeOs {
     apply(engine_.start(now_, ids));
     drain();
   }
+  // The file changed to `services` and applied (engine/reload.h): what changes.
+  std::vector<ServiceChange> reload(std::vector<Svc> services, ReloadOptions options = {}) {
+    config::Config fresh = make_config(std::move(services), cfg_.max_parallel_starts);
+    graph::Graph fresh_graph = graph::Graph::build(fresh);
+    ReloadPlan plan = plan_reload(cfg_, engine_.snapshot(), fresh, fresh_graph, options);
+    earlier_.push_back(std::move(cfg_.services));  // as the supervisor keeps them
+    cfg_ = std::move(plan.applied);
+    g_ = std::move(plan.graph);
+    log_ << at() << " reload\n";
+    apply(engine_.reload(plan, now_));
+    drain();
+    return plan.changes;
+  }
+  const config::Config& config() const { return cfg_; }
   void send(Event e) {
     events_.push_back(std::move(e));
     drain();
@@ -330,6 +349,7 @@ class FakeOs {
   config::Config cfg_;
   graph::Graph g_;
   Engine engine_;
+  std::vector<std::vector<config::Service>> earlier_;
   TimePoint now_{};
   std::deque<Event> events_;
   std::map<std::pair<Id, Timer>, Armed> timers_;
