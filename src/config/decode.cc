@@ -57,6 +57,7 @@ class Decoder {
       if (auto v = r_.integer(*n, "max_parallel_starts", 0, 100000))
         cfg.max_parallel_starts = static_cast<int>(*v);
     if (const Node* n = root.find("api")) api(*n, cfg.api);
+    if (const Node* n = root.find("on_state")) decode_on_state(*n, cfg.on_state, scope());
     if (const Node* n = root.find("profiles")) profiles(*n, cfg);
 
     const Node* services = root.find("services");
@@ -393,6 +394,7 @@ class Decoder {
     }
 
     if (const Node* k = n.find("x-kubernetes")) decode_kubernetes(*k, s.kubernetes, scope());
+    if (const Node* h = n.find("on_state")) decode_on_state(*h, s.on_state, scope());
     if (const Node* pv = n.find("provider")) {
       const Node* type = pv->is_map() ? pv->find("type") : nullptr;
       if (!type)

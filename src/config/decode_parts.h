@@ -28,6 +28,9 @@ void decode_ports(const Node& n, Service& s, const DecodeScope& sc);
 // compose's `expose:`: container ports for other services (read by `lineup export`).
 void decode_expose(const Node& n, Service& s, const DecodeScope& sc);
 
+// decode_hooks.cc: `on_state:` (top level or a service's).
+void decode_on_state(const Node& n, std::vector<StateHook>& hooks, const DecodeScope& sc);
+
 // decode_kubernetes.cc: a service's `x-kubernetes:` hints for `lineup export`.
 void decode_kubernetes(const Node& n, KubernetesHints& k, const DecodeScope& sc);
 

@@ -28,29 +28,17 @@ void check_keys(const Node& map, std::span<const std::string_view> known,
 }
 
 namespace tables {
-constexpr std::array<std::string_view, 17> kTopKeys = {"name",
-                                                       "services",
-                                                       "processes",
-                                                       "env_file",
-                                                       "environment",
-                                                       "require_env",
-                                                       "default_profile",
-                                                       "profiles",
-                                                       "defaults",
-                                                       "api",
-                                                       "max_parallel_starts",
-                                                       "version",
-                                                       "networks",
-                                                       "volumes",
-                                                       "configs",
-                                                       "secrets",
-                                                       "shell"};
+constexpr std::array<std::string_view, 18> kTopKeys = {
+    "name",        "on_state",        "services", "processes", "env_file", "environment",
+    "require_env", "default_profile", "profiles", "defaults",  "api",      "max_parallel_starts",
+    "version",     "networks",        "volumes",  "configs",   "secrets",  "shell"};
 // Compose top-level keys that mean nothing to a process runtime.
 constexpr std::array<std::string_view, 2> kTopIgnored = {"include", "models"};
 
 // healthcheck, readiness_probe and liveness_probe are rewritten into ready:
 // and live: before decode (dialects.h); they stay listed as the keys users write.
-constexpr std::array<std::string_view, 36> kServiceKeys = {"command",
+constexpr std::array<std::string_view, 37> kServiceKeys = {"command",
+                                                           "on_state",
                                                            "type",
                                                            "working_dir",
                                                            "environment",

@@ -16,6 +16,9 @@ std::string Command::display() const {
 std::string_view name_of(ServiceType t) {
   return name_in(kServiceTypeNames, t);
 }
+std::string_view name_of(HookEvent e) {
+  return name_in(kHookEventNames, e);
+}
 std::string_view name_of(Priority p) {
   return name_in(kPriorityNames, p);
 }

@@ -69,7 +69,15 @@ inline constexpr Named<RestartPolicy> kRestartPolicyNames[] = {
     {RestartPolicy::no, "never"},
     {RestartPolicy::on_failure, "on_failure"}};
 
+// on_state events (loop/hooks.h says when each happens).
+enum class HookEvent { failed, blocked, restarted, degraded, recovered, ready };
+inline constexpr Named<HookEvent> kHookEventNames[] = {
+    {HookEvent::failed, "failed"},       {HookEvent::blocked, "blocked"},
+    {HookEvent::restarted, "restarted"}, {HookEvent::degraded, "degraded"},
+    {HookEvent::recovered, "recovered"}, {HookEvent::ready, "ready"}};
+
 std::string_view name_of(ServiceType t);
+std::string_view name_of(HookEvent e);
 std::string_view name_of(Priority p);
 std::string_view name_of(Condition c);
 std::string_view name_of(RestartPolicy p);
@@ -211,6 +219,15 @@ struct KubernetesHints {
   Location where;
 };
 
+// One `on_state` entry: a command run, or a webhook POSTed, on the events in `when`.
+struct StateHook {
+  std::vector<HookEvent> when;  // empty: every event
+  std::optional<Command> exec;
+  std::string url;  // http: POST the event as JSON
+  std::vector<std::pair<std::string, std::string>> headers;
+  Location where;
+};
+
 struct Service {
   std::string name;
   Location where;
@@ -234,6 +251,7 @@ struct Service {
   Millis stop_grace_period{10'000};
   std::optional<Command> stop_command;  // also spelled pre_stop (compose)
   std::vector<Command> post_start;      // run in order each time it becomes ready; a failure is only logged
+  std::vector<StateHook> on_state;      // this service's events (the top-level hooks get them too)
   std::vector<Port> ports;
   std::vector<int> expose;  // compose `expose:`: ports other services reach, not published on the host
   std::vector<std::string> profiles;
@@ -273,6 +291,7 @@ struct Config {
   std::map<std::string, ProfileSettings> profiles;
   Api api;
   int max_parallel_starts = 0;
+  std::vector<StateHook> on_state;             // every service's events and the stack's
   std::vector<Service> services;               // active services, in file order
   std::vector<std::string> inactive_services;  // left out by `profiles:` or `disabled:`
 

@@ -1,5 +1,9 @@
 #include "config/to_json.h"
 
+#include <fmt/format.h>
+
+#include "util/url.h"
+
 #include <type_traits>
 
 namespace lineup::config {
@@ -108,6 +112,36 @@ json to_json(const Probe& p, const Redactor& redact) {
   return o;
 }
 
+namespace {
+
+// A webhook's address carries its credential in the path (Slack's, Discord's): shown as origin/***.
+std::string webhook_url(const std::string& url, const Redactor& redact) {
+  auto parts = split_url(url);
+  if (redact.is_verbatim() || !parts || parts->rest.empty() || parts->rest == "/") return redact(url);
+  return fmt::format("{}://{}{}/***", parts->scheme, parts->host,
+                     parts->port.empty() ? "" : ":" + parts->port);
+}
+
+json hooks_json(const std::vector<StateHook>& hooks, const Redactor& redact) {
+  json list = json::array();
+  for (const auto& h : hooks) {
+    json j = json::object();
+    if (!h.when.empty()) {
+      j["when"] = json::array();
+      for (auto e : h.when) j["when"].push_back(std::string(name_of(e)));
+    }
+    if (h.exec) j["exec"] = command_json(*h.exec, redact);
+    if (!h.url.empty()) {
+      j["http"] = {{"url", webhook_url(h.url, redact)}};
+      if (!h.headers.empty()) j["http"]["headers"] = headers_json(h.headers, redact);
+    }
+    list.push_back(j);
+  }
+  return list;
+}
+
+}  // namespace
+
 json to_json(const Config& cfg, const Redactor& redact) {
   json o = json::object();
   o["name"] = redact(cfg.name);
@@ -128,6 +162,7 @@ json to_json(const Config& cfg, const Redactor& redact) {
   o["api"] = {{"listen", redact(cfg.api.listen)}};
   if (!cfg.api.token_env.empty()) o["api"]["token_env"] = cfg.api.token_env;
   o["max_parallel_starts"] = cfg.max_parallel_starts;
+  if (!cfg.on_state.empty()) o["on_state"] = hooks_json(cfg.on_state, redact);
 
   json services = json::object();
   for (const auto& s : cfg.services) {
@@ -176,6 +211,7 @@ json to_json(const Config& cfg, const Redactor& redact) {
       j["post_start"] = json::array();
       for (const auto& c : s.post_start) j["post_start"].push_back(command_json(c, redact));
     }
+    if (!s.on_state.empty()) j["on_state"] = hooks_json(s.on_state, redact);
     if (!s.ports.empty()) {
       json ports = json::array();
       for (const auto& p : s.ports)

@@ -279,6 +279,14 @@ Result<pid_t> Processes::run_command(Id id, const std::vector<std::string>& argv
   return *pid;
 }
 
+Result<pid_t> Processes::run_hook(const std::vector<std::string>& argv, const config::EnvPairs& extra,
+                                  std::function<void(int)> on_exit) {
+  auto pid = spawn_silent(argv, config::service_environment(stack_env_, {}, extra), cfg_.project_dir);
+  if (!pid) return unexpected(pid.error().message());
+  reaper_.watch(*pid, std::move(on_exit));
+  return *pid;
+}
+
 void Processes::main_exited(pid_t pid, int status) {
   auto it = pid_to_service_.find(pid);
   if (it == pid_to_service_.end()) return;  // an orphan that came to us: reaped, nothing to do

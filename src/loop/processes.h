@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "config/environment.h"
 #include "config/redact.h"
 #include "config/spec.h"
 #include "engine/engine.h"
@@ -57,6 +58,10 @@ class Processes {
   // An exec probe's command: the service's environment, output discarded.
   Result<pid_t> run_command(engine::Id id, const std::vector<std::string>& argv,
                             const std::string& working_dir, std::function<void(int)> on_exit);
+
+  // An on_state hook's command: the stack's environment plus `extra`, in the project directory.
+  Result<pid_t> run_hook(const std::vector<std::string>& argv, const config::EnvPairs& extra,
+                         std::function<void(int)> on_exit);
 
   // At the end: every exit collected, every pipe read, notify sockets closed.
   void finish();

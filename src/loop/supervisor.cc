@@ -12,6 +12,7 @@
 #include "config/environment.h"
 #include "loop/action_queue.h"
 #include "loop/api_listeners.h"
+#include "loop/hooks.h"
 #include "loop/processes.h"
 #include "loop/screen.h"
 #include "loop/state_files.h"
@@ -66,6 +67,11 @@ struct Supervisor::Impl : probes::Host {
       io, cfg, redact, cgroups, runner, screen, options.print_output, [this](engine::Event e) {
         feed(std::move(e));
       }};
+  Hooks hooks{io, cfg, redact, screen,
+              [this](const std::vector<std::string>& argv, const config::EnvPairs& extra,
+                     std::function<void(int)> on_exit) {
+                return processes.run_hook(argv, extra, std::move(on_exit));
+              }};
   ActionQueue actions{io, [this](engine::Action& a) { perform(a); }, [this] { maybe_finish(); }};
   std::unique_ptr<api::Server> server;
   StopRequests stops{io,
@@ -158,10 +164,12 @@ struct Supervisor::Impl : probes::Host {
     if (n.to == engine::State::ready || n.to == engine::State::completed)
       if (auto v = engine.view(n.id); v.spawned_at) ready_after = seconds_since(*v.spawned_at);
     screen.state_changed(name, n, ready_after, json);
+    hooks.service_changed(n, engine.view(n.id));
   }
 
   void phase_changed(engine::Phase phase) {
     files.write_state();
+    hooks.phase_changed(phase);
     if (phase != engine::Phase::starting) screen.stop_live();
     if (server && server->has_subscribers())
       server->publish(report::phase_event_json(seconds_since(started), phase));
@@ -248,6 +256,17 @@ struct Supervisor::Impl : probes::Host {
                    [this](const std::string& line) { screen.event_line(line); });
   }
 
+  void finish_hooks() {
+    if (hooks.idle()) return;
+    io.restart();
+    auto until = std::chrono::steady_clock::now() + kHooksAtExit;
+    while (!hooks.idle() && std::chrono::steady_clock::now() < until) {
+      if (io.stopped()) io.restart();  // an event handled meanwhile may stop it again
+      io.run_one_until(until);
+    }
+  }
+  static constexpr Millis kHooksAtExit{5'000};
+
   // --- the run, step by step -----------------------------------------------------------------
   int run() {
     // 1. `.lineup/` and its logs, opened again (`up` checked them) and held:
@@ -279,8 +298,11 @@ struct Supervisor::Impl : probes::Host {
     // 5. The loop, until every service is down.
     dispatch();
     io.run();
-    // 6. The last exits and output, the report, the state as it ended.
+    // 6. The last exits and output, the report, the state as it ended;
+    //    on_state hooks still on their way get a few seconds (a stack that
+    //    FAILED is what someone most wants to hear about).
     deadline.cancel();
+    finish_hooks();
     server->close();
     processes.finish();
     if (!result_reported) write_last_run(engine.phase());
