@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "runtime/cgroup.h"
 #include "runtime/ports.h"
 
 namespace lineup::cli {
@@ -30,11 +31,24 @@ void check_ports_free(const project::Project& p, config::Diagnostics& diags) {
   }
 }
 
+// Limits that need a cgroup v2 controller this machine does not give lineup.
+void check_limits_enforceable(const project::Project& p, config::Diagnostics& diags) {
+  std::optional<runtime::Cgroups::LimitSupport> support;
+  for (const auto& s : p.config.services) {
+    if (!s.limits.needs_cgroup()) continue;
+    if (!support) support = runtime::Cgroups::limit_support();
+    if (auto why = runtime::Cgroups::unenforceable(s, *support)) diags.warning(s.limits.where, *why);
+  }
+}
+
 int run_check(const GlobalOptions& g, const CheckOptions& o) {
   auto options = load_options(g);
   options.strict = o.strict;
   project::Project p = project::load(options);
-  if (!p.unusable) check_ports_free(p, p.diags);
+  if (!p.unusable) {
+    check_ports_free(p, p.diags);
+    check_limits_enforceable(p, p.diags);
+  }
   config::Redactor redact(p.config, p.variables);
   bool ok = !p.unusable && !p.diags.has_errors();
 

@@ -13,7 +13,7 @@
 namespace lineup::config {
 
 struct ServiceDiff {
-  std::vector<std::string> restart;   // command, type, working_dir, environment, ports
+  std::vector<std::string> restart;   // command, type, working_dir, environment, ports, limits
   std::vector<std::string> in_place;  // probes, policies, priority, hooks, grace, dependencies...
   bool empty() const { return restart.empty() && in_place.empty(); }
 };

@@ -28,6 +28,9 @@ void decode_ports(const Node& n, Service& s, const DecodeScope& sc);
 // compose's `expose:`: container ports for other services (read by `lineup export`).
 void decode_expose(const Node& n, Service& s, const DecodeScope& sc);
 
+// decode_limits.cc: `limits:` (compose's spellings rewritten into it).
+void decode_limits(const Node& n, Limits& l, const DecodeScope& sc);
+
 // decode_hooks.cc: `on_state:` (top level or a service's).
 void decode_on_state(const Node& n, std::vector<StateHook>& hooks, const DecodeScope& sc);
 

@@ -303,6 +303,47 @@ void rewrite_entrypoint(Node& service, Diagnostics& diags) {
   *command = std::move(argv);
 }
 
+// compose's resource keys -> `limits:` (a key `limits` itself sets wins):
+// mem_limit, cpus, pids_limit, ulimits.{nofile, nproc} and
+// deploy.resources.limits.{memory, cpus, pids}.
+void rewrite_limits(Node& service, Diagnostics& diags) {
+  std::vector<std::pair<std::string, Node>> found;
+  if (auto e = take(service, "mem_limit")) found.emplace_back("memory", std::move(e->value));
+  if (auto e = take(service, "cpus")) found.emplace_back("cpus", std::move(e->value));
+  if (auto e = take(service, "pids_limit")) {
+    // -1 (or 0) is compose's "no limit".
+    if (!(e->value.is_scalar() && (e->value.text == "-1" || e->value.text == "0")))
+      found.emplace_back("pids", std::move(e->value));
+  }
+  if (auto e = take(service, "ulimits"); e && e->value.is_map()) {
+    for (auto& u : e->value.entries) {
+      if (u.key == "nofile" || u.key == "nproc")
+        found.emplace_back(u.key, std::move(u.value));
+      else
+        diags.warning(u.key_at,
+                      fmt::format("ulimits.{}: not supported by lineup (nofile and nproc are)", u.key));
+    }
+  } else if (e) {
+    diags.error(e->value.where,
+                "ulimits: a mapping of limit names (nofile, nproc) to numbers or {soft, hard}");
+  }
+  if (Node* deploy = service.find("deploy"); deploy && deploy->is_map())
+    if (Node* resources = deploy->find("resources"); resources && resources->is_map())
+      if (auto e = take(*resources, "limits"); e && e->value.is_map())
+        for (auto& l : e->value.entries)
+          if (l.key == "memory" || l.key == "cpus" || l.key == "pids")
+            found.emplace_back(l.key, std::move(l.value));
+  if (found.empty()) return;
+  Node* limits = service.find("limits");
+  if (!limits) {
+    service.entries.push_back({"limits", found.front().second.where, map_node(found.front().second.where)});
+    limits = &service.entries.back().value;
+  }
+  if (!limits->is_map()) return;  // decode says what is wrong with it
+  for (auto& [key, value] : found)
+    if (!limits->find(key)) limits->entries.push_back({key, value.where, std::move(value)});
+}
+
 // A text as a regular expression that matches exactly it.
 std::string literal_regex(std::string_view text) {
   std::string out;
@@ -360,6 +401,7 @@ void rewrite_service(Node& service, const Shell* process_compose, bool strict, D
   rewrite_availability(service, strict, diags);
   rewrite_shutdown(service, strict, diags);
   rewrite_ready_log_line(service);
+  rewrite_limits(service, diags);
   if (process_compose) {
     process_compose_defaults(service);
     through_shell(service.find("command"), *process_compose);

@@ -1,5 +1,7 @@
 #include "config/spec.h"
 
+#include <fmt/format.h>
+
 namespace lineup::config {
 
 std::string Command::display() const {
@@ -16,6 +18,17 @@ std::string Command::display() const {
 std::string_view name_of(ServiceType t) {
   return name_in(kServiceTypeNames, t);
 }
+std::string format_bytes(long long bytes) {
+  constexpr std::pair<long long, const char*> units[] = {
+      {1LL << 40, "T"}, {1LL << 30, "G"}, {1LL << 20, "M"}, {1LL << 10, "K"}};
+  for (auto [size, unit] : units)
+    if (bytes >= size) {
+      if (bytes % size == 0) return fmt::format("{}{}", bytes / size, unit);
+      if (bytes * 10 % size == 0) return fmt::format("{:.1f}{}", static_cast<double>(bytes) / size, unit);
+    }
+  return std::to_string(bytes);
+}
+
 std::string_view name_of(HookEvent e) {
   return name_in(kHookEventNames, e);
 }

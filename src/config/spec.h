@@ -219,6 +219,28 @@ struct KubernetesHints {
   Location where;
 };
 
+// A soft and a hard resource limit (setrlimit); one number sets both.
+struct RLimit {
+  long long soft = 0;
+  long long hard = 0;
+};
+
+// `limits:` (and compose's mem_limit, cpus, pids_limit, ulimits,
+// deploy.resources.limits): cgroup v2 limits on the service's cgroup, and
+// rlimits set in the process before it runs.
+struct Limits {
+  std::optional<long long> memory;  // bytes: memory.max
+  std::optional<double> cpus;       // cpu.max: this many CPUs' worth of time
+  std::optional<long long> pids;    // pids.max
+  std::optional<RLimit> nofile;     // RLIMIT_NOFILE
+  std::optional<RLimit> nproc;      // RLIMIT_NPROC
+  Location where;
+  bool needs_cgroup() const { return memory || cpus || pids; }
+  bool empty() const { return !needs_cgroup() && !nofile && !nproc; }
+};
+// "512M", "1.5G": what a limit of that many bytes is written as.
+std::string format_bytes(long long bytes);
+
 // One `on_state` entry: a command run, or a webhook POSTed, on the events in `when`.
 struct StateHook {
   std::vector<HookEvent> when;  // empty: every event
@@ -252,6 +274,7 @@ struct Service {
   std::optional<Command> stop_command;  // also spelled pre_stop (compose)
   std::vector<Command> post_start;      // run in order each time it becomes ready; a failure is only logged
   std::vector<StateHook> on_state;      // this service's events (the top-level hooks get them too)
+  Limits limits;
   std::vector<Port> ports;
   std::vector<int> expose;  // compose `expose:`: ports other services reach, not published on the host
   std::vector<std::string> profiles;

@@ -212,6 +212,15 @@ json to_json(const Config& cfg, const Redactor& redact) {
       for (const auto& c : s.post_start) j["post_start"].push_back(command_json(c, redact));
     }
     if (!s.on_state.empty()) j["on_state"] = hooks_json(s.on_state, redact);
+    if (!s.limits.empty()) {
+      json l = json::object();
+      if (s.limits.memory) l["memory"] = format_bytes(*s.limits.memory);
+      if (s.limits.cpus) l["cpus"] = *s.limits.cpus;
+      if (s.limits.pids) l["pids"] = *s.limits.pids;
+      for (auto [key, r] : {std::pair{"nofile", s.limits.nofile}, std::pair{"nproc", s.limits.nproc}})
+        if (r) l[key] = r->soft == r->hard ? json(r->soft) : json{{"soft", r->soft}, {"hard", r->hard}};
+      j["limits"] = l;
+    }
     if (!s.ports.empty()) {
       json ports = json::array();
       for (const auto& p : s.ports)

@@ -262,6 +262,7 @@ struct Exited {
   int code;
   int signal;
   bool group_left = false;
+  bool oom = false;  // the kernel's OOM killer ended it (its cgroup's memory.events says so)
 };
 // The last process of a group whose main process exited with group_left is gone.
 struct GroupEmpty {

@@ -89,8 +89,11 @@ void Engine::exited(const Exited& e) {
   bool success =
       signal == 0 && std::find(v.spec->success_exit_codes.begin(), v.spec->success_exit_codes.end(), code) !=
                          v.spec->success_exit_codes.end();
-  std::string how =
-      signal ? fmt::format("killed by signal {}", signal) : fmt::format("exited with code {}", code);
+  std::string how = e.oom && v.spec->limits.memory ? fmt::format("killed by the OOM killer (memory limit {})",
+                                                                 config::format_bytes(*v.spec->limits.memory))
+                    : e.oom                        ? "killed by the OOM killer"
+                    : signal                       ? fmt::format("killed by signal {}", signal)
+                                                   : fmt::format("exited with code {}", code);
 
   switch (v.view.state) {
     case State::stopping: {

@@ -130,6 +130,12 @@ Result<Exported> export_compose(const config::Config& cfg, const graph::Graph& g
         ports.push_back(fmt::format("{}:{}{}", p.port, p.port, p.protocol == "tcp" ? "" : "/" + p.protocol));
       svc["ports"] = ports;
     }
+    const auto& l = s.limits;
+    if (l.memory) svc["mem_limit"] = std::to_string(*l.memory);
+    if (l.cpus) svc["cpus"] = *l.cpus;
+    if (l.pids) svc["pids_limit"] = *l.pids;
+    for (auto [key, r] : {std::pair{"nofile", l.nofile}, std::pair{"nproc", l.nproc}})
+      if (r) svc["ulimits"][key] = {{"soft", r->soft}, {"hard", r->hard}};
     if (!s.profiles.empty()) svc["profiles"] = s.profiles;
     if (!s.live.empty())
       out.not_carried.push_back(fmt::format("{}: live probes: compose has one healthcheck", s.name));

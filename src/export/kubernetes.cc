@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include <algorithm>
 #include <set>
 
@@ -513,8 +515,21 @@ class Exporter {
       c["ports"] = list;
     }
     probes(s, c, comments);
+    resources(s, c);
     if (s.stop_command) c["lifecycle"] = {{"preStop", {{"exec", {{"command", s.stop_command->argv}}}}}};
     return c;
+  }
+
+  // limits.memory and cpus are the container's resources.limits (requests
+  // default to them); pids, nofile and nproc are the node's business.
+  void resources(const Service& s, json& c) {
+    const auto& l = s.limits;
+    json limits = json::object();
+    if (l.memory) limits["memory"] = std::to_string(*l.memory);
+    if (l.cpus) limits["cpu"] = fmt::format("{}m", static_cast<long long>(std::llround(*l.cpus * 1000)));
+    if (!limits.empty()) c["resources"] = {{"limits", limits}};
+    if (l.pids) lost(s, "limits.pids: a pod's process limit is set on the node (kubelet podPidsLimit)");
+    if (l.nofile || l.nproc) lost(s, "limits.nofile / nproc: rlimits come from the container runtime");
   }
 
   void service(graph::Id id) {

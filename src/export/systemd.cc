@@ -1,9 +1,11 @@
 #include "export/systemd.h"
 
 #include <fmt/format.h>
+
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <cmath>
 
 #include <filesystem>
 #include <set>
@@ -232,6 +234,12 @@ class Exporter {
     u += fmt::format("TimeoutStartSec={}\nTimeoutStopSec={}\n", duration_text(s.startup_timeout),
                      duration_text(s.stop_grace_period));
     u += "KillSignal=" + signal_name(s.stop_signal) + "\nKillMode=control-group\n";
+    const auto& l = s.limits;
+    if (l.memory) u += fmt::format("MemoryMax={}\n", *l.memory);
+    if (l.cpus) u += fmt::format("CPUQuota={}%\n", static_cast<long long>(std::llround(*l.cpus * 100)));
+    if (l.pids) u += fmt::format("TasksMax={}\n", *l.pids);
+    if (l.nofile) u += fmt::format("LimitNOFILE={}:{}\n", l.nofile->soft, l.nofile->hard);
+    if (l.nproc) u += fmt::format("LimitNPROC={}:{}\n", l.nproc->soft, l.nproc->hard);
     std::string codes;
     for (int c : s.success_exit_codes)
       if (c != 0) codes += " " + std::to_string(c);

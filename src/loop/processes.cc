@@ -145,7 +145,13 @@ void Processes::spawn(Id id) {
       req.extra_fds.emplace_back(readiness->write.get(), nf->fd);
     }
   req.env = env_for(id);
-  req.cgroup_fd = cgroups_.attempt_fd(s.name);
+  req.cgroup_fd = cgroups_.attempt_fd(s.name, s.limits);
+  if (s.limits.nofile)
+    req.rlimits.push_back({RLIMIT_NOFILE, static_cast<rlim_t>(s.limits.nofile->soft),
+                           static_cast<rlim_t>(s.limits.nofile->hard), "nofile"});
+  if (s.limits.nproc)
+    req.rlimits.push_back({RLIMIT_NPROC, static_cast<rlim_t>(s.limits.nproc->soft),
+                           static_cast<rlim_t>(s.limits.nproc->hard), "nproc"});
   auto pid = runtime::spawn(req);
   output->write.reset();  // the child has its copies; the read ends see EOF when it is gone
   if (readiness) readiness->write.reset();
@@ -303,7 +309,8 @@ void Processes::main_exited(pid_t pid, int status) {
   if (left) p.left_group = pid;
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  feed_(engine::Exited{id, code, sig, left});
+  bool oom = sig == SIGKILL && cgroups_.oom_killed(cfg_.services[static_cast<size_t>(id)].name);
+  feed_(engine::Exited{id, code, sig, left, oom});
 }
 
 // After each round of exits: the groups whose last process is gone.

@@ -55,6 +55,21 @@ std::optional<std::string> own_cgroup() {
   return std::nullopt;
 }
 
+std::string read_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+bool has_word(const std::string& words, std::string_view word) {
+  std::istringstream in(words);
+  std::string w;
+  while (in >> w)
+    if (w == word) return true;
+  return false;
+}
+
 bool events_populated(const std::string& dir) {
   std::ifstream in(dir + "/cgroup.events");
   std::string key;
@@ -84,13 +99,60 @@ std::optional<std::string> Cgroups::stack_dir(const std::string& project_dir, bo
   return dir;
 }
 
+Cgroups::LimitSupport Cgroups::limit_support() {
+  LimitSupport s;
+  auto mount = cgroup2_mount();
+  auto own = own_cgroup();
+  if (!mount || !own) {
+    s.why = "there is no cgroup v2 here";
+    return s;
+  }
+  std::string dir = *own == "/" ? *mount : *mount + *own;
+  if (::access((dir + "/cgroup.procs").c_str(), W_OK) != 0) {
+    s.why = fmt::format("lineup cannot write to its cgroup ({}): no delegation", *own);
+    return s;
+  }
+  // The stack's cgroup (a child of lineup's) gets what lineup's own hands down.
+  std::string handed = read_line(dir + "/cgroup.subtree_control");
+  s.memory = has_word(handed, "memory");
+  s.cpu = has_word(handed, "cpu");
+  s.pids = has_word(handed, "pids");
+  std::vector<std::string> missing;
+  if (!s.memory) missing.push_back("memory");
+  if (!s.cpu) missing.push_back("cpu");
+  if (!s.pids) missing.push_back("pids");
+  if (!missing.empty())
+    s.why = fmt::format("cgroup v2 gives lineup's cgroup ({}) no {} controller{}", *own,
+                        fmt::join(missing, ", "), missing.size() == 1 ? "" : "s");
+  return s;
+}
+
+std::optional<std::string> Cgroups::unenforceable(const config::Service& s, const LimitSupport& support) {
+  if (support.covers(s.limits)) return std::nullopt;
+  std::vector<std::string> keys;
+  if (s.limits.memory && !support.memory) keys.push_back("limits.memory");
+  if (s.limits.cpus && !support.cpu) keys.push_back("limits.cpus");
+  if (s.limits.pids && !support.pids) keys.push_back("limits.pids");
+  return fmt::format("{} of {} cannot be enforced here: {}; the service runs without {}",
+                     fmt::join(keys, ", "), s.name, support.why, keys.size() == 1 ? "it" : "them");
+}
+
 Cgroups::~Cgroups() {
   for (auto& [name, a] : current_)
     if (a.fd >= 0) ::close(a.fd);
 }
 
-int Cgroups::attempt_fd(const std::string& service) {
+int Cgroups::attempt_fd(const std::string& service, const config::Limits& limits) {
   if (!stack_) return -1;
+  if (limits.needs_cgroup() && !enabled_) {
+    // Turned on for the stack's children (allowed: the stack's cgroup holds no process itself).
+    enabled_ = limit_support();
+    std::string on;
+    if (enabled_->memory) on += "+memory ";
+    if (enabled_->cpu) on += "+cpu ";
+    if (enabled_->pids) on += "+pids ";
+    if (!on.empty() && !write_text(*stack_ + "/cgroup.subtree_control", on)) *enabled_ = LimitSupport{};
+  }
   Attempt& a = current_[service];
   if (a.fd >= 0) {
     ::close(a.fd);
@@ -101,7 +163,24 @@ int Cgroups::attempt_fd(const std::string& service) {
   a.fd = -1;
   if (::mkdir(a.dir.c_str(), 0755) == 0 || errno == EEXIST)
     a.fd = ::open(a.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (a.fd >= 0 && enabled_) {  // before the process is born in it: no moment without its limits
+    if (limits.memory && enabled_->memory) write_text(a.dir + "/memory.max", std::to_string(*limits.memory));
+    if (limits.cpus && enabled_->cpu)
+      write_text(a.dir + "/cpu.max", fmt::format("{} 100000", static_cast<long long>(*limits.cpus * 100000)));
+    if (limits.pids && enabled_->pids) write_text(a.dir + "/pids.max", std::to_string(*limits.pids));
+  }
   return a.fd;
+}
+
+bool Cgroups::oom_killed(const std::string& service) const {
+  auto it = current_.find(service);
+  if (it == current_.end() || it->second.fd < 0) return false;
+  std::ifstream in(it->second.dir + "/memory.events");
+  std::string key;
+  long long value = 0;
+  while (in >> key >> value)
+    if (key == "oom_kill") return value > 0;
+  return false;
 }
 
 void Cgroups::kill(const std::string& service) {

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "config/spec.h"
 #include "util/result.h"
 
 namespace lineup::runtime {
@@ -42,6 +43,19 @@ class Cgroups {
   };
   static std::vector<Process> processes(const std::string& project_dir);
 
+  // Which of limits.memory, cpus and pids this machine lets lineup enforce:
+  // the cgroup v2 controllers lineup's own cgroup hands to its children.
+  struct LimitSupport {
+    bool memory = false, cpu = false, pids = false;
+    std::string why;  // what is missing, for the warning: "cgroup v2 has no memory, pids controller here"
+    bool covers(const config::Limits& l) const {
+      return (!l.memory || memory) && (!l.cpus || cpu) && (!l.pids || pids);
+    }
+  };
+  static LimitSupport limit_support();
+  // "limits.memory, limits.pids of api cannot be enforced here: ...", or nothing if they all can.
+  static std::optional<std::string> unenforceable(const config::Service& s, const LimitSupport& support);
+
   explicit Cgroups(std::optional<std::string> stack) : stack_(std::move(stack)) {}
   ~Cgroups();
   Cgroups(const Cgroups&) = delete;
@@ -52,7 +66,9 @@ class Cgroups {
   // it; -1 when cgroups are not in use or it cannot be made. Fresh for every
   // attempt: after a cgroup.kill, some kernels (seen on 6.18) kill every
   // later child cloned into that same cgroup.
-  int attempt_fd(const std::string& service);
+  int attempt_fd(const std::string& service, const config::Limits& limits = {});
+  // The last attempt's cgroup counted an OOM kill (memory.events oom_kill).
+  bool oom_killed(const std::string& service) const;
   // SIGKILL to every process of the service (cgroup.kill).
   void kill(const std::string& service);
   // `sig` to every process of the service outside process group `group`:
@@ -75,6 +91,7 @@ class Cgroups {
   };
   std::optional<std::string> stack_;
   std::map<std::string, Attempt> current_;
+  std::optional<LimitSupport> enabled_;  // the controllers turned on for the stack's children, once
 };
 
 }  // namespace lineup::runtime

@@ -55,8 +55,15 @@ struct ChildContext {
   const char* program;
   char* const* argv;
   char* const* envp;
-  int exec_errno = 0;  // set by a child that could not exec (shared memory, or the pipe below)
-  int error_fd = -1;   // the fork-style path's way back
+  int exec_errno = 0;     // set by a child that could not exec (shared memory, or the pipe below)
+  int failed_limit = -1;  // or could not set rlimits[failed_limit]
+  int error_fd = -1;      // the fork-style path's way back
+};
+
+// What the child sends back on the fork-style path.
+struct ChildError {
+  int err;
+  int limit;
 };
 
 // The posix_spawn setup done by hand, for clone3: what runs in the child
@@ -88,10 +95,19 @@ int child_main(void* context) {
     place(r.output_fd, 2);
   }
   for (auto [from, to] : r.extra_fds) place(from, to);
-  if (r.working_dir.empty() || ::chdir(r.working_dir.c_str()) == 0) ::execve(c.program, c.argv, c.envp);
+  for (size_t i = 0; i < r.rlimits.size() && c.failed_limit < 0; ++i) {
+    struct rlimit l {
+      r.rlimits[i].soft, r.rlimits[i].hard
+    };
+    if (::setrlimit(r.rlimits[i].resource, &l) != 0) c.failed_limit = static_cast<int>(i);
+  }
+  if (c.failed_limit < 0 && (r.working_dir.empty() || ::chdir(r.working_dir.c_str()) == 0))
+    ::execve(c.program, c.argv, c.envp);
   c.exec_errno = errno;
-  if (c.error_fd >= 0) [[maybe_unused]]
-    auto n = ::write(c.error_fd, &c.exec_errno, sizeof c.exec_errno);
+  if (c.error_fd >= 0) {
+    ChildError e{c.exec_errno, c.failed_limit};
+    [[maybe_unused]] auto n = ::write(c.error_fd, &e, sizeof e);
+  }
   return 127;
 }
 
@@ -126,9 +142,9 @@ long clone3_call(clone_args* args, int (*fn)(void*), void* arg) {
 pid_t clone_into_cgroup(ChildContext& c, int cgroup_fd) {
   alignas(16) static char stack[64 * 1024];  // one spawner (the loop), one child at a time
   clone_args args{};
-  args.flags = CLONE_VM | CLONE_VFORK | CLONE_INTO_CGROUP;
+  args.flags = CLONE_VM | CLONE_VFORK | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);
   args.exit_signal = SIGCHLD;
-  args.cgroup = static_cast<uint64_t>(cgroup_fd);
+  args.cgroup = cgroup_fd >= 0 ? static_cast<uint64_t>(cgroup_fd) : 0;
   args.stack = reinterpret_cast<uint64_t>(stack);
   args.stack_size = sizeof stack;
   // No handler of the parent may run in the child on shared memory: all
@@ -151,16 +167,19 @@ pid_t clone_into_cgroup(ChildContext& c, int cgroup_fd) {
   int errors[2];
   if (::pipe2(errors, O_CLOEXEC) != 0) return -1;
   clone_args args{};
-  args.flags = CLONE_INTO_CGROUP | CLONE_VFORK;
+  args.flags = CLONE_VFORK | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);
   args.exit_signal = SIGCHLD;
-  args.cgroup = static_cast<uint64_t>(cgroup_fd);
+  args.cgroup = cgroup_fd >= 0 ? static_cast<uint64_t>(cgroup_fd) : 0;
   c.error_fd = errors[1];
   long pid = ::syscall(SYS_clone3, &args, sizeof args);
   if (pid == 0) ::_exit(child_main(&c));
   int saved = errno;
   ::close(errors[1]);
-  if (pid > 0 && ::read(errors[0], &c.exec_errno, sizeof c.exec_errno) != sizeof c.exec_errno)
-    c.exec_errno = 0;
+  ChildError e{0, -1};
+  if (pid > 0 && ::read(errors[0], &e, sizeof e) == sizeof e) {
+    c.exec_errno = e.err;
+    c.failed_limit = e.limit;
+  }
   ::close(errors[0]);
   errno = saved;
   return static_cast<pid_t>(pid);
@@ -180,6 +199,8 @@ std::string SpawnError::message() const {
       return fmt::format("exec {}: {}", subject, std::strerror(err));
     case Stage::output:
       return fmt::format("open {}: {}", subject, std::strerror(err));
+    case Stage::limit:
+      return fmt::format("limits.{}: {}", subject, std::strerror(err));
   }
   return "spawn failed";
 }
@@ -237,13 +258,16 @@ Result<pid_t, SpawnError> spawn(const SpawnRequest& r) {
   for (const auto& e : r.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
 
-  if (r.cgroup_fd >= 0) {
+  if (r.cgroup_fd >= 0 || !r.rlimits.empty()) {
     ChildContext c{&r, program.c_str(), argv.data(), envp.data()};
     pid_t pid = clone_into_cgroup(c, r.cgroup_fd);
     if (pid > 0) {
       int exec_errno = c.exec_errno;
       if (exec_errno == 0) return pid;
       ::waitpid(pid, nullptr, 0);  // it has exited with 127: reap it here, it never ran
+      if (c.failed_limit >= 0)
+        return unexpected(
+            SpawnError{Stage::limit, r.rlimits[static_cast<size_t>(c.failed_limit)].name, exec_errno});
       return unexpected(SpawnError{Stage::exec, r.argv[0], exec_errno});
     }
     // No clone3 or no CLONE_INTO_CGROUP (kernel < 5.7): posix_spawn below.
@@ -264,6 +288,13 @@ Result<pid_t, SpawnError> spawn(const SpawnRequest& r) {
   int err = ::posix_spawn(&pid, program.c_str(), &fa, &attributes.attr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
   if (err != 0) return unexpected(SpawnError{Stage::exec, r.argv[0], err});
+  // No clone3 here: the limits are set at once, from outside (the program may already run).
+  for (const auto& l : r.rlimits) {
+    struct rlimit v {
+      l.soft, l.hard
+    };
+    ::prlimit(pid, static_cast<__rlimit_resource>(l.resource), &v, nullptr);
+  }
   if (r.cgroup_fd >= 0) {  // the old way: moved in after the fact
     int procs = ::openat(r.cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
     if (procs >= 0) {

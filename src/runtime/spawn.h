@@ -15,6 +15,7 @@
 // before spawning: the user should never have to decode "exit 127".
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <span>
@@ -26,6 +27,13 @@
 
 namespace lineup::runtime {
 
+// setrlimit(resource, {soft, hard}) in the child before it runs the program.
+struct ResourceLimit {
+  int resource;  // RLIMIT_NOFILE, RLIMIT_NPROC
+  rlim_t soft, hard;
+  const char* name;  // "nofile": what an error names
+};
+
 struct SpawnRequest {
   std::vector<std::string> argv;
   std::span<const std::string> env;            // "K=V"; not owned: the caller keeps it alive
@@ -33,6 +41,7 @@ struct SpawnRequest {
   int output_fd = -1;                          // becomes the child's stdout and stderr
   std::vector<std::pair<int, int>> extra_fds;  // {parent fd, child fd number}
   int cgroup_fd = -1;  // a cgroup v2 directory: the child is born in it (clone3 CLONE_INTO_CGROUP)
+  std::vector<ResourceLimit> rlimits;
 };
 
 // Why a spawn failed: the step and its errno, so a caller can tell a missing
@@ -43,6 +52,7 @@ struct SpawnError {
     chdir,    // the working directory: missing, not a directory, not searchable
     exec,     // the program: not found in PATH, not executable, exec refused
     output,   // /dev/null for a silent command's output could not be opened
+    limit,    // a resource limit could not be set (a hard limit above lineup's own, without privilege)
   };
   Stage stage;
   std::string subject;  // the directory or the program, as the user wrote it

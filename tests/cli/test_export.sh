@@ -122,6 +122,23 @@ expect_exit 2 "$LINEUP" -f hints.yaml export kubernetes
 expect_contains 'service "web" has no image'
 expect_exit 2 "$LINEUP" -f hints.yaml export kubernetes --image nosuch=x:1
 expect_contains 'there is no active service "nosuch"'
+# limits: memory and cpus become resources.limits, systemd's MemoryMax=/CPUQuota=/TasksMax=/Limit*=,
+# compose's mem_limit/cpus/pids_limit/ulimits; what Kubernetes cannot carry is listed.
+cat >limits.yaml <<'YAML'
+services:
+  worker:
+    command: [/bin/sleep, "600"]
+    limits: {memory: 512M, cpus: 0.5, pids: 100, nofile: {soft: 1024, hard: 4096}}
+YAML
+expect_exit 0 "$LINEUP" -f limits.yaml export kubernetes --image x:1 -o limits-k8s
+expect_contains "limits.pids"
+expect_exit 0 node "$K8S/validate.mjs" limits-k8s
+grep -Eq 'memory: "?536870912"?' limits-k8s/worker-deployment.yaml && pass || fail "memory limit not in resources"
+grep -Eq 'cpu: "?500m"?' limits-k8s/worker-deployment.yaml && pass || fail "cpu limit not in resources"
+expect_exit 0 "$LINEUP" -f limits.yaml export compose -o limits-compose
+expect_exit 0 "$LINEUP" -f limits-compose/compose.yaml config --format json
+expect_contains '"memory": "512M"'
+expect_contains '"soft": 1024'
 printf 'services:\n  a:\n    command: [a]\n    x-kubernetes: {kind: DaemonSet}\n' >bad.yaml
 expect_exit 2 "$LINEUP" -f bad.yaml export kubernetes --image x:1
 expect_contains "is not Deployment or StatefulSet"
@@ -146,6 +163,12 @@ for s in $secrets; do
 done
 expect_exit 0 "$LINEUP" -f dag.yaml export systemd -o dag-units
 verify_units dag-units
+expect_exit 0 "$LINEUP" -f limits.yaml export systemd -o limits-units
+verify_units limits-units
+grep -q "^MemoryMax=536870912" limits-units/*worker.service && pass || fail "MemoryMax missing"
+grep -q "^CPUQuota=50%" limits-units/*worker.service && pass || fail "CPUQuota missing"
+grep -q "^TasksMax=100" limits-units/*worker.service && pass || fail "TasksMax missing"
+grep -q "^LimitNOFILE=1024:4096" limits-units/*worker.service && pass || fail "LimitNOFILE missing"
 grep -q "^Wants=" dag-units/*.service && pass || fail "required: false is not Wants="
 # systemd refuses Restart=always on a oneshot.
 printf 'services:\n  job:\n    command: [/bin/true]\n    type: oneshot\n    restart: always\n' >always.yaml

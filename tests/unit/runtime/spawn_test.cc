@@ -120,5 +120,32 @@ TEST(Spawn, ASilentCommandRunsInItsDirectory) {
   EXPECT_EQ(exit_code(*pid), 0);
 }
 
+// limits.nofile / nproc: set in the child before the program runs, so even
+// its first instruction sees them.
+TEST(Spawn, ResourceLimitsAreSetBeforeTheProgramRuns) {
+  auto out = Pipe::open();
+  ASSERT_TRUE(out);
+  SpawnRequest req;
+  req.argv = {"/bin/sh", "-c", "echo $(ulimit -Sn) $(ulimit -Hn)"};
+  req.output_fd = out->write.get();
+  req.rlimits.push_back({RLIMIT_NOFILE, 200, 300, "nofile"});
+  auto pid = spawn(req);
+  ASSERT_TRUE(pid) << pid.error().message();
+  out->write.reset();
+  EXPECT_EQ(read_all(out->read), "200 300\n");
+  EXPECT_EQ(exit_code(*pid), 0);
+}
+
+// A limit the kernel refuses fails the spawn with its name, not an exit 127.
+TEST(Spawn, ALimitThatCannotBeSetNamesItself) {
+  SpawnRequest req;
+  req.argv = {"/bin/true"};
+  req.rlimits.push_back({RLIMIT_NOFILE, 300, 200, "nofile"});  // soft above hard: EINVAL
+  auto pid = spawn(req);
+  ASSERT_FALSE(pid);
+  EXPECT_EQ(pid.error().stage, SpawnError::Stage::limit);
+  EXPECT_EQ(pid.error().message(), "limits.nofile: Invalid argument");
+}
+
 }  // namespace
 }  // namespace lineup::runtime
