@@ -396,6 +396,7 @@ class Decoder {
     if (const Node* k = n.find("x-kubernetes")) decode_kubernetes(*k, s.kubernetes, scope());
     if (const Node* h = n.find("on_state")) decode_on_state(*h, s.on_state, scope());
     if (const Node* l = n.find("limits")) decode_limits(*l, s.limits, scope());
+    if (const Node* w = n.find("watch")) decode_watch(*w, s.watch, scope());
     if (const Node* pv = n.find("provider")) {
       const Node* type = pv->is_map() ? pv->find("type") : nullptr;
       if (!type)

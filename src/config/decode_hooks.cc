@@ -53,21 +53,7 @@ void decode_http(const Node& n, StateHook& h, const DecodeScope& sc) {
 }  // namespace
 
 void decode_on_state(const Node& n, std::vector<StateHook>& hooks, const DecodeScope& sc) {
-  std::vector<const Node*> items;
-  if (n.is_map()) {
-    items.push_back(&n);
-  } else if (n.is_sequence()) {
-    for (const auto& item : n.items) items.push_back(&item);
-  } else {
-    sc.r.mismatch(n, "on_state", "a list of {when, exec} or {when, http}");
-    return;
-  }
-  for (const Node* item : items) {
-    if (!item->is_map()) {
-      sc.r.mismatch(*item, "on_state", "a mapping with `when` and `exec` or `http`");
-      continue;
-    }
-    check_keys(*item, kHookKeys, {}, "in on_state", sc.strict, sc.diags);
+  for (const Node* item : list_of_maps(n, "on_state", "{when, exec} or {when, http}", kHookKeys, sc)) {
     StateHook h;
     h.where = item->where;
     bool ok = true;

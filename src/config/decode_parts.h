@@ -3,9 +3,14 @@
 // to config/: decode.cc calls them.
 #pragma once
 
+#include <fmt/format.h>
+
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include "config/diagnostic.h"
+#include "config/keys.h"
 #include "config/scalars.h"
 #include "config/spec.h"
 #include "config/tree.h"
@@ -17,6 +22,28 @@ struct DecodeScope {
   Diagnostics& diags;
   bool strict;  // unknown keys are errors
 };
+
+// The entries of a key written as a list of mappings, or as one mapping
+// (a list of one). Each entry is a mapping whose keys are checked against
+// `keys`; what is not is reported (`item`: what an entry should be).
+inline std::vector<const Node*> list_of_maps(const Node& n, std::string_view what, std::string_view item,
+                                             std::span<const std::string_view> keys, const DecodeScope& sc) {
+  std::vector<const Node*> out;
+  if (!n.is_map() && !n.is_sequence()) {
+    sc.r.mismatch(n, what, fmt::format("a list of {}", item));
+    return out;
+  }
+  auto add = [&](const Node& entry) {
+    if (!entry.is_map()) return sc.r.mismatch(entry, what, item);
+    check_keys(entry, keys, {}, fmt::format("in {}", what), sc.strict, sc.diags);
+    out.push_back(&entry);
+  };
+  if (n.is_map())
+    add(n);
+  else
+    for (const auto& entry : n.items) add(entry);
+  return out;
+}
 
 // decode_policy.cc: when a service starts, restarts and gives up.
 void decode_depends_on(const Node& n, Service& s, const DecodeScope& sc);
@@ -30,6 +57,9 @@ void decode_expose(const Node& n, Service& s, const DecodeScope& sc);
 
 // decode_limits.cc: `limits:` (compose's spellings rewritten into it).
 void decode_limits(const Node& n, Limits& l, const DecodeScope& sc);
+
+// decode_watch.cc: `watch:` (compose's develop.watch rewritten into it).
+void decode_watch(const Node& n, std::vector<WatchRule>& rules, const DecodeScope& sc);
 
 // decode_hooks.cc: `on_state:` (top level or a service's).
 void decode_on_state(const Node& n, std::vector<StateHook>& hooks, const DecodeScope& sc);

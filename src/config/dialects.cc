@@ -303,6 +303,36 @@ void rewrite_entrypoint(Node& service, Diagnostics& diags) {
   *command = std::move(argv);
 }
 
+// compose's develop.watch: [{path, action, ignore, include, target}] -> watch:
+// for restart and sync+restart (a process reads its files in place, so
+// syncing is nothing to do); sync alone needs no restart, rebuild is an image's.
+void rewrite_develop_watch(Node& service, Diagnostics& diags) {
+  Node* develop = service.find("develop");
+  if (!develop || !develop->is_map()) return;
+  auto rules = take(*develop, "watch");
+  if (!rules || !rules->value.is_sequence() || service.find("watch")) return;
+  Node list;
+  list.kind = Node::Kind::sequence;
+  list.where = rules->value.where;
+  for (auto& rule : rules->value.items) {
+    if (!rule.is_map()) continue;
+    const Node* action = rule.find("action");
+    std::string a = action && action->is_scalar() ? action->text : "";
+    if (a == "restart" || a == "sync+restart") {
+      Node w = map_node(rule.where);
+      for (auto& e : rule.entries)
+        if (e.key == "path" || e.key == "include" || e.key == "ignore" || e.key == "action")
+          w.entries.push_back({e.key, e.key_at, e.value});
+      list.items.push_back(std::move(w));
+    } else if (!a.empty() && a != "sync") {
+      diags.warning(action->where, fmt::format("develop.watch action {}: not for processes (lineup builds no "
+                                               "images); restart and sync+restart are",
+                                               a));
+    }
+  }
+  if (!list.items.empty()) service.entries.push_back({"watch", rules->key_at, std::move(list)});
+}
+
 // compose's resource keys -> `limits:` (a key `limits` itself sets wins):
 // mem_limit, cpus, pids_limit, ulimits.{nofile, nproc} and
 // deploy.resources.limits.{memory, cpus, pids}.
@@ -402,6 +432,7 @@ void rewrite_service(Node& service, const Shell* process_compose, bool strict, D
   rewrite_shutdown(service, strict, diags);
   rewrite_ready_log_line(service);
   rewrite_limits(service, diags);
+  rewrite_develop_watch(service, diags);
   if (process_compose) {
     process_compose_defaults(service);
     through_shell(service.find("command"), *process_compose);

@@ -241,6 +241,15 @@ struct Limits {
 // "512M", "1.5G": what a limit of that many bytes is written as.
 std::string format_bytes(long long bytes);
 
+// One `watch:` rule: a change under `path` restarts the service (loop/watches.h).
+struct WatchRule {
+  std::string path;                  // absolute once normalised (relative to the project directory)
+  std::vector<std::string> include;  // only files these match (empty: all)
+  std::vector<std::string> exclude;  // never these, on top of VCS directories and editors' temporary files
+  Millis debounce{500};
+  Location where;
+};
+
 // One `on_state` entry: a command run, or a webhook POSTed, on the events in `when`.
 struct StateHook {
   std::vector<HookEvent> when;  // empty: every event
@@ -275,6 +284,7 @@ struct Service {
   std::vector<Command> post_start;      // run in order each time it becomes ready; a failure is only logged
   std::vector<StateHook> on_state;      // this service's events (the top-level hooks get them too)
   Limits limits;
+  std::vector<WatchRule> watch;
   std::vector<Port> ports;
   std::vector<int> expose;  // compose `expose:`: ports other services reach, not published on the host
   std::vector<std::string> profiles;

@@ -212,6 +212,17 @@ json to_json(const Config& cfg, const Redactor& redact) {
       for (const auto& c : s.post_start) j["post_start"].push_back(command_json(c, redact));
     }
     if (!s.on_state.empty()) j["on_state"] = hooks_json(s.on_state, redact);
+    if (!s.watch.empty()) {
+      json rules = json::array();
+      for (const auto& w : s.watch) {
+        json r = {{"path", redact(w.path)}};
+        if (!w.include.empty()) r["include"] = w.include;
+        if (!w.exclude.empty()) r["exclude"] = w.exclude;
+        r["debounce"] = dur(w.debounce);
+        rules.push_back(r);
+      }
+      j["watch"] = rules;
+    }
     if (!s.limits.empty()) {
       json l = json::object();
       if (s.limits.memory) l["memory"] = format_bytes(*s.limits.memory);

@@ -17,6 +17,7 @@
 #include "loop/screen.h"
 #include "loop/state_files.h"
 #include "loop/stop_requests.h"
+#include "loop/watches.h"
 #include "probes/kinds.h"
 #include "probes/runner.h"
 #include "report/console.h"
@@ -72,6 +73,13 @@ struct Supervisor::Impl : probes::Host {
                      std::function<void(int)> on_exit) {
                 return processes.run_hook(argv, extra, std::move(on_exit));
               }};
+  Watches watches{io, cfg, screen, [this](Id id, const std::string& why) {
+                    auto state = engine.view(id).state;
+                    if (state != engine::State::ready && state != engine::State::starting) return;
+                    screen.event_line(redact(fmt::format("{}: {}: restarting (watch)",
+                                                         cfg.services[static_cast<size_t>(id)].name, why)));
+                    feed(engine::RestartRequested{id});
+                  }};
   ActionQueue actions{io, [this](engine::Action& a) { perform(a); }, [this] { maybe_finish(); }};
   std::unique_ptr<api::Server> server;
   StopRequests stops{io,
@@ -229,6 +237,7 @@ struct Supervisor::Impl : probes::Host {
     actions.push(engine.reload(plan, clock.now()));
     ++events_handled;
     dispatch();
+    watches.start();  // the rules as the file now has them
     files.changed();
     return api::reload_answer(plan.changes, false);
   }
@@ -280,6 +289,7 @@ struct Supervisor::Impl : probes::Host {
     // 3. Control: the API, the state directory's watch (signals are watched
     //    from the start), `up --timeout`.
     start_api();
+    watches.start();
     if (auto watched = stops.watch_state_dir(cfg.project_dir, files.dir(), options.state_dir); !watched)
       screen.event_line(watched.error());
     asio::steady_timer deadline(io);
