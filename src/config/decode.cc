@@ -397,6 +397,16 @@ class Decoder {
     if (const Node* h = n.find("on_state")) decode_on_state(*h, s.on_state, scope());
     if (const Node* l = n.find("limits")) decode_limits(*l, s.limits, scope());
     if (const Node* w = n.find("watch")) decode_watch(*w, s.watch, scope());
+    if (const Node* sch = n.find("schedule")) {
+      decode_schedule(*sch, s.schedule, scope());
+      // A schedule runs something to its end: a oneshot, unless the file says otherwise.
+      if (s.schedule && n.find("type") && s.type != ServiceType::oneshot)
+        diags_.error(sch->where, fmt::format("schedule: only a oneshot runs on a schedule (\"{}\" is type: "
+                                             "service)",
+                                             s.name));
+      else if (s.schedule)
+        s.type = ServiceType::oneshot;
+    }
     if (const Node* pv = n.find("provider")) {
       const Node* type = pv->is_map() ? pv->find("type") : nullptr;
       if (!type)

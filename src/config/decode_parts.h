@@ -58,6 +58,9 @@ void decode_expose(const Node& n, Service& s, const DecodeScope& sc);
 // decode_limits.cc: `limits:` (compose's spellings rewritten into it).
 void decode_limits(const Node& n, Limits& l, const DecodeScope& sc);
 
+// decode_schedule.cc: a oneshot's `schedule:` (process-compose's spelling too).
+void decode_schedule(const Node& n, std::optional<Schedule>& out, const DecodeScope& sc);
+
 // decode_watch.cc: `watch:` (compose's develop.watch rewritten into it).
 void decode_watch(const Node& n, std::vector<WatchRule>& rules, const DecodeScope& sc);
 

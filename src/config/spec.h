@@ -18,6 +18,7 @@
 
 #include "config/diagnostic.h"
 #include "config/listen.h"
+#include "util/cron.h"
 #include "util/duration.h"
 #include "util/names.h"
 #include "util/regex.h"
@@ -241,6 +242,15 @@ struct Limits {
 // "512M", "1.5G": what a limit of that many bytes is written as.
 std::string format_bytes(long long bytes);
 
+// A oneshot's `schedule:`: run at each cron match, or every `interval`, while the stack runs.
+struct Schedule {
+  std::optional<Cron> cron;
+  std::optional<Millis> interval;
+  bool utc = false;           // cron in UTC, not the machine's time zone
+  bool run_on_start = false;  // also once at the startup (process-compose)
+  Location where;
+};
+
 // One `watch:` rule: a change under `path` restarts the service (loop/watches.h).
 struct WatchRule {
   std::string path;                  // absolute once normalised (relative to the project directory)
@@ -285,6 +295,7 @@ struct Service {
   std::vector<StateHook> on_state;      // this service's events (the top-level hooks get them too)
   Limits limits;
   std::vector<WatchRule> watch;
+  std::optional<Schedule> schedule;
   std::vector<Port> ports;
   std::vector<int> expose;  // compose `expose:`: ports other services reach, not published on the host
   std::vector<std::string> profiles;

@@ -212,6 +212,14 @@ json to_json(const Config& cfg, const Redactor& redact) {
       for (const auto& c : s.post_start) j["post_start"].push_back(command_json(c, redact));
     }
     if (!s.on_state.empty()) j["on_state"] = hooks_json(s.on_state, redact);
+    if (s.schedule) {
+      json sch = json::object();
+      if (s.schedule->cron) sch["cron"] = s.schedule->cron->text();
+      if (s.schedule->interval) sch["interval"] = dur(*s.schedule->interval);
+      if (s.schedule->utc) sch["timezone"] = "UTC";
+      if (s.schedule->run_on_start) sch["run_on_start"] = true;
+      j["schedule"] = sch;
+    }
     if (!s.watch.empty()) {
       json rules = json::array();
       for (const auto& w : s.watch) {

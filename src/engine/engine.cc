@@ -42,7 +42,17 @@ void Engine::compute_chains() {
 
 std::vector<Action> Engine::start(TimePoint now, const std::vector<Id>& targets) {
   now_ = now;
-  std::vector<bool> want = graph::with_dependencies(g_, targets);
+  // A scheduled oneshot waits for its schedule (loop/schedules.h), unless it
+  // runs on start, is named, or a service being started needs it.
+  std::vector<Id> wanted = targets;
+  bool everything = targets.empty();
+  if (everything)
+    for (size_t i = 0; i < svc_.size(); ++i)
+      if (!cfg_.services[i].schedule || cfg_.services[i].schedule->run_on_start)
+        wanted.push_back(static_cast<Id>(i));
+  // (with_dependencies of no target is every service: a stack of scheduled oneshots starts nothing now)
+  std::vector<bool> want = everything && wanted.empty() ? std::vector<bool>(svc_.size(), false)
+                                                        : graph::with_dependencies(g_, wanted);
   // Priority order first, so that with max_parallel_starts critical services take the slots.
   std::vector<Id> order;
   for (size_t i = 0; i < svc_.size(); ++i)

@@ -44,6 +44,10 @@ std::string not_running(const ServiceView& v) {
   }
 }
 
+bool named(const ReloadOptions& o, const std::string& name) {
+  return std::find(o.services.begin(), o.services.end(), name) != o.services.end();
+}
+
 // Dependents with `restart: true` of a service that restarts follow it (the
 // engine's cascade does it; the plan only says so), transitively.
 void add_cascades(ReloadPlan& plan, const Snapshot& running) {
@@ -127,6 +131,13 @@ ReloadPlan plan_reload(const config::Config& applied, const Snapshot& running, c
       continue;
     }
     plan.applied.services.push_back(now);
+    if (now.schedule && !named(o, now.name)) {
+      // A scheduled oneshot runs when its schedule says: a change waits for its next run.
+      if (!d.empty())
+        act(Change::apply, (d.restart.empty() ? config::describe(d.in_place) : config::describe(d.restart)) +
+                               "; the next scheduled run uses it");
+      continue;
+    }
     std::string down = not_running(v);
     if (!d.restart.empty())
       act(Change::restart, config::describe(d.restart));
@@ -140,7 +151,11 @@ ReloadPlan plan_reload(const config::Config& applied, const Snapshot& running, c
   for (size_t i = 0; i < fresh.services.size(); ++i) {
     if (placed[i]) continue;
     plan.applied.services.push_back(fresh.services[i]);
-    if (wanted[i]) act(Change::start, "new");
+    const auto& added = fresh.services[i];
+    if (added.schedule && !added.schedule->run_on_start && !named(o, added.name))
+      act(Change::apply, "new; runs on its schedule");
+    else if (wanted[i])
+      act(Change::start, "new");
   }
   plan.graph = graph::Graph::build(plan.applied);
   add_cascades(plan, running);

@@ -14,6 +14,7 @@
 #include "loop/api_listeners.h"
 #include "loop/hooks.h"
 #include "loop/processes.h"
+#include "loop/schedules.h"
 #include "loop/screen.h"
 #include "loop/state_files.h"
 #include "loop/stop_requests.h"
@@ -80,6 +81,18 @@ struct Supervisor::Impl : probes::Host {
                                                          cfg.services[static_cast<size_t>(id)].name, why)));
                     feed(engine::RestartRequested{id});
                   }};
+  Schedules schedules{
+      io,
+      cfg,
+      screen,
+      {[this](Id id) { return !engine::is_down(engine.view(id).state); },
+       [this](Id id) {
+         screen.event_line(fmt::format("{}: scheduled run", cfg.services[static_cast<size_t>(id)].name));
+         feed(engine::StartRequested{id});
+       },
+       [this](Id id, const std::string& status) {
+         feed(engine::ProbeStatus{id, status});
+       }}};
   ActionQueue actions{io, [this](engine::Action& a) { perform(a); }, [this] { maybe_finish(); }};
   std::unique_ptr<api::Server> server;
   StopRequests stops{io,
@@ -128,7 +141,8 @@ struct Supervisor::Impl : probes::Host {
   }
 
   void maybe_finish() {
-    if (engine.finished() && actions.empty()) io.stop();
+    // Scheduled oneshots keep a stack up between their runs, until a shutdown.
+    if (engine.finished() && actions.empty() && !schedules.active()) io.stop();
   }
 
   // --- actions out ---------------------------------------------------------------------------
@@ -173,10 +187,18 @@ struct Supervisor::Impl : probes::Host {
       if (auto v = engine.view(n.id); v.spawned_at) ready_after = seconds_since(*v.spawned_at);
     screen.state_changed(name, n, ready_after, json);
     hooks.service_changed(n, engine.view(n.id));
+    // Between runs, a scheduled oneshot shows its next one.
+    if (engine::is_down(n.to))
+      if (auto next = schedules.status(n.id); !next.empty()) feed(engine::ProbeStatus{n.id, next});
   }
 
   void phase_changed(engine::Phase phase) {
     files.write_state();
+    if (phase == engine::Phase::stopping || phase == engine::Phase::failed ||
+        phase == engine::Phase::stopped) {
+      schedules.stop();
+      maybe_finish();
+    }
     hooks.phase_changed(phase);
     if (phase != engine::Phase::starting) screen.stop_live();
     if (server && server->has_subscribers())
@@ -238,6 +260,7 @@ struct Supervisor::Impl : probes::Host {
     ++events_handled;
     dispatch();
     watches.start();  // the rules as the file now has them
+    schedules.start();
     files.changed();
     return api::reload_answer(plan.changes, false);
   }
@@ -304,6 +327,7 @@ struct Supervisor::Impl : probes::Host {
     // 4. The engine's first actions; events they cause are handled after them.
     dispatching = true;
     actions.push(engine.start(clock.now(), options.targets));
+    schedules.start();  // (what it shows is handled after the first actions)
     if (options.live_progress && engine.phase() == engine::Phase::starting) screen.start_live();
     // 5. The loop, until every service is down.
     dispatch();

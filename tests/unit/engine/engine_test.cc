@@ -43,6 +43,30 @@ TEST(EngineMinUptime, ProbelessServiceIsReadyAfterMinUptime) {
   EXPECT_EQ(os.phases, std::vector<Phase>{Phase::ready});
 }
 
+// A scheduled oneshot waits for its schedule: the startup leaves it alone
+// (READY without it), unless it runs on start, is named, or is needed.
+TEST(EngineStart, ScheduledOneshotsWaitForTheirSchedule) {
+  FakeOs os({Svc("web"), Svc("backup").schedule(), Svc("warm").schedule(true)});
+  os.start();
+  EXPECT_EQ(os.state("web"), State::ready);
+  EXPECT_EQ(os.view("backup").attempts, 0);
+  EXPECT_EQ(os.view("backup").goal, Goal::down);
+  EXPECT_EQ(os.view("warm").attempts, 1) << "run_on_start";
+  os.exit("warm", 0);
+  EXPECT_EQ(os.phases, std::vector<Phase>{Phase::ready}) << "the startup waits for warm, not for backup";
+  os.send(StartRequested{os.id("backup")});  // what the schedule does when it is due
+  EXPECT_EQ(os.view("backup").attempts, 1);
+
+  FakeOs only({Svc("backup").schedule()});
+  only.start();
+  EXPECT_TRUE(only.spawns.empty()) << "no target left is not every target";
+  EXPECT_EQ(only.phases, std::vector<Phase>{Phase::ready});
+
+  FakeOs needed({Svc("migrate").schedule(), Svc("api").after("migrate", Condition::completed)});
+  needed.start();
+  EXPECT_EQ(needed.view("migrate").attempts, 1) << "a service being started needs it";
+}
+
 // post_start runs each time the service becomes READY (compose runs its
 // hook after every start), never for a service that is only starting, and
 // never for one without hooks.

@@ -108,6 +108,11 @@ struct Svc {
     s.circuit_breaker = {threshold, window, cooldown};
     return *this;
   }
+  Svc& schedule(bool run_on_start = false) {  // every minute
+    s.type = config::ServiceType::oneshot;
+    s.schedule = config::Schedule{Cron::parse("* * * * *").value(), std::nullopt, false, run_on_start, {}};
+    return *this;
+  }
   Svc& command(std::string text) {
     s.command = config::Command{{"/bin/sh", "-c", std::move(text)}, true};
     return *this;

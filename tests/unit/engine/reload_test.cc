@@ -223,5 +223,25 @@ TEST(EngineReload, BackoffIsCutShortByAChangeAndEndedByARemoval) {
   EXPECT_EQ(os.view("a").attempts, 2) << "the stale backoff timer did nothing";
 }
 
+// A scheduled oneshot runs when its schedule says: a reload neither starts
+// it nor runs it again for a change, new or changed (unless named).
+TEST(EngineReload, ScheduledOneshotsWaitForTheirNextRun) {
+  FakeOs os({Svc("web"), Svc("backup").schedule()});
+  os.start();
+  auto changes =
+      os.reload({Svc("web"), Svc("backup").schedule().command("./backup --v2"), Svc("nightly").schedule()});
+  EXPECT_EQ(lines(changes),
+            (std::vector<std::string>{"backup: apply (command changed; the next scheduled run uses it)",
+                                      "nightly: apply (new; runs on its schedule)"}));
+  EXPECT_EQ(os.view("backup").attempts, 0);
+  EXPECT_EQ(os.view("nightly").attempts, 0);
+  EXPECT_EQ(os.config().services[1].command->argv.back(), "./backup --v2");
+  auto named =
+      os.reload({Svc("web"), Svc("backup").schedule().command("./backup --v2"), Svc("nightly").schedule()},
+                {false, false, {"nightly"}});
+  EXPECT_EQ(lines(named), std::vector<std::string>{"nightly: start (not running)"});
+  EXPECT_EQ(os.view("nightly").attempts, 1);
+}
+
 }  // namespace
 }  // namespace lineup::engine
