@@ -33,12 +33,8 @@ void check_ports_free(const project::Project& p, config::Diagnostics& diags) {
 
 // Limits that need a cgroup v2 controller this machine does not give lineup.
 void check_limits_enforceable(const project::Project& p, config::Diagnostics& diags) {
-  std::optional<runtime::Cgroups::LimitSupport> support;
-  for (const auto& s : p.config.services) {
-    if (!s.limits.needs_cgroup()) continue;
-    if (!support) support = runtime::Cgroups::limit_support();
-    if (auto why = runtime::Cgroups::unenforceable(s, *support)) diags.warning(s.limits.where, *why);
-  }
+  for (const auto& u : runtime::Cgroups::unenforceable(p.config.services))
+    diags.warning(u.service->limits.where, u.why);
 }
 
 int run_check(const GlobalOptions& g, const CheckOptions& o) {

@@ -166,13 +166,8 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
     return kFailed;
   }
   raise_descriptor_limit(cfg.services.size());
-  std::optional<runtime::Cgroups::LimitSupport> support;
-  for (const auto& s : cfg.services) {
-    if (!s.limits.needs_cgroup()) continue;
-    if (!support) support = runtime::Cgroups::limit_support();
-    if (auto why = runtime::Cgroups::unenforceable(s, *support))
-      fmt::print(stderr, "lineup: warning: {}\n", *why);
-  }
+  for (const auto& u : runtime::Cgroups::unenforceable(cfg.services))
+    fmt::print(stderr, "lineup: warning: {}\n", u.why);
   auto lock = runtime::take_lock(cfg.project_dir, *dir);
   if (!lock && !lock.error().busy) {
     fmt::print(stderr, "lineup: cannot take the stack's lock: {}\n", lock.error().message);

@@ -33,12 +33,11 @@ void decode_watch(const Node& n, std::vector<WatchRule>& rules, const DecodeScop
     auto p = sc.r.string(*path, "watch.path");
     if (!p) continue;
     w.path = *p;
-    for (const char* key : {"include", "exclude", "ignore"})
+    for (auto [key, into] : {std::pair{"include", &w.include}, std::pair{"exclude", &w.exclude},
+                             std::pair{"ignore", &w.exclude}})  // (compose's name for exclude)
       if (const Node* list = item->find(key))
         if (auto v = sc.r.string_list(*list, fmt::format("watch.{}", key)))
-          (std::string_view(key) == "include" ? w.include : w.exclude)
-              .insert((std::string_view(key) == "include" ? w.include : w.exclude).end(), v->begin(),
-                      v->end());
+          into->insert(into->end(), v->begin(), v->end());
     if (const Node* d = item->find("debounce"))
       if (auto v = sc.r.duration(*d, "watch.debounce")) w.debounce = *v;
     if (const Node* a = item->find("action")) {

@@ -239,6 +239,10 @@ std::string_view name_of(Phase p);
 // What `up` exits with for a startup result: 0 READY, 3 DEGRADED, 1 FAILED
 // (and for a stack stopped before it had one).
 int exit_code_of(Phase p);
+// A shutdown has begun (STOPPING, FAILED) or ended (STOPPED): nothing starts any more.
+inline bool is_shutdown(Phase p) {
+  return p == Phase::stopping || p == Phase::failed || p == Phase::stopped;
+}
 
 enum class Timer { startup, backoff, grace, stable, cooldown, uptime };
 enum class ProbeSet { none, ready, live };
@@ -439,9 +443,7 @@ class Engine {
   void group_empty(Id id);
   // The startup result is given (READY, DEGRADED or FAILED), or a shutdown came first.
   bool startup_over() const { return phase_ != Phase::starting; }
-  bool shutting_down() const {
-    return phase_ == Phase::failed || phase_ == Phase::stopping || phase_ == Phase::stopped;
-  }
+  bool shutting_down() const { return is_shutdown(phase_); }
   void announce(Phase p);
   void arm(Id id, Timer t, Millis after);
   void update_phase();

@@ -194,8 +194,7 @@ struct Supervisor::Impl : probes::Host {
 
   void phase_changed(engine::Phase phase) {
     files.write_state();
-    if (phase == engine::Phase::stopping || phase == engine::Phase::failed ||
-        phase == engine::Phase::stopped) {
+    if (engine::is_shutdown(phase)) {
       schedules.stop();
       maybe_finish();
     }
@@ -224,9 +223,7 @@ struct Supervisor::Impl : probes::Host {
       screen.event_line(redact("reload refused: " + why));
       return api::reload_refused(status, why, diags);
     };
-    if (engine.phase() == engine::Phase::stopping || engine.phase() == engine::Phase::failed ||
-        engine.phase() == engine::Phase::stopped)
-      return refuse(409, "the stack is stopping");
+    if (engine::is_shutdown(engine.phase())) return refuse(409, "the stack is stopping");
     if (!options.reread) return refuse(404, "this supervisor cannot read its files again");
     auto fresh = options.reread(r);
     if (!fresh) return refuse(422, fresh.error().message, fresh.error().diagnostics);

@@ -127,14 +127,22 @@ Cgroups::LimitSupport Cgroups::limit_support() {
   return s;
 }
 
-std::optional<std::string> Cgroups::unenforceable(const config::Service& s, const LimitSupport& support) {
-  if (support.covers(s.limits)) return std::nullopt;
-  std::vector<std::string> keys;
-  if (s.limits.memory && !support.memory) keys.push_back("limits.memory");
-  if (s.limits.cpus && !support.cpu) keys.push_back("limits.cpus");
-  if (s.limits.pids && !support.pids) keys.push_back("limits.pids");
-  return fmt::format("{} of {} cannot be enforced here: {}; the service runs without {}",
-                     fmt::join(keys, ", "), s.name, support.why, keys.size() == 1 ? "it" : "them");
+std::vector<Cgroups::Unenforceable> Cgroups::unenforceable(const std::vector<config::Service>& services) {
+  std::vector<Unenforceable> out;
+  std::optional<LimitSupport> support;
+  for (const auto& s : services) {
+    if (!s.limits.needs_cgroup()) continue;
+    if (!support) support = limit_support();
+    if (support->covers(s.limits)) continue;
+    std::vector<std::string> keys;
+    if (s.limits.memory && !support->memory) keys.push_back("limits.memory");
+    if (s.limits.cpus && !support->cpu) keys.push_back("limits.cpus");
+    if (s.limits.pids && !support->pids) keys.push_back("limits.pids");
+    out.push_back(
+        {&s, fmt::format("{} of {} cannot be enforced here: {}; the service runs without {}",
+                         fmt::join(keys, ", "), s.name, support->why, keys.size() == 1 ? "it" : "them")});
+  }
+  return out;
 }
 
 Cgroups::~Cgroups() {

@@ -53,8 +53,13 @@ class Cgroups {
     }
   };
   static LimitSupport limit_support();
-  // "limits.memory, limits.pids of api cannot be enforced here: ...", or nothing if they all can.
-  static std::optional<std::string> unenforceable(const config::Service& s, const LimitSupport& support);
+  // "limits.memory, limits.pids of api cannot be enforced here: ...", per service that has such limits
+  // (this machine's support is read only if one does).
+  struct Unenforceable {
+    const config::Service* service;
+    std::string why;
+  };
+  static std::vector<Unenforceable> unenforceable(const std::vector<config::Service>& services);
 
   explicit Cgroups(std::optional<std::string> stack) : stack_(std::move(stack)) {}
   ~Cgroups();

@@ -18,11 +18,12 @@ cp ca.crt sa/ca.crt
 printf 'pod-token-1234\n' >sa/token
 
 API="$SRC/tests/export/api"
-python3 "$SRC/tests/servers/kubernetes_api.py" port server.crt server.key pod-token-1234 objects &
+# Its first line is its port, printed once it listens: read waits for that, no polling.
+exec 3< <(exec python3 "$SRC/tests/servers/kubernetes_api.py" server.crt server.key pod-token-1234 objects)
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 500); do [ -e port ] && break; sleep 0.02; done
-export KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT=$(cat port) LINEUP_KUBERNETES_SERVICEACCOUNT=$WORK/sa
+trap 'kill $server 2>/dev/null; exec 3<&-; rm -rf "$WORK"' EXIT
+read -r -t 60 port <&3 || { echo "FAIL: the API stand-in did not start"; exit 1; }
+export KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT=$port LINEUP_KUBERNETES_SERVICEACCOUNT=$WORK/sa
 
 expect_exit 1 "$LINEUP" wait --timeout 500ms kubernetes-job://shop/migrate
 expect_contains "no Job shop/migrate"

@@ -4,7 +4,9 @@ of /apis/GROUP/VERSION/namespaces/NS/RESOURCE/NAME answered from
 DIR/NS/RESOURCE/NAME.json (re-read on every request, so a test moves an
 object from one state to the next by replacing its file).
 
-    python3 kubernetes_api.py PORT_FILE CERT KEY TOKEN DIR
+    python3 kubernetes_api.py CERT KEY TOKEN DIR
+
+It prints its port on the first line of its output once it accepts connections.
 """
 import http.server
 import json
@@ -13,7 +15,7 @@ import re
 import ssl
 import sys
 
-port_file, cert, key, token, root = sys.argv[1:6]
+cert, key, token, root = sys.argv[1:5]
 PATH = re.compile(r"^/apis/(batch|apps)/v1/namespaces/([a-z0-9.-]+)/(jobs|deployments|statefulsets)/([a-z0-9.-]+)$")
 
 
@@ -51,7 +53,5 @@ server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 context.load_cert_chain(cert, key)
 server.socket = context.wrap_socket(server.socket, server_side=True)
-with open(port_file + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-os.rename(port_file + ".tmp", port_file)
+print(server.server_address[1], flush=True)
 server.serve_forever()
