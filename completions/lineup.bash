@@ -5,7 +5,7 @@
 # the -f / --project-dir / --profile / --env-file options already typed.
 
 _lineup_commands="check config plan up reload down ps logs start stop restart wait report export version"
-_lineup_global_opts="-f --file --project-dir --profile --env-file --log-format --no-color -q --quiet -v --verbose -h --help"
+_lineup_global_opts="-f --file --project-dir --profile --env-file -n --namespace --log-format --no-color -q --quiet -v --verbose -h --help"
 
 # Prints the `config --format json` names of one block: services, inactive_services or profiles.
 _lineup_config_names() {
@@ -44,7 +44,7 @@ _lineup() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w=${COMP_WORDS[i]}
     case $w in
-      -f | --file | --project-dir | --profile | --env-file | --log-format) ((i++)) ;;
+      -f | --file | --project-dir | --profile | --env-file | -n | --namespace | --log-format) ((i++)) ;;
       -*) ;;
       *)
         cmd=$w
@@ -143,7 +143,7 @@ _lineup() {
     up)
       COMPREPLY=($(compgen -W "$(_lineup_config_names services) $(_lineup_config_names inactive_services)" -- "$cur"))
       ;;
-    logs | start | stop | restart)
+    ps | logs | start | stop | restart)
       COMPREPLY=($(compgen -W "$(_lineup_config_names services)" -- "$cur"))
       ;;
     export)

@@ -50,6 +50,7 @@ complete -c lineup -l file -r -F -n '__fish_seen_subcommand_from logs' -d 'Confi
 complete -c lineup -l project-dir -r -a '(__fish_complete_directories)' -d 'Project directory'
 complete -c lineup -l profile -x -a '(__lineup_config_names profiles)' -d 'Environment profile'
 complete -c lineup -l env-file -r -F -d 'Extra env file for interpolation'
+complete -c lineup -s n -l namespace -x -d 'Only the services of this namespace'
 complete -c lineup -l log-format -x -a 'text json' -d 'Format of the event output'
 complete -c lineup -l no-color -d 'No colours'
 complete -c lineup -s q -l quiet -d 'Less output'
@@ -99,7 +100,7 @@ complete -c lineup -n '__fish_seen_subcommand_from ps' -l format -x -a 'table js
 complete -c lineup -n '__fish_seen_subcommand_from logs' -s f -l follow -d 'Keep printing new output'
 complete -c lineup -n '__fish_seen_subcommand_from logs' -l tail -x -d 'Only the last N lines of each service'
 complete -c lineup -n '__fish_seen_subcommand_from logs' -s t -l timestamps -d 'Prefix each line with the time lineup read it'
-complete -c lineup -n '__fish_seen_subcommand_from logs' -a '(__lineup_config_names services)' -d Service
+complete -c lineup -n '__fish_seen_subcommand_from ps logs' -a '(__lineup_config_names services)' -d Service
 # start, stop, restart
 complete -c lineup -n '__fish_seen_subcommand_from start stop restart' -a '(__lineup_config_names services)' -d Service
 # wait

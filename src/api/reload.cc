@@ -32,7 +32,7 @@ Result<ReloadRequest> parse_reload(const std::string& body) {
       read(j, "services", r.options.services), read(j, "force_restart", r.options.force_restart),
       read(j, "no_restart", r.options.no_restart), read(j, "dry_run", r.dry_run)};
   bool has_inputs = j.contains("files") || j.contains("project_dir") || j.contains("profile") ||
-                    j.contains("env_files") || j.contains("environment");
+                    j.contains("env_files") || j.contains("namespaces") || j.contains("environment");
   if (has_inputs) {
     ReloadInputs in;
     std::map<std::string, std::string> env;
@@ -40,6 +40,7 @@ Result<ReloadRequest> parse_reload(const std::string& body) {
     read_all.push_back(read(j, "project_dir", in.project_dir));
     read_all.push_back(read(j, "profile", in.profile));
     read_all.push_back(read(j, "env_files", in.env_files));
+    read_all.push_back(read(j, "namespaces", in.namespaces));
     if (j.contains("environment")) {
       read_all.push_back(read(j, "environment", env));
       in.environment.emplace(env.begin(), env.end());
@@ -64,6 +65,7 @@ std::string reload_body(const ReloadRequest& r) {
     j["project_dir"] = r.inputs->project_dir;
     j["profile"] = r.inputs->profile;
     j["env_files"] = r.inputs->env_files;
+    j["namespaces"] = r.inputs->namespaces;
     if (r.inputs->environment) {
       json env = json::object();
       for (const auto& [k, v] : *r.inputs->environment) env[k] = v;

@@ -4,8 +4,8 @@
 // Body (JSON, every field optional):
 //   {"services": [...], "force_restart": bool, "no_restart": bool, "dry_run": bool,
 //    "files": [...], "project_dir": "...", "profile": "...", "env_files": [...],
-//    "environment": {"NAME": "value", ...}}
-// The last five are what the caller read the file with (a `lineup up` in
+//    "namespaces": [...], "environment": {"NAME": "value", ...}}
+// The last six are what the caller read the file with (a `lineup up` in
 // another shell); without them the supervisor reads the files it was started
 // with, in its own environment. They are taken only over the Unix socket:
 // over TCP a token holder may reload, not point the supervisor at other files.
@@ -27,6 +27,7 @@ struct ReloadInputs {
   std::string project_dir;
   std::string profile;
   std::vector<std::string> env_files;
+  std::vector<std::string> namespaces;
   std::optional<std::vector<std::pair<std::string, std::string>>> environment;
 };
 

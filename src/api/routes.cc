@@ -42,6 +42,10 @@ void append_string(std::string& out, std::string_view s) {
 void append_service(std::string& out, const engine::ServiceView& s) {
   out += "{\"name\":";
   append_string(out, s.name);
+  if (!s.replica_of.empty()) {
+    out += ",\"replica_of\":";
+    append_string(out, s.replica_of);
+  }
   fmt::format_to(std::back_inserter(out),
                  ",\"state\":\"{}\",\"priority\":\"{}\",\"pid\":{},\"attempts\":{},\"restarts\":{},"
                  "\"breaker\":\"{}\",\"ready\":{},\"status\":",

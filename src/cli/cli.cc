@@ -17,6 +17,8 @@ int run(int argc, char** argv) {
   app.add_option("--project-dir", g.project_dir, "Project directory (default: the first config file's)");
   app.add_option("--profile", g.profile, "Environment profile (also LINEUP_PROFILE)");
   app.add_option("--env-file", g.env_files, "Extra env file for interpolation; repeatable");
+  app.add_option("-n,--namespace", g.namespaces,
+                 "Only the services of this namespace (process-compose's `namespace:`); repeatable");
   app.add_option("--log-format", g.log_format, "lineup's own event output")
       ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("--no-color", g.no_color, "No colours in output");

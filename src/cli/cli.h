@@ -19,6 +19,7 @@ struct GlobalOptions {
   std::string project_dir;
   std::string profile;
   std::vector<std::string> env_files;
+  std::vector<std::string> namespaces;  // -n: only these process-compose namespaces
   std::string log_format = "text";
   bool no_color = false;
   bool quiet = false;

@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "config/redact.h"
+#include "config/replicas.h"
 #include "export/compose.h"
 #include "export/kubernetes.h"
 #include "export/systemd.h"
@@ -73,6 +74,10 @@ std::string self_path() {
 int run_export(const GlobalOptions& g, const ExportOptions& o) {
   auto p = load_valid(g);
   if (!p) return kUsage;
+  // Kubernetes and compose have replicas of their own: they get one service
+  // with `replicas: N`; systemd gets a unit per replica.
+  config::Config folded = config::fold_replicas(p->config);
+  graph::Graph folded_graph = graph::Graph::build(folded);
   std::vector<std::pair<std::string, std::string>> secrets;
   for (const auto& [k, v] : p->variables.all())
     if (exporter::is_secret_variable(k)) secrets.emplace_back(k, v);
@@ -86,7 +91,7 @@ int run_export(const GlobalOptions& g, const ExportOptions& o) {
         continue;
       }
       std::string name = image.substr(0, eq);
-      if (!p->config.find(name)) {
+      if (!folded.find(name)) {
         fmt::print(stderr, "lineup: --image {}: there is no active service \"{}\"\n", image, name);
         return kUsage;
       }
@@ -95,7 +100,7 @@ int run_export(const GlobalOptions& g, const ExportOptions& o) {
     k.wait_image = o.wait_image;
     k.ns = o.ns;
     k.variables = secrets;
-    out = exporter::export_kubernetes(p->config, p->graph, k);
+    out = exporter::export_kubernetes(folded, folded_graph, k);
   } else if (o.engine == "systemd") {
     exporter::SystemdOptions so;
     so.lineup = self_path();
@@ -103,7 +108,7 @@ int run_export(const GlobalOptions& g, const ExportOptions& o) {
     if (const char* path = std::getenv("PATH")) so.path = path;
     out = exporter::export_systemd(p->config, p->graph, so);
   } else {
-    out = exporter::export_compose(p->config, p->graph, exporter::ComposeOptions{});
+    out = exporter::export_compose(folded, folded_graph, exporter::ComposeOptions{});
   }
   if (!out) {
     fmt::print(stderr, "lineup: {}\n", out.error());

@@ -90,6 +90,30 @@ void drain(const GlobalOptions& g, const LogsOptions& o, Followed& f, size_t wid
   std::fflush(stdout);
 }
 
+// A name with no log of its own but logs NAME-1.log, NAME-2.log...: a
+// replicated service's base name, which stands for all its replicas.
+std::vector<std::string> with_replicas(const std::string& dir, const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const auto& n : names) {
+    std::error_code ec;
+    std::vector<std::pair<long, std::string>> replicas;
+    if (!fs::exists(dir + "/" + n + ".log", ec))
+      for (const auto& e : fs::directory_iterator(dir, ec)) {
+        std::string stem = e.path().stem().string();
+        if (e.path().extension() != ".log" || !stem.starts_with(n + "-")) continue;
+        std::string_view number = std::string_view(stem).substr(n.size() + 1);
+        if (number.empty() || number.size() > 4 || number.front() == '0' ||
+            !std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; }))
+          continue;
+        replicas.emplace_back(std::stol(std::string(number)), stem);
+      }
+    std::sort(replicas.begin(), replicas.end());
+    if (replicas.empty()) out.push_back(n);
+    for (auto& r : replicas) out.push_back(std::move(r.second));
+  }
+  return out;
+}
+
 int run_logs(const GlobalOptions& g, const LogsOptions& o) {
   std::string state_dir = runtime::state_dir_of(project_dir_for(g));
   std::string dir = state_dir + "/logs";
@@ -104,6 +128,7 @@ int run_logs(const GlobalOptions& g, const LogsOptions& o) {
       if (e.path().extension() == ".log") names.push_back(e.path().stem().string());
     std::sort(names.begin(), names.end());
   }
+  names = with_replicas(dir, names);
   std::vector<Followed> files;
   size_t width = 8;
   for (const auto& n : names) {

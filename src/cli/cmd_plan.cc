@@ -64,6 +64,10 @@ int run_plan(const GlobalOptions& g, const std::string& format) {
                             {"to", gr.name(e.dependency)},
                             {"condition", std::string(config::name_of(e.condition))},
                             {"required", e.required}});
+    json replicas = json::object();  // replica -> the service of the file it is a copy of
+    for (const auto& s : cfg.services)
+      if (s.replica) replicas[s.name] = s.replica_of;
+    if (!replicas.empty()) j["replica_of"] = replicas;
     j["critical_path"] = names(plan.critical.path);
     j["expected_s"] = seconds(plan.critical.total);
     j["worst_case_s"] = seconds(plan.worst.total);

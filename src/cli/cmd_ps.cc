@@ -50,7 +50,29 @@ int report_stopped(const GlobalOptions& g, const std::string& format) {
   return kOk;
 }
 
-int run_ps(const GlobalOptions& g, const std::string& format) {
+// Only the services named (a replicated service's base name names its
+// replicas); false, with the message printed, when a name matches none.
+bool keep_named(nlohmann::json& j, const std::vector<std::string>& names) {
+  if (names.empty()) return true;
+  nlohmann::json kept = nlohmann::json::array();
+  std::vector<bool> matched(names.size(), false);
+  for (const auto& s : j["services"])
+    for (size_t i = 0; i < names.size(); ++i)
+      if (s.value("name", "") == names[i] || s.value("replica_of", "") == names[i]) {
+        matched[i] = true;
+        kept.push_back(s);
+        break;
+      }
+  for (size_t i = 0; i < names.size(); ++i)
+    if (!matched[i]) {
+      fmt::print(stderr, "lineup: no service named \"{}\"\n", names[i]);
+      return false;
+    }
+  j["services"] = std::move(kept);
+  return true;
+}
+
+int run_ps(const GlobalOptions& g, const std::string& format, const std::vector<std::string>& names) {
   std::string state_dir = runtime::state_dir_of(project_dir_for(g));
   auto is_running = runtime::is_running(state_dir);
   if (!is_running) {
@@ -75,6 +97,8 @@ int run_ps(const GlobalOptions& g, const std::string& format) {
         project_dir_for(g), state_dir);
     return kFailed;
   }
+  if (!j.contains("services") || !j["services"].is_array()) j["services"] = nlohmann::json::array();
+  if (!keep_named(j, names)) return kUsage;
   if (format == "json") {
     fmt::print("{}\n", j.dump(2));
     return kOk;
@@ -94,9 +118,12 @@ int run_ps(const GlobalOptions& g, const std::string& format) {
 
 void register_ps(CLI::App& app, const GlobalOptions& g, Action& action) {
   auto format = std::make_shared<std::string>("table");
+  auto names = std::make_shared<std::vector<std::string>>();
   auto* cmd = app.add_subcommand("ps", "State of every service of the running stack");
   cmd->add_option("--format", *format, "Output format")->check(CLI::IsMember({"table", "json"}));
-  cmd->callback([&g, format, &action] { action = [&g, format] { return run_ps(g, *format); }; });
+  cmd->add_option("services", *names, "Only these services (a replicated service's name: all its replicas)");
+  cmd->callback(
+      [&g, format, names, &action] { action = [&g, format, names] { return run_ps(g, *format, *names); }; });
 }
 
 }  // namespace lineup::cli

@@ -36,7 +36,31 @@ std::string path_segment(std::string_view name) {
   return out;
 }
 
-int run_action(const GlobalOptions& g, const std::string& action, const std::vector<std::string>& services) {
+// A replicated service's base name (`worker`) stands for its replicas
+// (worker-1..N), in order: they are acted on one after another, each settled
+// before the next, so a restart never takes them all down at once.
+std::vector<std::string> expand_replica_names(const std::string& socket,
+                                              const std::vector<std::string>& names) {
+  auto r = api::request(socket, "GET", "/v1/services");
+  auto j = r && r->status == 200 ? nlohmann::json::parse(r->body, nullptr, false) : nlohmann::json();
+  if (!j.is_object() || !j.contains("services")) return names;
+  std::vector<std::string> out;
+  for (const auto& name : names) {
+    std::vector<std::string> replicas;
+    bool plain = false;
+    for (const auto& s : j["services"]) {
+      if (s.value("name", "") == name) plain = true;
+      if (s.value("replica_of", "") == name) replicas.push_back(s.value("name", ""));
+    }
+    if (plain || replicas.empty())
+      out.push_back(name);
+    else
+      out.insert(out.end(), replicas.begin(), replicas.end());
+  }
+  return out;
+}
+
+int run_action(const GlobalOptions& g, const std::string& action, const std::vector<std::string>& names) {
   std::string state_dir = runtime::state_dir_of(project_dir_for(g));
   std::string socket = state_dir + "/lineup.sock";
   auto running = runtime::is_running(state_dir);
@@ -50,7 +74,7 @@ int run_action(const GlobalOptions& g, const std::string& action, const std::vec
     return kFailed;
   }
   int code = kOk;
-  for (const auto& name : services) {
+  for (const auto& name : expand_replica_names(socket, names)) {
     auto r = api::request(socket, "POST", fmt::format("/v1/services/{}/{}", path_segment(name), action));
     if (!r) {
       fmt::print(stderr, "lineup: {}\n", r.error());

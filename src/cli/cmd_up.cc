@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/running_stack.h"
+#include "config/replicas.h"
 #include "config/validate.h"
 #include "graph/graph.h"
 #include "loop/supervisor.h"
@@ -102,12 +103,12 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
 
   std::vector<engine::Id> targets;
   for (const auto& name : o.services) {
-    auto id = p->graph.id(name);
-    if (!id) {
+    auto ids = config::services_named(cfg, name);  // a replicated service's name: every replica
+    if (ids.empty()) {
       fmt::print(stderr, "lineup: no service named \"{}\"\n", name);
       return kUsage;
     }
-    targets.push_back(*id);
+    for (size_t i : ids) targets.push_back(static_cast<engine::Id>(i));
   }
   std::optional<Millis> timeout;
   if (o.force_restart && o.no_restart) {

@@ -13,6 +13,7 @@ project::LoadOptions load_options(const GlobalOptions& g) {
   o.project_dir = g.project_dir;
   o.profile = g.profile;
   o.env_files = g.env_files;
+  o.namespaces = g.namespaces;
   return o;
 }
 

@@ -102,7 +102,7 @@ int apply_to_running(const GlobalOptions& g, const ApplyOptions& o, const projec
   r.options = {o.force_restart, o.no_restart, o.services};
   r.dry_run = o.dry_run;
   r.inputs = api::ReloadInputs{absolute(p.config.files), p.config.project_dir, p.config.profile,
-                               absolute(g.env_files), own_environment()};
+                               absolute(g.env_files),    p.config.namespaces,  own_environment()};
   std::string body = api::reload_body(r);
   if (body.size() > api::kMaxBody - 1024) {
     // The API bounds a request; without its environment the supervisor uses its own.
@@ -138,6 +138,7 @@ loop::RereadFn reread_function(const GlobalOptions& g, const config::Config& sta
   base.project_dir = started.project_dir;
   base.profile = started.profile;
   base.env_files = absolute(g.env_files);
+  base.namespaces = started.namespaces;
   return [base](const api::ReloadRequest& r) -> Result<loop::Reread, loop::RereadError> {
     project::LoadOptions o = base;
     o.named_services = r.options.services;
@@ -147,6 +148,7 @@ loop::RereadFn reread_function(const GlobalOptions& g, const config::Config& sta
       o.project_dir = r.inputs->project_dir;
       o.profile = r.inputs->profile;
       o.env_files = r.inputs->env_files;
+      o.namespaces = r.inputs->namespaces;
       if (r.inputs->environment) {
         for (const auto& [k, v] : *r.inputs->environment) env.set(k, v);
         o.environment = &env;

@@ -20,7 +20,8 @@ bool is_process_field(std::string_view key) {
 
 // Fields with no effect on a running stack: a plan hint, what chose the service.
 bool is_inert_field(std::string_view key) {
-  return key == "expected_startup" || key == "profiles" || key == "image";
+  return key == "expected_startup" || key == "profiles" || key == "image" || key == "replica_of" ||
+         key == "namespace" || key == "replica";
 }
 
 }  // namespace

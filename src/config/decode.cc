@@ -14,6 +14,7 @@
 #include "config/envfile.h"
 #include "config/keys.h"
 #include "config/normalize.h"
+#include "config/replicas.h"
 #include "config/scalars.h"
 
 namespace lineup::config {
@@ -40,6 +41,7 @@ class Decoder {
     }
     check_keys(root, kTopKeys, kTopIgnored, "at the top level", ctx_.strict, diags_);
     cfg.project_dir = ctx_.project_dir;
+    cfg.namespaces = ctx_.namespaces;
     cfg.name = std::filesystem::path(ctx_.project_dir).filename().string();
     if (const Node* n = root.find("name")) {
       if (n->is_scalar() && !n->quoted && !plain_scalar_is_string(n->text))
@@ -109,7 +111,7 @@ class Decoder {
     std::set<std::string_view> awaited;
     for (const auto& s : cfg.services)
       for (const auto& d : s.depends_on)
-        if (d.condition == Condition::completed) awaited.insert(d.name);
+        if (d.condition == Condition::completed || d.condition == Condition::exited) awaited.insert(d.name);
     for (auto& s : cfg.services)
       if (awaited.count(s.name) && !typed_.count(s.name)) s.type = ServiceType::oneshot;
   }
@@ -118,12 +120,7 @@ class Decoder {
 
   std::vector<std::pair<std::string, std::string>> env_files(const Node& n, std::string_view what) {
     std::vector<std::pair<std::string, std::string>> out;
-    std::vector<const Node*> items;
-    if (n.is_sequence()) {
-      for (const auto& i : n.items) items.push_back(&i);
-    } else {
-      items.push_back(&n);
-    }
+    std::vector<const Node*> items = one_or_many(n);
     for (const Node* item : items) {
       std::string path;
       bool required = true;
@@ -290,14 +287,27 @@ class Decoder {
       if (auto list = r_.string_list(*p, "profiles")) s.profiles = *list;
     if (const Node* d = n.find("disabled"))
       if (auto b = r_.boolean(*d, "disabled")) s.disabled = *b;
+    if (const Node* ns = n.find("namespace"))
+      if (auto list = r_.string_list(*ns, "namespace")) s.namespaces = *list;
+    if (const Node* r = n.find("replicas"))
+      if (auto v = r_.integer(*r, "replicas", 0, kMaxReplicas)) s.replicas = static_cast<int>(*v);
     bool named = std::find(ctx_.named_services.begin(), ctx_.named_services.end(), s.name) !=
                  ctx_.named_services.end();
     bool in_profile = s.profiles.empty() ||
                       std::find(s.profiles.begin(), s.profiles.end(), cfg.profile) != s.profiles.end();
-    if (!named && (!in_profile || s.disabled)) {
+    // -n (process-compose's namespaces): a service with none is in "default".
+    auto in = [&](const std::string& ns) {
+      return std::find(ctx_.namespaces.begin(), ctx_.namespaces.end(), ns) != ctx_.namespaces.end();
+    };
+    bool in_namespace =
+        ctx_.namespaces.empty() ||
+        (s.namespaces.empty() ? in("default") : std::any_of(s.namespaces.begin(), s.namespaces.end(), in));
+    // `replicas: 0` (compose's `scale: 0`) leaves it out, as `disabled:` does; named, it runs once.
+    if (!named && (!in_profile || !in_namespace || s.disabled || s.replicas == 0)) {
       cfg.inactive_services.push_back(s.name);
       return;
     }
+    s.replicas = std::max(s.replicas, 1);
 
     if (const Node* c = n.find("command")) s.command = r_.command(*c, "command");
     if (const Node* i = n.find("image"))
@@ -382,17 +392,16 @@ class Decoder {
       }
     if (const Node* c = n.find("success_exit_codes")) {
       s.success_exit_codes.clear();
-      std::vector<const Node*> items;
-      if (c->is_sequence()) {
-        for (const auto& i : c->items) items.push_back(&i);
-      } else {
-        items.push_back(c);
-      }
-      for (const Node* i : items)
+      for (const Node* i : one_or_many(*c))
         if (auto v = r_.integer(*i, "success_exit_codes", 0, 255))
           s.success_exit_codes.push_back(static_cast<int>(*v));
     }
 
+    if (const Node* st = n.find("stop_stack_on")) {
+      for (const Node* i : one_or_many(*st))
+        if (auto v = r_.word(*i, "stop_stack_on", "end, failure or skipped", kStackStopNames))
+          s.stop_stack_on.push_back(*v);
+    }
     if (const Node* k = n.find("x-kubernetes")) decode_kubernetes(*k, s.kubernetes, scope());
     if (const Node* h = n.find("on_state")) decode_on_state(*h, s.on_state, scope());
     if (const Node* l = n.find("limits")) decode_limits(*l, s.limits, scope());

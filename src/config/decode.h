@@ -22,6 +22,7 @@ struct DecodeContext {
   std::string project_dir;
   std::string requested_profile;            // --profile or LINEUP_PROFILE; "" = use default_profile
   std::vector<std::string> named_services;  // named on the command line: active whatever their profiles
+  std::vector<std::string> namespaces;      // -n: only services in one of these are active (none: all)
   bool strict = false;                      // unknown keys are errors
   const Variables* variables = nullptr;     // for env_file values and bare names in `environment`
 };

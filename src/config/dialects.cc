@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "config/keys.h"
+#include "config/process_compose.h"
 #include "config/scalars.h"
 #include "util/strings.h"
 
@@ -190,19 +191,24 @@ void rewrite_availability(Node& service, bool strict, Diagnostics& diags) {
   check_keys(a, kAvailabilityKeys, {}, "in availability", strict, diags);
   Node restart = map_node(availability->key_at);
   Node policy = scalar("no", a.where);
+  Node stops;  // -> stop_stack_on
+  stops.kind = Node::Kind::sequence;
+  stops.where = a.where;
   if (const Node* p = a.find("restart")) {
     policy = *p;
     if (p->is_scalar() && p->text == "exit_on_failure") {
-      // Not restarted, and its failure ends the stack: lineup's critical priority.
+      // Not restarted, and its failure stops the stack with its exit code.
       policy.text = "no";
-      if (!service.find("priority"))
-        service.entries.push_back({"priority", p->where, scalar("critical", p->where)});
-      diags.warning(
-          p->where,
-          "availability.restart: exit_on_failure: lineup stops the stack when this process fails (as a "
-          "critical service) and exits with 1, not with the process's own exit code");
+      stops.items.push_back(scalar("failure", p->where));
     }
   }
+  for (auto [key, word] : {std::pair{"exit_on_end", "end"}, std::pair{"exit_on_skipped", "skipped"}})
+    if (const Node* v = a.find(key)) {
+      if (auto b = r.boolean(*v, fmt::format("availability.{}", key)); b && *b)
+        stops.items.push_back(scalar(word, v->where));
+    }
+  if (!stops.items.empty() && !service.find("stop_stack_on"))
+    service.entries.push_back({"stop_stack_on", a.where, std::move(stops)});
   restart.entries.push_back({"policy", policy.where, policy});
   if (const Node* b = a.find("backoff_seconds")) {
     Node backoff = map_node(b->where);
@@ -217,11 +223,6 @@ void rewrite_availability(Node& service, bool strict, Diagnostics& diags) {
     if (auto n = r.integer(*m, "max_restarts", 0, 1000000); n && *n > 0)
       restart.entries.push_back({"max_attempts", m->where, scalar(std::to_string(*n + 1), m->where)});
   }
-  for (const char* key : {"exit_on_end", "exit_on_skipped"})
-    if (const Node* v = a.find(key); v && !(v->is_scalar() && v->text == "false"))
-      diags.warning(v->where, fmt::format("availability.{}: not supported by lineup yet; the stack keeps "
-                                          "running",
-                                          key));
   service.entries.push_back({"restart", availability->key_at, std::move(restart)});
 }
 
@@ -374,6 +375,21 @@ void rewrite_limits(Node& service, Diagnostics& diags) {
     if (!limits->find(key)) limits->entries.push_back({key, value.where, std::move(value)});
 }
 
+// compose's `scale: N` and `deploy.replicas: N` -> `replicas: N` (a key
+// `replicas` itself wins; scale and deploy.replicas that differ are an
+// error, as compose says).
+void rewrite_replicas(Node& service, Diagnostics& diags) {
+  auto scale = take(service, "scale");
+  std::optional<Node::Entry> deployed;
+  if (Node* deploy = service.find("deploy"); deploy && deploy->is_map()) deployed = take(*deploy, "replicas");
+  if (scale && deployed && scale->value.is_scalar() && deployed->value.is_scalar() &&
+      scale->value.text != deployed->value.text)
+    diags.error(scale->key_at, fmt::format("scale: {} and deploy.replicas: {} disagree: give one of them",
+                                           scale->value.text, deployed->value.text));
+  auto& from = scale ? scale : deployed;
+  if (from && !service.find("replicas")) service.entries.push_back({"replicas", from->key_at, from->value});
+}
+
 // A text as a regular expression that matches exactly it.
 std::string literal_regex(std::string_view text) {
   std::string out;
@@ -415,9 +431,14 @@ void through_shell(Node* command, const Shell& shell) {
 }
 
 // What process-compose does with a process the file says nothing about: it
-// is not restarted, and its failure stops nothing else (`high`: the stack
-// goes on, DEGRADED), unlike a compose service (on-failure, critical).
+// is not restarted, its failure stops nothing else (`high`: the stack goes
+// on, DEGRADED), unlike a compose service (on-failure, critical), and an
+// exit, however early, is an end rather than a failed start.
 void process_compose_defaults(Node& service) {
+  // A process that exits has ended (Completed, with its code), however soon:
+  // process-compose has no notion of staying up for a while to count as started.
+  if (!service.find("min_uptime"))
+    service.entries.push_back({"min_uptime", service.where, scalar("0s", service.where)});
   if (!service.find("restart"))
     service.entries.push_back({"restart", service.where, scalar("no", service.where)});
   if (!service.find("priority"))
@@ -432,6 +453,7 @@ void rewrite_service(Node& service, const Shell* process_compose, bool strict, D
   rewrite_shutdown(service, strict, diags);
   rewrite_ready_log_line(service);
   rewrite_limits(service, diags);
+  rewrite_replicas(service, diags);
   rewrite_develop_watch(service, diags);
   if (process_compose) {
     process_compose_defaults(service);
@@ -463,6 +485,7 @@ void rewrite_dialects(Node& root, bool strict, Diagnostics& diags) {
   // A file with `processes:` is process-compose's: its defaults and its shell apply.
   std::optional<Shell> process_compose;
   if (root.find("processes")) {
+    rewrite_process_compose(root, diags);
     process_compose.emplace();
     if (auto shell = take(root, "shell"); shell && Reader(diags).expect_map(shell->value, "shell")) {
       check_keys(shell->value, kShellKeys, {}, "in shell", strict, diags);

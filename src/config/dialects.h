@@ -10,8 +10,10 @@
 //   liveness_probe (process-compose)  becomes an http URL
 //   post_start: [{command}]      -> post_start: [command, ...]
 //   pre_stop: [{command}] (compose)   -> pre_stop: command (= stop_command)
+//   scale, deploy.replicas (compose) -> replicas
 //   entrypoint (compose)         -> command: [entrypoint words..., command words...]
-//   availability (process-compose) -> restart: {policy, backoff, max_attempts};
+//   availability (process-compose) -> restart: {policy, backoff, max_attempts} and
+//                                   stop_stack_on (exit_on_end, exit_on_failure, exit_on_skipped);
 //                                   with none, a process is not restarted
 //   shutdown (process-compose)     -> stop_command, stop_signal, stop_grace_period
 //   ready_log_line (process-compose) -> a log: probe (the text, matched as it is) in ready:

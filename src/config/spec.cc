@@ -35,6 +35,9 @@ std::string_view name_of(HookEvent e) {
 std::string_view name_of(Priority p) {
   return name_in(kPriorityNames, p);
 }
+std::string_view name_of(StackStop s) {
+  return name_in(kStackStopNames, s);
+}
 std::string_view name_of(Condition c) {
   return name_in(kConditionNames, c);
 }

@@ -38,7 +38,8 @@ struct Command {
 
 enum class ServiceType { service, oneshot };
 enum class Priority { critical, high, medium, low };
-enum class Condition { started, ready, completed };
+// exited: run to its end, whatever its exit code (process-compose's process_completed).
+enum class Condition { started, ready, completed, exited };
 enum class RestartPolicy { no, on_failure, always, unless_stopped };
 
 // The words for each, lineup's own name first, then the compose and
@@ -53,6 +54,7 @@ inline constexpr Named<Condition> kConditionNames[] = {
     {Condition::started, "started"},
     {Condition::ready, "ready"},
     {Condition::completed, "completed"},
+    {Condition::exited, "exited"},
     {Condition::started, "service_started"},
     {Condition::started, "process_started"},
     {Condition::ready, "healthy"},
@@ -60,6 +62,7 @@ inline constexpr Named<Condition> kConditionNames[] = {
     {Condition::ready, "process_healthy"},
     {Condition::completed, "service_completed_successfully"},
     {Condition::completed, "process_completed_successfully"},
+    {Condition::exited, "process_completed"},
     {Condition::ready, "process_log_ready"}};
 inline constexpr Named<RestartPolicy> kRestartPolicyNames[] = {
     {RestartPolicy::no, "no"},
@@ -70,6 +73,13 @@ inline constexpr Named<RestartPolicy> kRestartPolicyNames[] = {
     {RestartPolicy::no, "never"},
     {RestartPolicy::on_failure, "on_failure"}};
 
+// `stop_stack_on`: what of this service stops the whole stack (and gives
+// `up` its exit code): process-compose's exit_on_end, exit_on_failure,
+// exit_on_skipped.
+enum class StackStop { end, failure, skipped };
+inline constexpr Named<StackStop> kStackStopNames[] = {
+    {StackStop::end, "end"}, {StackStop::failure, "failure"}, {StackStop::skipped, "skipped"}};
+
 // on_state events (loop/hooks.h says when each happens).
 enum class HookEvent { failed, blocked, restarted, degraded, recovered, ready };
 inline constexpr Named<HookEvent> kHookEventNames[] = {
@@ -79,6 +89,7 @@ inline constexpr Named<HookEvent> kHookEventNames[] = {
 
 std::string_view name_of(ServiceType t);
 std::string_view name_of(HookEvent e);
+std::string_view name_of(StackStop s);
 std::string_view name_of(Priority p);
 std::string_view name_of(Condition c);
 std::string_view name_of(RestartPolicy p);
@@ -293,12 +304,19 @@ struct Service {
   std::optional<Command> stop_command;  // also spelled pre_stop (compose)
   std::vector<Command> post_start;      // run in order each time it becomes ready; a failure is only logged
   std::vector<StateHook> on_state;      // this service's events (the top-level hooks get them too)
+  std::vector<StackStop> stop_stack_on;
   Limits limits;
   std::vector<WatchRule> watch;
   std::optional<Schedule> schedule;
+  // `replicas: N` (N >= 2) runs N copies, NAME-1..NAME-N (config/replicas.h):
+  // each copy has `replica_of` = NAME and `replica` = its number, 1-based.
+  int replicas = 1;
+  std::string replica_of;
+  int replica = 0;
   std::vector<Port> ports;
   std::vector<int> expose;  // compose `expose:`: ports other services reach, not published on the host
   std::vector<std::string> profiles;
+  std::vector<std::string> namespaces;  // process-compose's `namespace`; none is "default"
   bool disabled = false;
   std::optional<Millis> expected_startup;
   Pattern fail_on_log;
@@ -331,7 +349,8 @@ struct Config {
   std::vector<std::string> files;
   std::vector<std::pair<std::string, std::string>> environment;  // global env files, then `environment`
   std::vector<std::string> require_env;
-  std::string profile;  // the active one ("" = none)
+  std::string profile;                  // the active one ("" = none)
+  std::vector<std::string> namespaces;  // -n: the namespaces selected (none: all)
   std::map<std::string, ProfileSettings> profiles;
   Api api;
   int max_parallel_starts = 0;

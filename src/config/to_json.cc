@@ -148,6 +148,7 @@ json to_json(const Config& cfg, const Redactor& redact) {
   o["project_dir"] = cfg.project_dir;
   o["files"] = cfg.files;
   o["profile"] = cfg.profile;
+  if (!cfg.namespaces.empty()) o["namespaces"] = cfg.namespaces;
   if (!cfg.environment.empty()) o["environment"] = env_json(cfg.environment, redact);
   if (!cfg.require_env.empty()) o["require_env"] = cfg.require_env;
   if (!cfg.profiles.empty()) {
@@ -170,6 +171,10 @@ json to_json(const Config& cfg, const Redactor& redact) {
     if (s.command) j["command"] = command_json(*s.command, redact);
     if (!s.image.empty()) j["image"] = redact(s.image);
     j["type"] = std::string(name_of(s.type));
+    if (s.replica) {  // one of `replicas: N` copies (config/replicas.h)
+      j["replica_of"] = s.replica_of;
+      j["replica"] = s.replica;
+    }
     // Normalised to an absolute path; the project directory is the default, not shown.
     if (!s.working_dir.empty() && s.working_dir != cfg.project_dir) j["working_dir"] = redact(s.working_dir);
     if (!s.environment.empty()) j["environment"] = env_json(s.environment, redact);
@@ -212,6 +217,10 @@ json to_json(const Config& cfg, const Redactor& redact) {
       for (const auto& c : s.post_start) j["post_start"].push_back(command_json(c, redact));
     }
     if (!s.on_state.empty()) j["on_state"] = hooks_json(s.on_state, redact);
+    if (!s.stop_stack_on.empty()) {
+      j["stop_stack_on"] = json::array();
+      for (auto w : s.stop_stack_on) j["stop_stack_on"].push_back(std::string(name_of(w)));
+    }
     if (s.schedule) {
       json sch = json::object();
       if (s.schedule->cron) sch["cron"] = s.schedule->cron->text();
@@ -248,6 +257,7 @@ json to_json(const Config& cfg, const Redactor& redact) {
       j["ports"] = ports;
     }
     if (!s.profiles.empty()) j["profiles"] = s.profiles;
+    if (!s.namespaces.empty()) j["namespace"] = s.namespaces;
     if (s.expected_startup) j["expected_startup"] = dur(*s.expected_startup);
     if (!s.fail_on_log.empty()) j["fail_on_log"] = redact(s.fail_on_log.text);
     if (!s.mask_output) j["mask_output"] = false;

@@ -37,6 +37,16 @@ std::string_view kind_name(Node::Kind k) {
   return "?";
 }
 
+std::vector<const Node*> one_or_many(const Node& n) {
+  std::vector<const Node*> out;
+  if (n.is_sequence()) {
+    for (const auto& i : n.items) out.push_back(&i);
+  } else if (!n.is_null()) {
+    out.push_back(&n);
+  }
+  return out;
+}
+
 namespace {
 
 // Aliases are expanded into copies; a "billion laughs" document would make
@@ -56,6 +66,14 @@ size_t count_nodes(const Node& root) {
     for (const auto& e : cur->entries) stack.push_back(&e.value);
   }
   return n;
+}
+
+Node::Tag tag_of(const yaml_char_t* tag) {
+  if (!tag) return Node::Tag::none;
+  std::string_view t(reinterpret_cast<const char*>(tag));
+  if (t == "!reset") return Node::Tag::reset;
+  if (t == "!override") return Node::Tag::override_;
+  return Node::Tag::none;
 }
 
 bool is_null_scalar(const yaml_event_t& ev) {
@@ -160,6 +178,10 @@ class Builder {
           n.text.assign(reinterpret_cast<const char*>(ev.data.scalar.value), ev.data.scalar.length);
           n.quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
         }
+        n.tag = tag_of(ev.data.scalar.tag);
+        // `key: !reset` (no value) is a reset of the key, not an empty string.
+        if (n.tag != Node::Tag::none && n.is_scalar() && n.text.empty() && !n.quoted)
+          n.kind = Node::Kind::null;
         if (ev.data.scalar.anchor) anchors_[reinterpret_cast<const char*>(ev.data.scalar.anchor)] = n;
         return add(std::move(n));
       }
@@ -175,6 +197,7 @@ class Builder {
         bool seq = ev.type == YAML_SEQUENCE_START_EVENT;
         f.node.kind = seq ? Node::Kind::sequence : Node::Kind::map;
         f.node.where = at(ev.start_mark);
+        f.node.tag = tag_of(seq ? ev.data.sequence_start.tag : ev.data.mapping_start.tag);
         const yaml_char_t* anchor = seq ? ev.data.sequence_start.anchor : ev.data.mapping_start.anchor;
         if (anchor) f.anchor = reinterpret_cast<const char*>(anchor);
         stack_.push_back(std::move(f));
@@ -287,16 +310,31 @@ std::optional<Node> parse_yaml(std::string_view text, uint32_t file, Diagnostics
 }
 
 void merge_into(Node& base, Node overlay) {
-  if (!base.is_map() || !overlay.is_map()) {
+  if (!base.is_map() || !overlay.is_map() || overlay.tag == Node::Tag::override_) {
+    overlay.tag = Node::Tag::none;
     base = std::move(overlay);
     return;
   }
   for (auto& e : overlay.entries) {
-    if (Node* existing = base.find(e.key)) {
+    if (e.value.tag == Node::Tag::reset) {
+      std::erase_if(base.entries, [&](const Node::Entry& b) { return b.key == e.key; });
+    } else if (Node* existing = base.find(e.key)) {
       merge_into(*existing, std::move(e.value));
     } else {
       base.entries.push_back(std::move(e));
     }
+  }
+}
+
+void drop_resets(Node& root) {
+  std::vector<Node*> stack{&root};
+  while (!stack.empty()) {
+    Node* cur = stack.back();
+    stack.pop_back();
+    cur->tag = Node::Tag::none;
+    std::erase_if(cur->entries, [](const Node::Entry& e) { return e.value.tag == Node::Tag::reset; });
+    for (auto& i : cur->items) stack.push_back(&i);
+    for (auto& e : cur->entries) stack.push_back(&e.value);
   }
 }
 

@@ -7,6 +7,7 @@
 // without losing file:line:column for the diagnostics that follow.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,10 @@ struct Node {
   Location where;
   bool supplied = false;         // put in by a rewrite as a dialect's default, not written by the user
   bool from_entrypoint = false;  // a command rewritten from compose's `entrypoint` (+ `command`)
+  // compose's merge tags: `!reset` drops what the value would merge into
+  // (the key is gone), `!override` replaces it instead of merging.
+  enum class Tag : uint8_t { none, reset, override_ };
+  Tag tag = Tag::none;
 
   bool is_null() const { return kind == Kind::null; }
   bool is_scalar() const { return kind == Kind::scalar; }
@@ -46,6 +51,10 @@ struct Node::Entry {
 
 std::string_view kind_name(Node::Kind k);
 
+// A value written as one item or as a list of them (`env_file: a.env` or
+// `env_file: [a.env, b.env]`): the items, in order. A null is none.
+std::vector<const Node*> one_or_many(const Node& n);
+
 // Whether an unquoted scalar is a string in YAML 1.2's core schema: `123`,
 // `1.5`, `true` and `null` are not (compose refuses them as keys and names).
 bool plain_scalar_is_string(std::string_view text);
@@ -55,7 +64,12 @@ bool plain_scalar_is_string(std::string_view text);
 std::optional<Node> parse_yaml(std::string_view text, uint32_t file, Diagnostics& diags);
 
 // Later wins: maps merge key by key, everything else (lists too) is replaced,
-// as docker compose merges override files.
+// as docker compose merges override files; a value tagged `!override`
+// replaces, one tagged `!reset` removes the key.
 void merge_into(Node& base, Node overlay);
+
+// Once every merge is done: keys whose value is still tagged `!reset`
+// (nothing to reset) are removed, as compose does.
+void drop_resets(Node& root);
 
 }  // namespace lineup::config

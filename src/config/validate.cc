@@ -55,12 +55,14 @@ void check_dependencies(const Config& cfg, Diagnostics& diags) {
       }
       const Service& dep = *it->second;
       // (Without a `type:`, a service awaited this way is run as a oneshot; see decode.)
-      if (d.condition == Condition::completed && dep.type != ServiceType::oneshot)
+      bool to_end = d.condition == Condition::completed || d.condition == Condition::exited;
+      if (to_end && dep.type != ServiceType::oneshot)
         diags.error(d.where,
-                    fmt::format("\"{}\" waits for \"{}\" to complete, but \"{}\" has `type: service` "
-                                "and would never count as completed (make it `type: oneshot`, or "
+                    fmt::format("\"{}\" waits for \"{}\" to {}, but \"{}\" has `type: service` "
+                                "and would never count as {} (make it `type: oneshot`, or "
                                 "wait for condition: ready)",
-                                s.name, d.name, d.name));
+                                s.name, d.name, d.condition == Condition::exited ? "end" : "complete", d.name,
+                                d.condition == Condition::exited ? "ended" : "completed"));
       if (d.condition == Condition::ready && d.condition_given && dep.ready.empty() && dep.runnable())
         diags.note(d.where,
                    fmt::format("\"{}\" has no readiness probe: it counts as ready once it has stayed up for "

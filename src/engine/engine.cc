@@ -17,6 +17,7 @@ Engine::Engine(const config::Config& cfg, const graph::Graph& g, uint64_t seed)
     const auto& spec = cfg.services[i];
     ServiceView v;
     v.name = spec.name;
+    v.replica_of = spec.replica_of;
     v.state = State::stopped;
     v.goal = Goal::down;
     v.priority = spec.priority;
@@ -191,6 +192,10 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
       },
       ev);
   settle();
+  if (stack_end_ && !shutting_down()) {
+    shutdown(false);
+    settle();
+  }
   update_phase();
   return std::move(out_);
 }
@@ -282,6 +287,7 @@ void Engine::set_state(Id id, State st, std::string message) {
   if (st == State::failed || st == State::completed || st == State::skipped) v.view.ended_at = now_;
   if (message.empty() && (st == State::failed || st == State::backoff || st == State::blocked))
     message = v.view.error;
+  check_stack_end(id, from, st, message);
   out_.push_back(Notice{id, from, st, std::move(message)});
   if (from == State::starting && cfg_.max_parallel_starts > 0) {
     // A slot may have freed: offer it to the waiting services, most important first, and

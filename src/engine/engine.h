@@ -347,6 +347,7 @@ using Action = std::variant<Spawn, Signal, RunProbes, ArmTimer, Notice, PhaseCha
 
 struct ServiceView {
   std::string name;
+  std::string replica_of;  // one of `replicas: N` copies of this service (config/replicas.h)
   State state;
   Goal goal;
   config::Priority priority;
@@ -401,6 +402,15 @@ class Engine {
   Snapshot snapshot() const;
   const ServiceView& view(Id id) const { return svc_[static_cast<size_t>(id)].view; }
 
+  // A service whose `stop_stack_on` came true stopped the stack: which, why,
+  // and the exit code `up` gives (its own, or 1 when it was skipped).
+  struct StackEnd {
+    Id id;
+    int exit_code;
+    std::string why;
+  };
+  const std::optional<StackEnd>& stack_end() const { return stack_end_; }
+
  private:
   struct Svc {
     ServiceView view;
@@ -418,6 +428,7 @@ class Engine {
     int attempts_before_reset = 0;  // attempts before the last start by hand (max_attempts counts after)
     std::string layer = {};         // the readiness layer the status comes from, if there are several
     bool held = false;              // started by a reload: waits until the services it removes have stopped
+    int last_exit = 0;              // of its last process: the code, or 128 + the signal
   };
 
   void set_state(Id id, State s, std::string message = {});
@@ -431,6 +442,7 @@ class Engine {
   std::string before_ready(const Svc& v, const std::string& how) const;
   bool starts_before(Id a, Id b) const;
   void fail_startup_if_critical(Id id);
+  void check_stack_end(Id id, State from, State to, const std::string& why);
   void request_start(Id id);
   void settle();
   void step(Id id);
@@ -470,6 +482,7 @@ class Engine {
   // A reload after the startup result: until what it started has settled,
   // snapshots show the phase STARTING (what `up` on a running stack waits for).
   bool reloading_ = false;
+  std::optional<StackEnd> stack_end_;
 };
 
 }  // namespace lineup::engine

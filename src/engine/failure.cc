@@ -35,6 +35,33 @@ void Engine::attempt_failed(Id id, std::string reason) {
   if (target == State::failed || target == State::blocked) fail_startup_if_critical(id);
 }
 
+// `stop_stack_on`: the end (any end that is not followed by a restart: it
+// completed, exited and is not restarted, or failed), a failure, a skip.
+// The stack stops at the end of the turn (handle()).
+void Engine::check_stack_end(Id id, State from, State to, const std::string& why) {
+  const Svc& v = s(id);
+  if (v.spec->stop_stack_on.empty() || stack_end_ || shutting_down() || v.view.goal != Goal::up) return;
+  auto wants = [&](config::StackStop w) {
+    return std::find(v.spec->stop_stack_on.begin(), v.spec->stop_stack_on.end(), w) !=
+           v.spec->stop_stack_on.end();
+  };
+  bool ended =
+      to == State::completed || to == State::failed || (to == State::stopped && from != State::stopping);
+  const char* what = nullptr;
+  if (to == State::failed && wants(config::StackStop::failure))
+    what = "failed";
+  else if (ended && wants(config::StackStop::end))
+    what = "ended";
+  else if (to == State::skipped && wants(config::StackStop::skipped))
+    what = "was skipped";
+  if (!what) return;
+  int code = to == State::skipped ? 1 : v.last_exit;
+  if (to == State::failed && code == 0) code = 1;  // failed with no exit code of its own (a probe, a spawn)
+  stack_end_ = StackEnd{id, code,
+                        fmt::format("{} {}{} (stop_stack_on): stopping the stack", v.view.name, what,
+                                    why.empty() ? "" : " (" + why + ")")};
+}
+
 // During startup a critical service that is given up fails the whole stack.
 void Engine::fail_startup_if_critical(Id id) {
   if (startup_over() || s(id).spec->priority != config::Priority::critical) return;
@@ -84,6 +111,7 @@ void Engine::exited(const Exited& e) {
     out_.push_back(Signal{id, SIGKILL});
   }
   int code = e.code, signal = e.signal;
+  v.last_exit = signal ? 128 + signal : code;
   v.alive = false;
   out_.push_back(RunProbes{id, ProbeSet::none});
   bool success =

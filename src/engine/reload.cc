@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "config/changes.h"
+#include "config/replicas.h"
 #include "util/names.h"
 
 namespace lineup::engine {
@@ -89,7 +90,7 @@ ReloadPlan plan_reload(const config::Config& applied, const Snapshot& running, c
 
   std::vector<Id> targets;
   for (const auto& name : o.services)
-    if (auto id = fresh_graph.id(name)) targets.push_back(*id);
+    for (size_t i : config::services_named(fresh, name)) targets.push_back(static_cast<Id>(i));
   std::vector<bool> wanted = graph::with_dependencies(fresh_graph, targets);
   bool whole_file = o.services.empty();
   std::unordered_map<std::string_view, size_t> fresh_index;
@@ -169,6 +170,7 @@ std::vector<Action> Engine::reload(const ReloadPlan& plan, TimePoint now) {
     const auto& spec = cfg_.services[i];
     ServiceView v;
     v.name = spec.name;
+    v.replica_of = spec.replica_of;
     v.state = State::stopped;
     v.goal = Goal::down;
     svc_.push_back({std::move(v), &spec, RestartTracker(spec.restart, spec.circuit_breaker, seed_ + i)});

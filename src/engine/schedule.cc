@@ -59,6 +59,9 @@ bool Engine::deps_met(Id id, bool& skip, std::string& why) const {
     const auto& edge = g_.edges()[e];
     const Svc& d = s(edge.dependency);
     State st = d.view.state;
+    // Waiting for it to end: a failure is an end too (one that is not retried).
+    if (edge.condition == config::Condition::exited && (st == State::completed || st == State::failed))
+      continue;
     if (is_given_up(st)) {
       if (edge.required) {
         skip = true;
@@ -77,6 +80,7 @@ bool Engine::deps_met(Id id, bool& skip, std::string& why) const {
         ok = st == State::ready || oneshot_done;
         break;
       case config::Condition::completed:
+      case config::Condition::exited:
         ok = oneshot_done;
         break;
     }

@@ -89,15 +89,23 @@ Result<Exported> export_compose(const config::Config& cfg, const graph::Graph& g
     json deps = json::object();
     for (size_t ei : g.dependencies(static_cast<graph::Id>(i))) {
       const graph::Edge& e = g.edges()[ei];
-      const char* condition = e.condition == config::Condition::completed ? "service_completed_successfully"
-                              : e.condition == config::Condition::ready   ? "service_healthy"
-                                                                          : "service_started";
+      if (e.condition == config::Condition::exited)
+        out.not_carried.push_back(
+            fmt::format("{}: waits for {} to end, whatever its exit code; compose waits for "
+                        "it to succeed (service_completed_successfully)",
+                        s.name, g.name(e.dependency)));
+      const char* condition =
+          e.condition == config::Condition::completed || e.condition == config::Condition::exited
+              ? "service_completed_successfully"
+          : e.condition == config::Condition::ready ? "service_healthy"
+                                                    : "service_started";
       json d = {{"condition", condition}};
       if (!e.required) d["required"] = false;
       if (e.restart) d["restart"] = true;
       deps[g.name(e.dependency)] = d;
     }
     if (!deps.empty()) svc["depends_on"] = deps;
+    if (s.replicas > 1) svc["scale"] = s.replicas;
     if (json h = healthcheck(s, o, env, out.not_carried); !h.is_null()) svc["healthcheck"] = h;
     switch (s.restart.policy) {
       case config::RestartPolicy::no:

@@ -434,7 +434,9 @@ class Exporter {
       json env = json::array();
       std::vector<std::string> targets;
       bool oneshot = dep.type == config::ServiceType::oneshot;
-      if (!oneshot)
+      // A Service answers once one replica is ready; lineup waits for all of them, so
+      // a dependency with replicas is waited for as its workload (every pod ready).
+      if (!oneshot && dep.replicas < 2)
         for (const auto& t : dependency_targets(dep)) targets.push_back(hide_password(t, dep, env, false));
       if (targets.empty()) {
         // A Job's success; or, for a workload with no port or network probe
@@ -561,14 +563,22 @@ class Exporter {
       template_["spec"]["restartPolicy"] = retry ? "OnFailure" : "Never";
       json spec = {{"backoffLimit", retry ? std::max(0, graph::attempts_before_failure(s) - 1) : 0},
                    {"template", template_}};
-      objects_.push_back({name + "-job.yaml",
-                          comments,
-                          {{"apiVersion", "batch/v1"}, {"kind", "Job"}, {"metadata", meta}, {"spec", spec}}});
+      if (s.replicas > 1) {  // every replica runs once, all at the same time, as lineup runs them
+        spec["completions"] = s.replicas;
+        spec["parallelism"] = s.replicas;
+      }
+      if (s.schedule) cron_job(s, name, meta, spec, comments);
+      // A scheduled oneshot runs at the startup too when it says so or a service waits for it.
+      if (!s.schedule || s.schedule->run_on_start || !g_.dependents(id).empty())
+        objects_.push_back(
+            {name + "-job.yaml",
+             comments,
+             {{"apiVersion", "batch/v1"}, {"kind", "Job"}, {"metadata", meta}, {"spec", spec}}});
     } else {
       if (s.restart.policy == config::RestartPolicy::no)
         lost(s, "restart: no: a Deployment's pod is always restarted");
       bool stateful = s.kubernetes.kind == "StatefulSet";
-      json spec = {{"replicas", 1}, {"selector", {{"matchLabels", labels(s)}}}};
+      json spec = {{"replicas", s.replicas}, {"selector", {{"matchLabels", labels(s)}}}};
       if (stateful) spec["serviceName"] = name;
       spec["template"] = template_;
       objects_.push_back({name + (stateful ? "-statefulset.yaml" : "-deployment.yaml"),
@@ -590,6 +600,55 @@ class Exporter {
                           {},
                           {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", meta}, {"spec", spec}}});
     }
+  }
+
+  // `schedule:` -> a CronJob of the same Job, never two runs at once (a run
+  // still going when the next is due is skipped, as lineup does).
+  void cron_job(const Service& s, const std::string& name, const json& meta, const json& job,
+                const std::vector<std::string>& comments) {
+    const config::Schedule& sch = *s.schedule;
+    std::string cron;
+    if (sch.cron) {
+      cron = sch.cron->text();
+    } else {
+      bool exact = false;
+      cron = interval_as_cron(*sch.interval, exact);
+      lost(s, fmt::format("schedule.interval {}: a CronJob runs on the clock, {}: \"{}\"",
+                          format_duration(*sch.interval), exact ? "from the full hour" : "as near as it can",
+                          cron));
+    }
+    json spec = {{"schedule", cron}, {"concurrencyPolicy", "Forbid"}, {"jobTemplate", {{"spec", job}}}};
+    if (sch.utc)
+      spec["timeZone"] = "Etc/UTC";
+    else if (sch.cron)
+      lost(s, "schedule: local time: the CronJob runs in the time zone of the cluster's controller manager");
+    objects_.push_back(
+        {name + "-cronjob.yaml",
+         comments,
+         {{"apiVersion", "batch/v1"}, {"kind", "CronJob"}, {"metadata", meta}, {"spec", spec}}});
+  }
+
+  // An interval as the nearest cron a clock can run: every N minutes (or
+  // hours) when N divides the hour (or the day), else every hour or day.
+  static std::string interval_as_cron(Millis every, bool& exact) {
+    long long minutes = std::max(1LL, static_cast<long long>(every.count() / 60'000));
+    if (minutes < 60) {
+      for (long long m = minutes; m >= 1; --m)
+        if (60 % m == 0) {
+          exact = m * 60'000 == every.count();
+          return m == 1 ? "* * * * *" : fmt::format("*/{} * * * *", m);
+        }
+    }
+    long long hours = minutes / 60;
+    if (hours < 24) {
+      for (long long h = hours; h >= 1; --h)
+        if (24 % h == 0) {
+          exact = h * 3'600'000 == every.count();
+          return h == 1 ? "0 * * * *" : fmt::format("0 */{} * * *", h);
+        }
+    }
+    exact = every.count() == 86'400'000;
+    return "0 0 * * *";
   }
 
   // What `lineup wait kubernetes-job://` (-deployment://, -statefulset://) needs: `get` on those objects

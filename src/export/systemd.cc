@@ -71,7 +71,15 @@ class Exporter {
         continue;
       }
       out.files.push_back({unit(s), service(static_cast<graph::Id>(i))});
-      wants += " " + unit(s);
+      // A scheduled oneshot is started by its timer; by the target too when it runs at
+      // the startup (run_on_start, or a service waits for it).
+      bool at_start =
+          !s.schedule || s.schedule->run_on_start || !g_.dependents(static_cast<graph::Id>(i)).empty();
+      if (at_start) wants += " " + unit(s);
+      if (s.schedule) {
+        out.files.push_back({timer(s), timer_unit(s)});
+        wants += " " + timer(s);
+      }
     }
     out.files.push_back(
         {project_ + ".target", fmt::format("# {}.target: written by `lineup export systemd` from {}\n"
@@ -104,6 +112,56 @@ class Exporter {
   std::vector<std::string> not_carried_;
 
   std::string unit(const Service& s) const { return project_ + "-" + unit_word(s.name) + ".service"; }
+  std::string timer(const Service& s) const { return project_ + "-" + unit_word(s.name) + ".timer"; }
+
+  // `schedule:` as a timer: OnCalendar= for a cron (two lines when both day
+  // fields are restricted: cron runs on either, systemd's one line on both),
+  // OnActiveSec= + OnUnitActiveSec= for an interval. systemd never starts a
+  // unit that is still running: a run still going skips the next, as in lineup.
+  std::string timer_unit(const Service& s) {
+    const config::Schedule& sch = *s.schedule;
+    std::string t = fmt::format(
+        "# {}: written by `lineup export systemd` from {}\n[Unit]\nDescription={} on its schedule (lineup "
+        "project {})\nPartOf={}.target\n\n[Timer]\nUnit={}\nAccuracySec=1s\n",
+        timer(s), source(), s.name, cfg_.name, project_, unit(s));
+    if (sch.interval) {
+      std::string every = duration_text(*sch.interval);
+      t += fmt::format("OnActiveSec={}\nOnUnitActiveSec={}\n", every, every);
+    } else {
+      for (const auto& line : calendar(*sch.cron, sch.utc)) t += "OnCalendar=" + line + "\n";
+    }
+    t += fmt::format("\n[Install]\nWantedBy={}.target\n", project_);
+    return t;
+  }
+
+  template <size_t N>
+  static std::string field(const std::bitset<N>& set, size_t from, size_t to, bool two_digits) {
+    bool all = true;
+    for (size_t i = from; i <= to; ++i) all = all && set[i];
+    if (all) return "*";
+    std::string out;
+    for (size_t i = from; i <= to; ++i)
+      if (set[i])
+        out += (out.empty() ? "" : ",") + (two_digits ? fmt::format("{:02}", i) : std::to_string(i));
+    return out;
+  }
+
+  static std::vector<std::string> calendar(const Cron& c, bool utc) {
+    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    std::string time =
+        fmt::format("{}:{}:00", field(c.hours(), 0, 23, true), field(c.minutes(), 0, 59, true));
+    std::string months = field(c.months(), 1, 12, true);
+    std::string weekdays;
+    for (size_t d = 0; d < 7; ++d)
+      if (c.weekdays()[d]) weekdays += (weekdays.empty() ? "" : ",") + std::string(kDays[d]);
+    std::string zone = utc ? " UTC" : "";
+    std::string by_date =
+        fmt::format("*-{}-{} {}{}", months, c.any_day() ? "*" : field(c.days(), 1, 31, true), time, zone);
+    std::string by_weekday = fmt::format("{} *-{}-* {}{}", weekdays, months, time, zone);
+    if (c.any_weekday()) return {by_date};
+    if (c.any_day()) return {by_weekday};
+    return {by_date, by_weekday};
+  }
   std::string env_file() const { return "/etc/lineup/" + project_ + ".env"; }
   std::string source() const { return cfg_.files.empty() ? cfg_.name : cfg_.files.front(); }
   void lost(const Service& s, std::string what) {
@@ -195,7 +253,9 @@ class Exporter {
     std::string type = s.type == config::ServiceType::oneshot ? "oneshot" : "exec";
     std::string wait = readiness(s, type);
     u += "\n[Service]\nType=" + type + "\n";
-    if (type == "oneshot") u += "RemainAfterExit=yes\n";
+    // Done stays active, as a dependency that completed; a scheduled one must go
+    // inactive, or its timer could not start it again.
+    if (type == "oneshot" && !s.schedule) u += "RemainAfterExit=yes\n";
     if (type == "notify") u += "NotifyAccess=all\n";
     u += "WorkingDirectory=" + s.working_dir + "\n";
     bool secrets = false;
@@ -244,7 +304,8 @@ class Exporter {
     for (int c : s.success_exit_codes)
       if (c != 0) codes += " " + std::to_string(c);
     if (!codes.empty()) u += "SuccessExitStatus=" + codes.substr(1) + "\n";
-    u += fmt::format("\n[Install]\nWantedBy={}.target\n", project_);
+    if (!s.schedule || s.schedule->run_on_start || !g_.dependents(id).empty())
+      u += fmt::format("\n[Install]\nWantedBy={}.target\n", project_);
 
     if (!s.live.empty())
       lost(s, "live probes: systemd has no liveness check (a watchdog needs the service's help)");

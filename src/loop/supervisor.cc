@@ -10,6 +10,7 @@
 
 #include "api/server.h"
 #include "config/environment.h"
+#include "config/replicas.h"
 #include "loop/action_queue.h"
 #include "loop/api_listeners.h"
 #include "loop/hooks.h"
@@ -111,6 +112,7 @@ struct Supervisor::Impl : probes::Host {
   uint64_t events_handled = 0;  // what the API's answers depend on (with the probes' checks)
   bool result_reported = false;
   int exit_code = 0;
+  bool stack_end_said = false;  // the line saying which service's stop_stack_on stopped the stack
   TimePoint started = clock.now();
   std::time_t started_wall = std::time(nullptr);
   std::string last_run;  // the startup report as last written
@@ -195,6 +197,10 @@ struct Supervisor::Impl : probes::Host {
   void phase_changed(engine::Phase phase) {
     files.write_state();
     if (engine::is_shutdown(phase)) {
+      if (const auto& end = engine.stack_end(); end && !stack_end_said) {
+        stack_end_said = true;
+        screen.event_line(redact(end->why));
+      }
       schedules.stop();
       maybe_finish();
     }
@@ -231,7 +237,8 @@ struct Supervisor::Impl : probes::Host {
       return refuse(422, fmt::format("the files are of the project in {}, the stack runs {}",
                                      fresh->config.project_dir, cfg.project_dir));
     for (const auto& name : r.options.services)
-      if (!fresh->graph.id(name)) return refuse(404, fmt::format("no service named \"{}\"", name));
+      if (config::services_named(fresh->config, name).empty())
+        return refuse(404, fmt::format("no service named \"{}\"", name));
     auto plan = engine::plan_reload(cfg, engine.snapshot(), fresh->config, fresh->graph, r.options);
     for (const auto& c : plan.changes) {
       const auto& s = plan.applied.services[static_cast<size_t>(c.id)];
@@ -340,7 +347,9 @@ struct Supervisor::Impl : probes::Host {
     files.write_state();
     stops.stop_watching();
     screen.drain(2000);
-    return stops.signal_seen() ? 128 + stops.signal_seen() : exit_code;
+    // A service that ends the stack gives its exit code, as process-compose's exit_on_end does.
+    if (stops.signal_seen()) return 128 + stops.signal_seen();
+    return engine.stack_end() ? engine.stack_end()->exit_code : exit_code;
   }
 };
 

@@ -5,6 +5,8 @@
 // certificate checked for kubernetes.default.svc), over the same TLS and
 // HTTP path as an https probe; the object's status decides.
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
@@ -55,19 +57,24 @@ Result judge(const config::KubernetesProbe& p, int code, const std::string& body
   if (code != 200) return {false, fmt::format("HTTP {} from the API server", code)};
   if (!j.is_object()) return {false, "the API server's answer is not JSON"};
   const json status = j.contains("status") && j["status"].is_object() ? j["status"] : json::object();
+  const json spec = j.contains("spec") && j["spec"].is_object() ? j["spec"] : json::object();
+  // Every replica, as lineup waits for every replica of a dependency: a
+  // Job's `completions` (its replicas), a workload's `replicas`.
   if (p.resource == "jobs") {
-    if (number_at(status, "succeeded") >= 1) return {true, fmt::format("{} succeeded", what)};
+    long long wanted = std::max(1LL, number_at(spec, "completions"));
+    long long succeeded = number_at(status, "succeeded");
+    if (succeeded >= wanted) return {true, fmt::format("{} succeeded", what)};
     if (status.contains("conditions") && status["conditions"].is_array())
       for (const auto& c : status["conditions"])
         if (c.is_object() && c.value("type", "") == "Failed" && c.value("status", "") == "True")
           return {false, fmt::format("{} failed: {}", what, c.value("reason", "no reason given"))};
-    return {false, fmt::format("{} has not succeeded yet ({} active, {} failed)", what,
-                               number_at(status, "active"), number_at(status, "failed"))};
+    return {false, fmt::format("{} has not succeeded yet ({} of {} succeeded, {} active, {} failed)", what,
+                               succeeded, wanted, number_at(status, "active"), number_at(status, "failed"))};
   }
   long long ready = number_at(status, "readyReplicas");
-  if (ready >= 1) return {true, fmt::format("{}: {} ready", what, ready)};
-  long long wanted = j.contains("spec") && j["spec"].is_object() ? number_at(j["spec"], "replicas") : 0;
-  return {false, fmt::format("{}: 0 of {} pods ready", what, wanted)};
+  long long wanted = std::max(1LL, number_at(spec, "replicas"));
+  if (ready >= wanted) return {true, fmt::format("{}: {} ready", what, ready)};
+  return {false, fmt::format("{}: {} of {} pods ready", what, ready, wanted)};
 }
 
 }  // namespace

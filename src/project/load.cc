@@ -14,8 +14,12 @@
 #include "config/envfile.h"
 #include "config/interpolate.h"
 #include "config/normalize.h"
+#include "config/process_compose.h"
+#include "config/replicas.h"
 #include "config/tree.h"
 #include "config/validate.h"
+#include "project/extends.h"
+#include "project/include.h"
 #include "util/read_file.h"
 
 namespace lineup::project {
@@ -78,13 +82,7 @@ config::EnvList load_variables(const LoadOptions& o, const Node& raw, const std:
   std::vector<std::pair<std::string, Location>> exported;      // env_file: / .env: both
   std::vector<bool> exported_required;
   if (const Node* ef = raw.find("env_file")) {
-    std::vector<const Node*> items;
-    if (ef->is_sequence()) {
-      for (const auto& i : ef->items) items.push_back(&i);
-    } else {
-      items.push_back(ef);
-    }
-    for (const Node* i : items) {
+    for (const Node* i : config::one_or_many(*ef)) {
       const Node* path = i->is_map() ? i->find("path") : i;
       bool required = true;
       if (i->is_map())
@@ -227,21 +225,52 @@ Project load(const LoadOptions& o) {
     if (const Node* ef = t.find("env_file")) raw_top.entries = {{"env_file", ef->where, *ef}};
   config::EnvList exported = load_variables(o, raw_top, dir, *env, p.variables, p.diags);
 
-  // 4. interpolate each file, 5. merge them (later wins)
+  // 4. interpolate each file, its `include:`s joined to it; 5. merge them
+  // (later wins); 6. `extends` resolved, `!reset` keys dropped
   InterpolationPass interpolation(p.variables, p.diags);
-  for (auto& t : trees) interpolation.run(t, t.find("processes") != nullptr);
+  ReadTree read = [&](const std::string& path, const Variables& vars, Location from) -> std::optional<Node> {
+    // Included and extended files are regular files: a FIFO would block
+    // the load. With file_texts (the fuzzer, tests) nothing else is read.
+    std::error_code ec;
+    if (!o.file_texts.empty() || !fs::is_regular_file(path, ec)) {
+      p.diags.error(from, fmt::format("cannot read {}: {}", path,
+                                      fs::exists(path, ec) ? "not a regular file" : "no such file"));
+      return std::nullopt;
+    }
+    auto text = read_file(path);
+    if (!text) {
+      p.diags.error(from, fmt::format("cannot read {}: {}", path, text.error().message));
+      return std::nullopt;
+    }
+    auto tree = config::parse_yaml(*text, config::intern_file(path), p.diags);
+    if (!tree) return std::nullopt;
+    if (!config::process_compose_no_interpolation(*tree))
+      InterpolationPass(vars, p.diags).run(*tree, tree->find("processes") != nullptr);
+    return tree;
+  };
+  for (size_t i = 0; i < trees.size(); ++i) {
+    if (!config::process_compose_no_interpolation(trees[i]))
+      interpolation.run(trees[i], trees[i].find("processes") != nullptr);
+    std::error_code ec;
+    auto path = fs::absolute(files[i], ec).lexically_normal().string();
+    resolve_includes(trees[i], path, read, *env, p.diags);
+  }
   Node root = std::move(trees.front());
   for (size_t i = 1; i < trees.size(); ++i) config::merge_into(root, std::move(trees[i]));
+  resolve_extends(root, read, p.variables, p.diags);
+  config::drop_resets(root);
 
-  // 6. the dialects' spellings rewritten into lineup's, 7. decode: defaults, profile
-  config::rewrite_dialects(root, o.strict, p.diags);
+  // 7. the dialects' spellings rewritten into lineup's, 8. decode: defaults, profile; replicas expanded
+  bool strict = o.strict || config::process_compose_strict(root);
+  config::rewrite_dialects(root, strict, p.diags);
   config::DecodeContext ctx;
   ctx.project_dir = dir;
   ctx.requested_profile = o.profile;
   if (ctx.requested_profile.empty())
     if (const std::string* v = env->get("LINEUP_PROFILE")) ctx.requested_profile = *v;
   ctx.named_services = o.named_services;
-  ctx.strict = o.strict;
+  ctx.namespaces = o.namespaces;
+  ctx.strict = strict;
   ctx.variables = &p.variables;
   config::decode(root, ctx, p.config, p.diags);
   // The global env files' values come first; `environment:` entries override them.
@@ -255,9 +284,10 @@ Project load(const LoadOptions& o) {
     for (auto& kv : own) p.config.environment.push_back(std::move(kv));
   }
   p.config.files = files;
+  config::expand_replicas(p.config, p.diags);
 
-  // 8. normalise (absolute paths, api.listen parsed), 9. validate across
-  // services, 10. the graph and its cycles
+  // 9. normalise (absolute paths, api.listen parsed), 10. validate across
+  // services, 11. the graph and its cycles
   config::normalize(p.config, p.diags);
   config::validate(p.config, p.variables, p.main_file, p.diags);
   p.graph = graph::Graph::build(p.config);

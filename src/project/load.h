@@ -1,8 +1,9 @@
 // Loading a project: the config layer's passes, in order, each named.
 //
-//   locate files -> read + parse -> env files -> interpolate -> merge
-//   -> dialects (compose / process-compose spellings rewritten) -> decode
-//   (defaults, profile) -> normalize -> validate -> graph (cycles)
+//   locate files -> read + parse -> env files -> interpolate (+ include)
+//   -> merge -> extends -> dialects (compose / process-compose spellings
+//   rewritten) -> decode (defaults, profile; replicas) -> normalize
+//   -> validate -> graph (cycles)
 //
 // Every pass appends to one Diagnostics list; the caller decides what the
 // diagnostics mean for its exit code (`check` reports, others refuse).
@@ -24,6 +25,7 @@ struct LoadOptions {
   std::string profile;                 // --profile; empty = LINEUP_PROFILE, then default_profile
   std::vector<std::string> env_files;  // --env-file: extra files for interpolation only (not exported)
   std::vector<std::string> named_services;
+  std::vector<std::string> namespaces;  // -n: only services in these (none: every service)
   bool strict = false;
   const config::Variables* environment = nullptr;  // the process environment (null = read it)
   // The text of `files[i]`, taken instead of reading that file (same order;

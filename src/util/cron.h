@@ -24,6 +24,14 @@ class Cron {
   // (or UTC); nullopt if none within the next 5 years (February 30th).
   std::optional<std::time_t> next(std::time_t after, bool utc = false) const;
   const std::string& text() const { return text_; }
+  // The values each field allows (what `lineup export systemd` writes as OnCalendar=).
+  const std::bitset<60>& minutes() const { return minutes_; }
+  const std::bitset<24>& hours() const { return hours_; }
+  const std::bitset<32>& days() const { return days_; }      // 1-31
+  const std::bitset<13>& months() const { return months_; }  // 1-12
+  const std::bitset<7>& weekdays() const { return weekdays_; }
+  bool any_day() const { return any_day_; }  // `*` in the day-of-month field
+  bool any_weekday() const { return any_weekday_; }
 
  private:
   std::bitset<60> minutes_;

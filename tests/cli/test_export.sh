@@ -200,4 +200,69 @@ expect_exit 0 "$LINEUP" -f dag.yaml export compose -o dag-back
 "$LINEUP" -f dag-back/compose.yaml plan --format json >plan-dag-back.json
 same_plan plan-dag.json plan-dag-back.json && pass || fail "the DAG's compose file plans differently"
 
+# --- replicas ------------------------------------------------------------------------------------
+# replicas: one workload with replicas (a Job with completions); a dependent waits for every
+# replica (the workload's ready pods, not the Service, which answers once one is ready);
+# systemd gets a unit per replica; compose's scale reads back to the same plan.
+cat >replicas.yaml <<'YAML'
+services:
+  queue: {command: [/bin/sleep, "600"], ready: [{tcp: "127.0.0.1:6379"}]}
+  worker: {command: [/bin/sleep, "600"], deploy: {replicas: 3}, depends_on: [queue], ready: [{exec: [test, -f, ok]}]}
+  seed: {command: [/bin/true], type: oneshot, scale: 2}
+  gateway:
+    command: [/bin/sleep, "600"]
+    depends_on: {worker: {condition: ready}, seed: {condition: completed}}
+YAML
+k8s_check replicas . -f replicas.yaml
+grep -q "replicas: 3" k8s-replicas/worker-deployment.yaml && pass || fail "worker's Deployment lacks replicas: 3"
+grep -q "completions: 2" k8s-replicas/seed-job.yaml && pass || fail "seed's Job lacks completions: 2"
+grep -qF 'kubernetes-deployment://$(POD_NAMESPACE)/worker' k8s-replicas/gateway-deployment.yaml &&
+  pass || fail "gateway does not wait for all of worker's pods"
+if ls k8s-replicas | grep -q "worker-1"; then fail "a replica exported as a workload of its own"; else pass; fi
+if grep -rq "LINEUP_REPLICA" k8s-replicas; then fail "LINEUP_REPLICA written to a manifest"; else pass; fi
+expect_exit 0 "$LINEUP" -f replicas.yaml export systemd -o replicas-units
+verify_units replicas-units
+grep -q "LINEUP_REPLICA=3" replicas-units/*worker-3.service && pass || fail "worker-3's unit lacks LINEUP_REPLICA=3"
+grep -q "^Requires=.*worker-2.service" replicas-units/*gateway.service && pass || fail "gateway's unit does not require worker-2"
+expect_exit 0 "$LINEUP" -f replicas.yaml export compose -o replicas-compose
+grep -q "scale: 3" replicas-compose/compose.yaml && pass || fail "the compose file lacks scale: 3"
+"$LINEUP" -f replicas-compose/compose.yaml plan --format json >plan-replicas-back.json
+same_plan plan-replicas.json plan-replicas-back.json && pass || fail "the exported compose file's replicas plan differently"
+# --- schedules ---------------------------------------------------------------------------------
+# A scheduled oneshot: a CronJob (never two runs at once), and a Job too when a service waits for
+# it; systemd: a timer whose OnCalendar= systemd itself reads as the same times, the service
+# started by the timer and not by the target unless it runs at the startup.
+cat >schedules.yaml <<'YAML'
+services:
+  cleanup: {command: [/bin/true], schedule: {cron: "*/5 * * * *"}}
+  report: {command: [/bin/true], schedule: {cron: "30 6 1 * mon-fri", timezone: UTC}}
+  warm: {command: [/bin/true], schedule: {interval: 10m}}
+  seed: {command: [/bin/true], schedule: {interval: 7m}}
+  web: {command: [/bin/sleep, "600"], depends_on: {seed: {condition: completed}}}
+YAML
+k8s_check schedules . -f schedules.yaml
+expect_exit 0 "$LINEUP" -f schedules.yaml export kubernetes --image x:1 -o schedules-k8s
+expect_contains "seed: schedule.interval 7m: a CronJob runs on the clock, as near as it can"
+grep -q 'schedule: "\*/5 \* \* \* \*"' schedules-k8s/cleanup-cronjob.yaml && pass || fail "cleanup's CronJob schedule"
+grep -q "concurrencyPolicy: Forbid" schedules-k8s/cleanup-cronjob.yaml && pass || fail "a CronJob may run twice at once"
+grep -q "timeZone: Etc/UTC" schedules-k8s/report-cronjob.yaml && pass || fail "report's time zone"
+grep -q 'schedule: "\*/10 \* \* \* \*"' schedules-k8s/warm-cronjob.yaml && pass || fail "warm's interval as cron"
+check test ! -e schedules-k8s/cleanup-job.yaml        # no one waits for it: only its schedule runs it
+check test -e schedules-k8s/seed-job.yaml              # web waits for it: it runs at the startup too
+expect_exit 0 "$LINEUP" -f schedules.yaml export systemd -o schedules-units
+verify_units schedules-units
+for t in schedules-units/*.timer; do
+  SYSTEMD_UNIT_PATH="$WORK/schedules-units:" systemd-analyze verify --man=no "$t" >/dev/null 2>&1 && pass || fail "systemd-analyze verify $t"
+done
+grep -q "^OnCalendar=\*-\*-\* \*:00,05,10,15,20,25,30,35,40,45,50,55:00$" schedules-units/*cleanup.timer && pass || fail "cleanup's OnCalendar"
+# cron's either-day rule: two lines, each of which systemd parses.
+check test "$(grep -c '^OnCalendar=' schedules-units/*report.timer)" = 2
+while read -r line; do
+  systemd-analyze calendar "${line#OnCalendar=}" >/dev/null 2>&1 && pass || fail "systemd cannot read ${line}"
+done < <(grep -h '^OnCalendar=' schedules-units/*.timer)
+grep -q "^OnUnitActiveSec=10min\|^OnUnitActiveSec=600" schedules-units/*warm.timer && pass || fail "warm's interval"
+grep -q "^RemainAfterExit=yes" schedules-units/*cleanup.service && fail "a scheduled oneshot stays active" || pass
+grep -q "cleanup.service" schedules-units/*.target && fail "the target starts cleanup" || pass
+grep -q "cleanup.timer" schedules-units/*.target && pass || fail "the target does not start cleanup's timer"
+grep -q "seed.service" schedules-units/*.target && pass || fail "the target does not run seed, which web waits for"
 finish

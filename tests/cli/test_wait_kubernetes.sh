@@ -29,7 +29,11 @@ expect_exit 1 "$LINEUP" wait --timeout 500ms kubernetes-job://shop/migrate
 expect_contains "no Job shop/migrate"
 cp "$API/job-running.json" objects/shop/jobs/migrate.json
 expect_exit 1 "$LINEUP" wait --timeout 500ms kubernetes-job://shop/migrate
-expect_contains "Job shop/migrate has not succeeded yet (1 active, 0 failed)"
+expect_contains "Job shop/migrate has not succeeded yet (0 of 1 succeeded, 1 active, 0 failed)"
+# A Job of replicas (completions: 2) has succeeded once every completion has.
+cp "$API/job-partly-succeeded.json" objects/shop/jobs/migrate.json
+expect_exit 1 "$LINEUP" wait --timeout 500ms kubernetes-job://shop/migrate
+expect_contains "Job shop/migrate has not succeeded yet (1 of 2 succeeded, 1 active, 0 failed)"
 cp "$API/job-failed.json" objects/shop/jobs/migrate.json
 expect_exit 1 "$LINEUP" wait --timeout 500ms kubernetes-job://shop/migrate
 expect_contains "Job shop/migrate failed: BackoffLimitExceeded"
@@ -39,6 +43,10 @@ expect_exit 0 "$LINEUP" wait --timeout 10s kubernetes-job://shop/migrate
 cp "$API/deployment-unready.json" objects/shop/deployments/db.json
 expect_exit 1 "$LINEUP" wait --timeout 500ms kubernetes-deployment://shop/db
 expect_contains "Deployment shop/db: 0 of 1 pods ready"
+# Every replica: 2 of 3 ready is not ready yet.
+cp "$API/deployment-partly-ready.json" objects/shop/deployments/db.json
+expect_exit 1 "$LINEUP" wait --timeout 500ms kubernetes-deployment://shop/db
+expect_contains "Deployment shop/db: 2 of 3 pods ready"
 cp "$API/deployment-ready.json" objects/shop/deployments/db.json
 expect_exit 0 "$LINEUP" wait --timeout 10s kubernetes-deployment://shop/db kubernetes-job://shop/migrate
 

@@ -83,9 +83,12 @@ for (const o of objects.filter((o) => ["Deployment", "StatefulSet", "Job", "Cron
 }
 
 const plan = JSON.parse(fs.readFileSync(planFile, "utf8"));
+// The plan names each replica (worker-1, worker-2); the export has one workload with replicas.
+const base = (name) => (plan.replica_of && plan.replica_of[name]) || name;
 const planned = new Set(
   plan.edges.map(
-    (e) => `${label(e.from)} -> ${label(e.to)} completed=${e.condition === "completed"} required=${e.required}`,
+    (e) =>
+      `${label(base(e.from))} -> ${label(base(e.to))} completed=${e.condition === "completed" || e.condition === "exited"} required=${e.required}`,
   ),
 );
 for (const e of planned) if (!exported.has(e)) problems.push(`missing in the export: ${e}`);

@@ -18,7 +18,8 @@ TEST(ApiReload, RoundTrip) {
   ReloadRequest in;
   in.options = {false, true, {"api", "web"}};
   in.dry_run = true;
-  in.inputs = ReloadInputs{{"/p/lineup.yaml"}, "/p", "dev", {"/p/.env"}, {{{"A", "1"}, {"B", "x=y"}}}};
+  in.inputs =
+      ReloadInputs{{"/p/lineup.yaml"}, "/p", "dev", {"/p/.env"}, {"backend"}, {{{"A", "1"}, {"B", "x=y"}}}};
   auto out = parse_reload(reload_body(in));
   ASSERT_TRUE(out) << out.error();
   EXPECT_EQ(out->options.services, (std::vector<std::string>{"api", "web"}));
@@ -28,6 +29,7 @@ TEST(ApiReload, RoundTrip) {
   ASSERT_TRUE(out->inputs);
   EXPECT_EQ(out->inputs->files, std::vector<std::string>{"/p/lineup.yaml"});
   EXPECT_EQ(out->inputs->profile, "dev");
+  EXPECT_EQ(out->inputs->namespaces, std::vector<std::string>{"backend"});
   ASSERT_TRUE(out->inputs->environment);
   EXPECT_EQ(out->inputs->environment->size(), 2u);
   EXPECT_EQ((*out->inputs->environment)[1].second, "x=y");

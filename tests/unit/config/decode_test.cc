@@ -88,7 +88,7 @@ TEST(Decode, MistakesAreReportedWhereTheyAre) {
        "    depends_on:\n"
        "      db: {condition: healthyy}\n",
        Severity::error, 6, 23,
-       "condition: \"healthyy\" is not a condition (use started, ready or completed)"},
+       "condition: \"healthyy\" is not a condition (use started, ready, completed or exited)"},
       {"bad priority",
        "services:\n"
        "  web:\n"

@@ -129,9 +129,9 @@ TEST(Dialects, ProcessesAndDefaultsAreRewrittenToo) {
       "defaults: {healthcheck: {test: y, interval: 1s, timeout: 1s}}\n",
       diags);
   rewrite_dialects(root, false, diags);
-  EXPECT_EQ(
-      flat(*root.find("processes")->find("db")),
-      "{command: [bash, -c, db], restart: no, priority: high, ready: [{exec: {command: [bash, -c, x]}}]}");
+  EXPECT_EQ(flat(*root.find("processes")->find("db")),
+            "{command: [bash, -c, db], min_uptime: 0s, restart: no, priority: high, ready: [{exec: {command: "
+            "[bash, -c, x]}}]}");
   EXPECT_EQ(flat(*root.find("defaults")),
             "{ready: [{exec: y, interval: 1s, timeout: 1s}], live: [{exec: y, interval: 1s, timeout: 1s}]}");
 }
@@ -149,9 +149,12 @@ const Case kProcessComposeCases[] = {
      " max_attempts: 4}, priority: high}"},
     {"max_restarts 0 is no limit; restart defaults to no", "{command: run, availability: {max_restarts: 0}}",
      "{command: [bash, -c, run], restart: {policy: no}, priority: high}"},
-    {"exit_on_failure: not restarted, and critical",
+    {"exit_on_failure: not restarted, and its failure stops the stack",
      "{command: run, availability: {restart: exit_on_failure}}",
-     "{command: [bash, -c, run], priority: critical, restart: {policy: no}}"},
+     "{command: [bash, -c, run], stop_stack_on: [failure], restart: {policy: no}, priority: high}"},
+    {"exit_on_end and exit_on_skipped",
+     "{command: run, availability: {exit_on_end: true, exit_on_skipped: true}}",
+     "{command: [bash, -c, run], stop_stack_on: [end, skipped], restart: {policy: no}, priority: high}"},
     {"shutdown: command, signal and timeout",
      "{command: run, shutdown: {command: ./stop, signal: 2, timeout_seconds: 7}}",
      "{command: [bash, -c, run], stop_command: [bash, -c, ./stop], stop_signal: 2, stop_grace_period: 7s, "
@@ -175,7 +178,12 @@ TEST(Dialects, ProcessComposeAvailabilityAndShutdown) {
     rewrite_dialects(root, /*strict=*/false, diags);
     Node want = parse(c.becomes, diags);
     EXPECT_FALSE(diags.has_errors()) << c.name;
-    EXPECT_EQ(flat(*root.find("processes")->find("svc")), flat(want)) << c.name;
+    // Every process: an exit, however early, is an end (checked here, left out of the cases).
+    Node& svc = *root.find("processes")->find("svc");
+    ASSERT_TRUE(svc.find("min_uptime")) << c.name;
+    EXPECT_EQ(svc.find("min_uptime")->text, "0s");
+    std::erase_if(svc.entries, [](const Node::Entry& e) { return e.key == "min_uptime"; });
+    EXPECT_EQ(flat(svc), flat(want)) << c.name;
   }
   // A compose file's service keeps lineup's default (on-failure): nothing is added.
   Diagnostics diags;
@@ -211,9 +219,7 @@ TEST(Dialects, ProcessComposeMistakesAndLimitsAreSaid) {
        "both `restart` and `availability` are given: use one"},
       {"{command: run, stop_signal: 2, shutdown: {signal: 15}}", true,
        "both `shutdown.signal` and `stop_signal` are given: use one"},
-      {"{command: run, availability: {restart: exit_on_failure}}", false,
-       "exits with 1, not with the process's"},
-      {"{command: run, availability: {exit_on_end: true}}", false, "availability.exit_on_end: not supported"},
+      {"{command: run, availability: {exit_on_end: maybe}}", true, "availability.exit_on_end"},
       {"{command: run, shutdown: {parent_only: true}}", false, "shutdown.parent_only: lineup signals"},
       {"{command: run, availability: {restart: on_failure, backof_seconds: 1}}", false,
        "unknown key \"backof_seconds\" in availability (did you mean \"backoff_seconds\"?)"},

@@ -56,6 +56,13 @@ inline project::Project load_yaml(const TempProject& tmp, std::string_view yaml,
   return project::load(options);
 }
 
+// The value a service's environment gives `key` ("(unset)" when none does).
+inline std::string env_value(const config::Service& s, std::string_view key) {
+  for (const auto& [k, v] : s.environment)
+    if (k == key) return v;
+  return "(unset)";
+}
+
 inline std::string dump(const config::Diagnostics& diags) {
   std::string out;
   for (const auto& d : diags.sorted()) out += config::format(d) + "\n";

@@ -971,3 +971,88 @@ TEST(EngineTimer, StartupDeadlineAfterStartupIsIgnored) {
 
 }  // namespace
 }  // namespace lineup::engine
+
+namespace lineup::engine {
+namespace {
+
+using namespace fixture;
+using namespace std::chrono_literals;
+using config::Condition;
+using config::StackStop;
+
+// process-compose's process_completed: the dependent starts once the
+// dependency has ended, whatever its exit code; a skip still skips it.
+TEST(EngineExited, DependentStartsAfterAnyEnd) {
+  FakeOs os({Svc("tests").oneshot().policy(config::RestartPolicy::no).priority(config::Priority::high),
+             Svc("report").after("tests", Condition::exited),
+             Svc("deploy").after("tests", Condition::completed)});
+  os.start();
+  EXPECT_EQ(os.state("report"), State::waiting);
+  os.exit("tests", 3);
+  EXPECT_EQ(os.state("tests"), State::failed);
+  EXPECT_EQ(os.spawned_names(), (std::vector<std::string>{"tests", "report"}))
+      << "report runs, deploy does not";
+  EXPECT_EQ(os.state("deploy"), State::skipped);
+
+  FakeOs ok({Svc("tests").oneshot().policy(config::RestartPolicy::no),
+             Svc("report").after("tests", Condition::exited)});
+  ok.start();
+  ok.exit("tests", 0);
+  EXPECT_EQ(ok.spawns.size(), 2u) << "a success is an end too";
+}
+
+// stop_stack_on (process-compose's exit_on_end / exit_on_failure /
+// exit_on_skipped): the stack stops and `up` gets the process's exit code.
+TEST(EngineStackEnd, EndFailureAndSkip) {
+  FakeOs os(
+      {Svc("db"),
+       Svc("tests").oneshot().policy(config::RestartPolicy::no).after("db").stop_stack_on({StackStop::end})});
+  os.sigterm_kills = true;
+  os.start();
+  EXPECT_FALSE(os.engine().stack_end());
+  os.exit("tests", 4);
+  ASSERT_TRUE(os.engine().stack_end());
+  EXPECT_EQ(os.engine().stack_end()->exit_code, 4);
+  EXPECT_NE(os.engine().stack_end()->why.find("tests ended"), std::string::npos)
+      << os.engine().stack_end()->why;
+  EXPECT_EQ(os.engine().phase(), Phase::stopped);
+  EXPECT_FALSE(os.running("db")) << "the rest of the stack is stopped";
+
+  FakeOs fine({Svc("db"), Svc("job").oneshot().stop_stack_on({StackStop::failure})});
+  fine.start();
+  fine.exit("job", 0);
+  EXPECT_FALSE(fine.engine().stack_end()) << "a success is not a failure";
+  EXPECT_TRUE(fine.running("db"));
+
+  FakeOs retried({Svc("api").stop_stack_on({StackStop::failure})});
+  retried.start();
+  retried.killed("api", 9);
+  EXPECT_EQ(retried.state("api"), State::backoff);
+  EXPECT_FALSE(retried.engine().stack_end()) << "restarted after a backoff: not given up yet";
+
+  FakeOs killed({Svc("api").policy(config::RestartPolicy::no).stop_stack_on({StackStop::failure})});
+  killed.start();
+  killed.killed("api", 9);
+  ASSERT_TRUE(killed.engine().stack_end());
+  EXPECT_EQ(killed.engine().stack_end()->exit_code, 137) << "128 + the signal, as a shell says";
+}
+
+TEST(EngineStackEnd, SkippedAndNotWhenStoppedByHand) {
+  FakeOs os({Svc("db").oneshot().policy(config::RestartPolicy::no).priority(config::Priority::high),
+             Svc("api").after("db", Condition::completed).stop_stack_on({StackStop::skipped})});
+  os.sigterm_kills = true;
+  os.start();
+  os.exit("db", 1);
+  ASSERT_TRUE(os.engine().stack_end());
+  EXPECT_EQ(os.engine().stack_end()->exit_code, 1);
+
+  FakeOs byhand({Svc("web").stop_stack_on({StackStop::end})});
+  byhand.sigterm_kills = true;
+  byhand.start();
+  byhand.send(StopRequested{byhand.id("web")});
+  EXPECT_EQ(byhand.state("web"), State::stopped);
+  EXPECT_FALSE(byhand.engine().stack_end()) << "a stop asked for is not an end";
+}
+
+}  // namespace
+}  // namespace lineup::engine

@@ -117,6 +117,10 @@ struct Svc {
     s.command = config::Command{{"/bin/sh", "-c", std::move(text)}, true};
     return *this;
   }
+  Svc& stop_stack_on(std::vector<config::StackStop> when) {
+    s.stop_stack_on = std::move(when);
+    return *this;
+  }
   Svc& success_codes(std::vector<int> codes) {
     s.success_exit_codes = std::move(codes);
     return *this;
