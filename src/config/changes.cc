@@ -13,8 +13,8 @@ namespace {
 
 // What the process is: a change here cannot be applied to a running one.
 bool is_process_field(std::string_view key) {
-  static constexpr std::string_view fields[] = {"command",     "type",  "working_dir",
-                                                "environment", "ports", "limits"};
+  static constexpr std::string_view fields[] = {"command", "type",   "working_dir", "environment",
+                                                "ports",   "limits", "log_location"};
   return std::find(std::begin(fields), std::end(fields), key) != std::end(fields);
 }
 

@@ -381,6 +381,8 @@ class Decoder {
     if (const Node* x = n.find("expose")) decode_expose(*x, s, scope());
     if (const Node* x = n.find("expected_startup"))
       if (auto d = r_.duration(*x, "expected_startup")) s.expected_startup = *d;
+    if (const Node* l = n.find("log_location"))
+      if (auto v = r_.string(*l, "log_location")) s.log_location = *v;
     if (const Node* m = n.find("mask_output"))
       if (auto b = r_.boolean(*m, "mask_output")) s.mask_output = *b;
     if (const Node* f = n.find("fail_on_log"))

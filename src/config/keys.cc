@@ -37,7 +37,8 @@ constexpr std::array<std::string_view, 2> kTopIgnored = {"include", "models"};
 
 // healthcheck, readiness_probe and liveness_probe are rewritten into ready:
 // and live: before decode (dialects.h); they stay listed as the keys users write.
-constexpr std::array<std::string_view, 47> kServiceKeys = {"command",
+constexpr std::array<std::string_view, 48> kServiceKeys = {"command",
+                                                           "log_location",
                                                            "namespace",
                                                            "replicas",
                                                            "stop_stack_on",

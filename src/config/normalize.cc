@@ -14,6 +14,7 @@ std::string absolute_in(const std::string& dir, const std::string& path) {
 void normalize(Config& cfg, Diagnostics& diags) {
   for (auto& s : cfg.services) {
     s.working_dir = absolute_in(cfg.project_dir, s.working_dir);
+    if (!s.log_location.empty()) s.log_location = absolute_in(cfg.project_dir, s.log_location);
     for (auto& w : s.watch) w.path = absolute_in(cfg.project_dir, w.path);
     for (auto* probes : {&s.ready, &s.live})
       for (auto& p : *probes)

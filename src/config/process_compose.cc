@@ -42,7 +42,6 @@ constexpr NoEquivalent kPerProcess[] = {
     {"is_interactive", "processes get no terminal input"},
     {"disable_ansi_colors", "the output is passed through as written"},
     {"log_configuration", "the log files are plain text, a line per line of output"},
-    {"log_location", "the output goes to .lineup/logs/NAME.log (`lineup logs NAME`)"},
     {"launch_timeout_seconds", "startup_timeout bounds the start"},
     {"description", ""},
 };

@@ -5,6 +5,7 @@
 //                                        replaced, as process-compose's Go
 //                                        templates do
 //   env_file (per process)            -> relative to the process's working_dir
+//   log_location (per process)        -> read as lineup's own key (a copy of the output)
 //   keys with no lineup equivalent    -> removed, with one warning per key
 //   (is_tty, is_elevated, log_level...)  saying what lineup does instead
 //   description                       -> removed (documentation only)

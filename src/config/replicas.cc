@@ -43,6 +43,25 @@ void check_shared_addresses(const Service& s, Diagnostics& diags) {
       }
 }
 
+// A replica's own log_location: `{PC_REPLICA_NUM}` is its number from 0 (as
+// process-compose), `{LINEUP_REPLICA}` from 1; with neither, "-N" before the
+// extension (app.log -> app-2.log), so two replicas never share a file.
+std::string replica_log(const std::string& path, int i) {
+  if (path.empty()) return path;
+  std::string out = path;
+  bool placed = false;
+  for (auto [token, value] : {std::pair{std::string_view("{PC_REPLICA_NUM}"), i - 1},
+                              std::pair{std::string_view("{LINEUP_REPLICA}"), i}})
+    for (size_t at; (at = out.find(token)) != std::string::npos; placed = true)
+      out.replace(at, token.size(), std::to_string(value));
+  if (placed) return out;
+  size_t slash = out.rfind('/');
+  size_t dot = out.rfind('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash) || dot == slash + 1)
+    return fmt::format("{}-{}", out, i);
+  return fmt::format("{}-{}{}", out.substr(0, dot), i, out.substr(dot));
+}
+
 }  // namespace
 
 void expand_replicas(Config& cfg, Diagnostics& diags) {
@@ -71,6 +90,7 @@ void expand_replicas(Config& cfg, Diagnostics& diags) {
                                          s.name, s.replicas, copy.name));
       copy.replica_of = s.name;
       copy.replica = i;
+      copy.log_location = replica_log(s.log_location, i);
       set_variable(copy.environment, "LINEUP_REPLICA", std::to_string(i));
       set_variable(copy.environment, "PC_REPLICA_NUM", std::to_string(i - 1));
       out.push_back(std::move(copy));

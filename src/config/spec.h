@@ -320,7 +320,8 @@ struct Service {
   bool disabled = false;
   std::optional<Millis> expected_startup;
   Pattern fail_on_log;
-  bool mask_output = true;  // secret values in its output shown as *** (log file and terminal)
+  bool mask_output = true;   // secret values in its output shown as *** (log file and terminal)
+  std::string log_location;  // also write its output here (process-compose's key); absolute once normalised
   std::vector<int> success_exit_codes{0};
   KubernetesHints kubernetes;
 

@@ -261,6 +261,7 @@ json to_json(const Config& cfg, const Redactor& redact) {
     if (s.expected_startup) j["expected_startup"] = dur(*s.expected_startup);
     if (!s.fail_on_log.empty()) j["fail_on_log"] = redact(s.fail_on_log.text);
     if (!s.mask_output) j["mask_output"] = false;
+    if (!s.log_location.empty()) j["log_location"] = redact(s.log_location);
     if (s.success_exit_codes != std::vector<int>{0}) j["success_exit_codes"] = s.success_exit_codes;
     services[s.name] = j;
   }

@@ -36,6 +36,9 @@ struct Processes::Proc {
   pid_t pid = 0;
   std::unique_ptr<OutputPipes> output;
   LogFile log;
+  // `log_location`: a copy of the output where the user asked, its directory held as `.lineup/` is.
+  std::unique_ptr<SafeDir> copy_dir;
+  LogFile copy;
   std::unique_ptr<ReadyPipe> ready_fd;   // notify_fd read end
   std::unique_ptr<NotifySocket> notify;  // NOTIFY_SOCKET, kept across attempts
   std::vector<std::string> env;
@@ -146,6 +149,7 @@ void Processes::spawn(Id id) {
     }
   req.env = env_for(id);
   req.cgroup_fd = cgroups_.attempt_fd(s.name, s.limits);
+  req.join_cgroups = cgroups_.attempt_joins(s.name);
   if (s.limits.nofile)
     req.rlimits.push_back({RLIMIT_NOFILE, static_cast<rlim_t>(s.limits.nofile->soft),
                            static_cast<rlim_t>(s.limits.nofile->hard), "nofile"});
@@ -164,6 +168,7 @@ void Processes::spawn(Id id) {
   p.starting = true;
   pid_to_service_[p.pid] = id;
   if (p.log.path().empty() && logs_dir_) p.log = LogFile(*logs_dir_, s.name + ".log", kLogRotateBytes);
+  if (!s.log_location.empty() && p.copy.path() != s.log_location) open_copy(p, s);
   if (!p.output)
     p.output = std::make_unique<OutputPipes>(
         io_, [this, id](std::string_view line, bool current) { on_line(id, line, current); },
@@ -201,10 +206,26 @@ void Processes::on_line(Id id, std::string_view line, bool current) {
   if (p.starting) runner_.log_line(id, line);
 }
 
+// The directory is checked as `.lineup/` is (runtime/safe_dir.h): one that
+// someone else may write to is refused, and said, rather than written through.
+void Processes::open_copy(Proc& p, const config::Service& s) {
+  std::filesystem::path path(s.log_location);
+  auto dir = SafeDir::open(path.parent_path().string(), /*create=*/true);
+  if (!dir) {
+    screen_.event_line(fmt::format("{}: log_location {}: {}", s.name, s.log_location, dir.error()));
+    return;
+  }
+  p.copy = LogFile();  // before the directory it points into goes
+  p.copy_dir = std::make_unique<SafeDir>(std::move(*dir));
+  p.copy = LogFile(*p.copy_dir, path.filename().string(), kLogRotateBytes, /*times=*/false);
+}
+
 void Processes::flush(Proc& p) {
   auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
+  if (!file_chunk_.empty() && !p.copy.path().empty() && !p.copy.write(file_chunk_, now_ms))
+    screen_.event_line(fmt::format("cannot write {}: {}", p.copy.path(), std::strerror(errno)));
   if (!file_chunk_.empty() && !p.log.write(file_chunk_, now_ms)) {
     // At most one report per 10 s: on a disk that is nearly full, writes
     // can fail and succeed by turns.

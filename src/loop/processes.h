@@ -73,6 +73,7 @@ class Processes {
   void deliver(engine::Id id, pid_t group, int sig);
   void on_line(engine::Id id, std::string_view line, bool current);
   void flush(Proc& p);
+  void open_copy(Proc& p, const config::Service& s);
   void drain_output(engine::Id id);
   void main_exited(pid_t pid, int status);
   void groups_drained();

@@ -15,6 +15,7 @@
 #include <functional>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 namespace lineup::runtime {
 
@@ -70,6 +71,51 @@ bool has_word(const std::string& words, std::string_view word) {
   return false;
 }
 
+bool has_item(std::string_view list, std::string_view item) {  // "cpu,cpuacct" has "cpu"
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    if (list.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start) == item)
+      return true;
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return false;
+}
+
+// lineup's own cgroup in the cgroup v1 hierarchy of `controller`, if one is
+// mounted and lineup may write to it ("" otherwise).
+std::string v1_own_dir(std::string_view controller) {
+  std::string path;
+  {
+    std::ifstream in("/proc/self/cgroup");  // "4:memory:/a/b"
+    std::string line;
+    while (std::getline(in, line)) {
+      auto first = line.find(':'), second = line.find(':', first + 1);
+      if (first == std::string::npos || second == std::string::npos) continue;
+      if (has_item(std::string_view(line).substr(first + 1, second - first - 1), controller))
+        path = line.substr(second + 1);
+    }
+  }
+  if (path.empty()) return "";
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    auto dash = line.find(" - ");
+    if (dash == std::string::npos || line.compare(dash + 3, 7, "cgroup ") != 0) continue;
+    std::istringstream tail(line.substr(dash + 3));
+    std::string type, source, options;
+    tail >> type >> source >> options;
+    if (!has_item(options, controller)) continue;
+    std::istringstream fields(line.substr(0, dash));
+    std::string id, parent, devno, root, point;
+    if (!(fields >> id >> parent >> devno >> root >> point)) continue;
+    std::string dir = path == "/" ? point : point + path;
+    return ::access(dir.c_str(), W_OK) == 0 ? dir : "";
+  }
+  return "";
+}
+
 bool events_populated(const std::string& dir) {
   std::ifstream in(dir + "/cgroup.events");
   std::string key;
@@ -117,6 +163,13 @@ Cgroups::LimitSupport Cgroups::limit_support() {
   s.memory = has_word(handed, "memory");
   s.cpu = has_word(handed, "cpu");
   s.pids = has_word(handed, "pids");
+  // A hybrid machine: the controller is a cgroup v1 hierarchy of its own.
+  for (auto [on, v1, name] : {std::tuple{&s.memory, &s.memory_v1, "memory"},
+                              std::tuple{&s.cpu, &s.cpu_v1, "cpu"}, std::tuple{&s.pids, &s.pids_v1, "pids"}})
+    if (!*on) {
+      *v1 = v1_own_dir(name);
+      *on = !v1->empty();
+    }
   std::vector<std::string> missing;
   if (!s.memory) missing.push_back("memory");
   if (!s.cpu) missing.push_back("cpu");
@@ -146,8 +199,10 @@ std::vector<Cgroups::Unenforceable> Cgroups::unenforceable(const std::vector<con
 }
 
 Cgroups::~Cgroups() {
-  for (auto& [name, a] : current_)
+  for (auto& [name, a] : current_) {
     if (a.fd >= 0) ::close(a.fd);
+    for (auto& [fd, controller] : a.v1_procs) ::close(fd);
+  }
 }
 
 int Cgroups::attempt_fd(const std::string& service, const config::Limits& limits) {
@@ -156,34 +211,88 @@ int Cgroups::attempt_fd(const std::string& service, const config::Limits& limits
     // Turned on for the stack's children (allowed: the stack's cgroup holds no process itself).
     enabled_ = limit_support();
     std::string on;
-    if (enabled_->memory) on += "+memory ";
-    if (enabled_->cpu) on += "+cpu ";
-    if (enabled_->pids) on += "+pids ";
-    if (!on.empty() && !write_text(*stack_ + "/cgroup.subtree_control", on)) *enabled_ = LimitSupport{};
+    if (enabled_->memory && enabled_->memory_v1.empty()) on += "+memory ";
+    if (enabled_->cpu && enabled_->cpu_v1.empty()) on += "+cpu ";
+    if (enabled_->pids && enabled_->pids_v1.empty()) on += "+pids ";
+    if (!on.empty() && !write_text(*stack_ + "/cgroup.subtree_control", on)) {
+      enabled_->memory = !enabled_->memory_v1.empty();
+      enabled_->cpu = !enabled_->cpu_v1.empty();
+      enabled_->pids = !enabled_->pids_v1.empty();
+    }
   }
   Attempt& a = current_[service];
-  if (a.fd >= 0) {
-    ::close(a.fd);
-    ::rmdir(a.dir.c_str());  // the last attempt's, if it is empty by now; the stack's removal gets the rest
-  }
+  release(a);  // the last attempt's cgroups, if empty by now; the stack's removal gets the rest
   // "svc-": never the name of an interface file (cgroup.*).
   a.dir = fmt::format("{}/svc-{}.{}", *stack_, service, ++a.number);
   a.fd = -1;
   if (::mkdir(a.dir.c_str(), 0755) == 0 || errno == EEXIST)
     a.fd = ::open(a.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (a.fd >= 0 && enabled_) {  // before the process is born in it: no moment without its limits
-    if (limits.memory && enabled_->memory) write_text(a.dir + "/memory.max", std::to_string(*limits.memory));
-    if (limits.cpus && enabled_->cpu)
+    if (limits.memory && enabled_->memory && enabled_->memory_v1.empty())
+      write_text(a.dir + "/memory.max", std::to_string(*limits.memory));
+    if (limits.cpus && enabled_->cpu && enabled_->cpu_v1.empty())
       write_text(a.dir + "/cpu.max", fmt::format("{} 100000", static_cast<long long>(*limits.cpus * 100000)));
-    if (limits.pids && enabled_->pids) write_text(a.dir + "/pids.max", std::to_string(*limits.pids));
+    if (limits.pids && enabled_->pids && enabled_->pids_v1.empty())
+      write_text(a.dir + "/pids.max", std::to_string(*limits.pids));
+    v1_attempt(a, service, limits);
   }
   return a.fd;
+}
+
+// The attempt's cgroup in each v1 hierarchy a limit needs, named as its v2
+// one (<own>/lineup-<stack key>/svc-NAME.N), with the limit written first.
+void Cgroups::v1_attempt(Attempt& a, const std::string& service, const config::Limits& limits) {
+  std::string stack_name = fs::path(*stack_).filename().string();
+  std::string leaf = fmt::format("svc-{}.{}", service, a.number);
+  auto make = [&](const std::string& base, const char* controller,
+                  std::initializer_list<std::pair<const char*, std::string>> settings) {
+    std::string stack = base + "/" + stack_name, dir = stack + "/" + leaf;
+    if ((::mkdir(stack.c_str(), 0755) != 0 && errno != EEXIST) ||
+        (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST))
+      return std::string();
+    a.v1_dirs.push_back(dir);
+    for (const auto& [file, value] : settings) write_text(dir + "/" + file, value);
+    int procs = ::open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
+    if (procs >= 0) a.v1_procs.emplace_back(procs, controller);
+    return dir;
+  };
+  if (limits.memory && !enabled_->memory_v1.empty()) {
+    // Swap left alone, as memory.max leaves it on cgroup v2 (design.md, "Swap is not limited").
+    a.memory_v1 =
+        make(enabled_->memory_v1, "memory", {{"memory.limit_in_bytes", std::to_string(*limits.memory)}});
+  }
+  if (limits.pids && !enabled_->pids_v1.empty())
+    make(enabled_->pids_v1, "pids", {{"pids.max", std::to_string(*limits.pids)}});
+  if (limits.cpus && !enabled_->cpu_v1.empty())
+    make(enabled_->cpu_v1, "cpu",
+         {{"cpu.cfs_period_us", "100000"},
+          {"cpu.cfs_quota_us", std::to_string(static_cast<long long>(*limits.cpus * 100000))}});
+}
+
+std::vector<std::pair<int, std::string>> Cgroups::attempt_joins(const std::string& service) const {
+  auto it = current_.find(service);
+  return it == current_.end() ? std::vector<std::pair<int, std::string>>{} : it->second.v1_procs;
+}
+
+void Cgroups::release(Attempt& a) {
+  if (a.fd >= 0) {
+    ::close(a.fd);
+    ::rmdir(a.dir.c_str());
+  }
+  a.fd = -1;
+  for (auto& [fd, controller] : a.v1_procs) ::close(fd);
+  a.v1_procs.clear();
+  for (const auto& dir : a.v1_dirs) ::rmdir(dir.c_str());
+  a.v1_dirs.clear();
+  a.memory_v1.clear();
 }
 
 bool Cgroups::oom_killed(const std::string& service) const {
   auto it = current_.find(service);
   if (it == current_.end() || it->second.fd < 0) return false;
-  std::ifstream in(it->second.dir + "/memory.events");
+  // cgroup v1 says it in memory.oom_control, v2 in memory.events: "oom_kill N" both.
+  std::ifstream in(it->second.memory_v1.empty() ? it->second.dir + "/memory.events"
+                                                : it->second.memory_v1 + "/memory.oom_control");
   std::string key;
   long long value = 0;
   while (in >> key >> value)
@@ -256,10 +365,17 @@ Result<int> Cgroups::sweep_stale(const std::string& project_dir) {
 }
 
 void Cgroups::remove_stack(const std::string& stack_dir) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(stack_dir, ec))
-    if (entry.is_directory()) ::rmdir(entry.path().c_str());
-  ::rmdir(stack_dir.c_str());
+  auto remove = [](const std::string& dir) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      if (entry.is_directory()) ::rmdir(entry.path().c_str());
+    ::rmdir(dir.c_str());
+  };
+  remove(stack_dir);
+  // Its namesakes in the cgroup v1 hierarchies of a hybrid machine (empty once the v2 one is).
+  std::string name = fs::path(stack_dir).filename().string();
+  for (const char* controller : {"memory", "pids", "cpu"})
+    if (std::string base = v1_own_dir(controller); !base.empty()) remove(base + "/" + name);
 }
 
 }  // namespace lineup::runtime

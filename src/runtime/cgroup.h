@@ -10,6 +10,10 @@
 //
 // Where cgroup v2 is absent or not writable (no delegation), everything here
 // is a no-op and the process groups + subreapers carry the guarantee alone.
+// On a hybrid machine, whose memory, pids and cpu controllers are mounted as
+// cgroup v1 hierarchies and not given to cgroup v2, the limits are set in a
+// cgroup of the same name in each of those (the process joins them itself
+// before it runs; spawn.h); cgroup v2 still tracks and kills.
 // A service is born in its cgroup (clone3 with CLONE_INTO_CGROUP, see
 // spawn.h), so not even a process it forks at once can be outside it.
 #pragma once
@@ -47,6 +51,8 @@ class Cgroups {
   // the cgroup v2 controllers lineup's own cgroup hands to its children.
   struct LimitSupport {
     bool memory = false, cpu = false, pids = false;
+    // Set where the controller is a cgroup v1 hierarchy instead: lineup's own cgroup in it.
+    std::string memory_v1, cpu_v1, pids_v1;
     std::string why;  // what is missing, for the warning: "cgroup v2 has no memory, pids controller here"
     bool covers(const config::Limits& l) const {
       return (!l.memory || memory) && (!l.cpus || cpu) && (!l.pids || pids);
@@ -72,6 +78,9 @@ class Cgroups {
   // attempt: after a cgroup.kill, some kernels (seen on 6.18) kill every
   // later child cloned into that same cgroup.
   int attempt_fd(const std::string& service, const config::Limits& limits = {});
+  // The cgroup v1 `cgroup.procs` files the attempt's process joins (open for
+  // writing, with their controller), after attempt_fd; owned here.
+  std::vector<std::pair<int, std::string>> attempt_joins(const std::string& service) const;
   // The last attempt's cgroup counted an OOM kill (memory.events oom_kill).
   bool oom_killed(const std::string& service) const;
   // SIGKILL to every process of the service (cgroup.kill).
@@ -93,7 +102,12 @@ class Cgroups {
     std::string dir;
     int fd = -1;
     int number = 0;
+    std::vector<std::string> v1_dirs;                   // its cgroups in v1 hierarchies
+    std::vector<std::pair<int, std::string>> v1_procs;  // their cgroup.procs, open
+    std::string memory_v1;                              // of v1_dirs, the memory one (its OOM count)
   };
+  void v1_attempt(Attempt& a, const std::string& service, const config::Limits& limits);
+  static void release(Attempt& a);
   std::optional<std::string> stack_;
   std::map<std::string, Attempt> current_;
   std::optional<LimitSupport> enabled_;  // the controllers turned on for the stack's children, once

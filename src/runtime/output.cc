@@ -17,6 +17,7 @@ LogFile& LogFile::operator=(LogFile&& o) noexcept {
     name_ = std::move(o.name_);
     path_ = std::move(o.path_);
     max_ = o.max_;
+    times_ = o.times_;
     size_ = o.size_;
     fd_ = o.fd_;
     failing_ = o.failing_;
@@ -53,7 +54,7 @@ bool LogFile::write(std::string_view bytes, long long unix_ms) {
     // Rotate: the current file becomes NAME.log.1 (replacing an older one).
     close();
     dir_->rename(name_, name_ + ".1");
-    dir_->rename(name_ + ".times", name_ + ".1.times");
+    if (times_) dir_->rename(name_ + ".times", name_ + ".1.times");
     if (!open()) return false;
   }
   size_t before = size_;
@@ -72,6 +73,7 @@ bool LogFile::write(std::string_view bytes, long long unix_ms) {
     size_ += static_cast<size_t>(n);
   }
   failing_ = false;
+  if (!times_) return true;
   // Opened for each record, not kept: a second descriptor per service would
   // halve how many services fit under the descriptor limit. The times are a
   // help, not the log: a record that cannot be written only costs a time stamp.

@@ -68,9 +68,10 @@ class LogFile {
  public:
   LogFile() = default;
   // `NAME.log` in `dir`, which must outlive the LogFile; opened (never
-  // through a symlink) at the first write.
-  LogFile(const SafeDir& dir, std::string name, size_t max_bytes)
-      : dir_(&dir), name_(std::move(name)), path_(dir.path() + "/" + name_), max_(max_bytes) {}
+  // through a symlink) at the first write. Without `times`, no NAME.log.times
+  // (a copy of the output the user asked for somewhere else: `log_location`).
+  LogFile(const SafeDir& dir, std::string name, size_t max_bytes, bool times = true)
+      : dir_(&dir), name_(std::move(name)), path_(dir.path() + "/" + name_), max_(max_bytes), times_(times) {}
   LogFile(const LogFile&) = delete;
   LogFile& operator=(const LogFile&) = delete;
   LogFile(LogFile&& o) noexcept { *this = std::move(o); }
@@ -89,6 +90,7 @@ class LogFile {
   std::string name_;
   std::string path_;
   size_t max_ = 0;
+  bool times_ = true;
   size_t size_ = 0;
   int fd_ = -1;
   bool failing_ = false;

@@ -55,15 +55,17 @@ struct ChildContext {
   const char* program;
   char* const* argv;
   char* const* envp;
-  int exec_errno = 0;     // set by a child that could not exec (shared memory, or the pipe below)
-  int failed_limit = -1;  // or could not set rlimits[failed_limit]
-  int error_fd = -1;      // the fork-style path's way back
+  int exec_errno = 0;      // set by a child that could not exec (shared memory, or the pipe below)
+  int failed_limit = -1;   // or could not set rlimits[failed_limit]
+  int failed_cgroup = -1;  // or could not join join_cgroups[failed_cgroup]
+  int error_fd = -1;       // the fork-style path's way back
 };
 
 // What the child sends back on the fork-style path.
 struct ChildError {
   int err;
   int limit;
+  int cgroup;
 };
 
 // The posix_spawn setup done by hand, for clone3: what runs in the child
@@ -101,11 +103,15 @@ int child_main(void* context) {
     };
     if (::setrlimit(r.rlimits[i].resource, &l) != 0) c.failed_limit = static_cast<int>(i);
   }
-  if (c.failed_limit < 0 && (r.working_dir.empty() || ::chdir(r.working_dir.c_str()) == 0))
+  // "0": the writer itself. In before exec, so the limits hold from its first instruction.
+  for (size_t i = 0; i < r.join_cgroups.size() && c.failed_limit < 0 && c.failed_cgroup < 0; ++i)
+    if (::write(r.join_cgroups[i].first, "0", 1) != 1) c.failed_cgroup = static_cast<int>(i);
+  if (c.failed_limit < 0 && c.failed_cgroup < 0 &&
+      (r.working_dir.empty() || ::chdir(r.working_dir.c_str()) == 0))
     ::execve(c.program, c.argv, c.envp);
   c.exec_errno = errno;
   if (c.error_fd >= 0) {
-    ChildError e{c.exec_errno, c.failed_limit};
+    ChildError e{c.exec_errno, c.failed_limit, c.failed_cgroup};
     [[maybe_unused]] auto n = ::write(c.error_fd, &e, sizeof e);
   }
   return 127;
@@ -175,10 +181,11 @@ pid_t clone_into_cgroup(ChildContext& c, int cgroup_fd) {
   if (pid == 0) ::_exit(child_main(&c));
   int saved = errno;
   ::close(errors[1]);
-  ChildError e{0, -1};
+  ChildError e{0, -1, -1};
   if (pid > 0 && ::read(errors[0], &e, sizeof e) == sizeof e) {
     c.exec_errno = e.err;
     c.failed_limit = e.limit;
+    c.failed_cgroup = e.cgroup;
   }
   ::close(errors[0]);
   errno = saved;
@@ -201,6 +208,8 @@ std::string SpawnError::message() const {
       return fmt::format("open {}: {}", subject, std::strerror(err));
     case Stage::limit:
       return fmt::format("limits.{}: {}", subject, std::strerror(err));
+    case Stage::cgroup:
+      return fmt::format("joining its {} cgroup: {}", subject, std::strerror(err));
   }
   return "spawn failed";
 }
@@ -258,7 +267,7 @@ Result<pid_t, SpawnError> spawn(const SpawnRequest& r) {
   for (const auto& e : r.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
 
-  if (r.cgroup_fd >= 0 || !r.rlimits.empty()) {
+  if (r.cgroup_fd >= 0 || !r.rlimits.empty() || !r.join_cgroups.empty()) {
     ChildContext c{&r, program.c_str(), argv.data(), envp.data()};
     pid_t pid = clone_into_cgroup(c, r.cgroup_fd);
     if (pid > 0) {
@@ -268,6 +277,9 @@ Result<pid_t, SpawnError> spawn(const SpawnRequest& r) {
       if (c.failed_limit >= 0)
         return unexpected(
             SpawnError{Stage::limit, r.rlimits[static_cast<size_t>(c.failed_limit)].name, exec_errno});
+      if (c.failed_cgroup >= 0)
+        return unexpected(SpawnError{
+            Stage::cgroup, r.join_cgroups[static_cast<size_t>(c.failed_cgroup)].second, exec_errno});
       return unexpected(SpawnError{Stage::exec, r.argv[0], exec_errno});
     }
     // No clone3 or no CLONE_INTO_CGROUP (kernel < 5.7): posix_spawn below.
@@ -302,6 +314,10 @@ Result<pid_t, SpawnError> spawn(const SpawnRequest& r) {
       [[maybe_unused]] auto n = ::write(procs, text.data(), text.size());
       ::close(procs);
     }
+  }
+  for (const auto& [procs, controller] : r.join_cgroups) {
+    std::string text = std::to_string(pid);
+    [[maybe_unused]] auto n = ::write(procs, text.data(), text.size());
   }
   return pid;
 }

@@ -42,6 +42,10 @@ struct SpawnRequest {
   std::vector<std::pair<int, int>> extra_fds;  // {parent fd, child fd number}
   int cgroup_fd = -1;  // a cgroup v2 directory: the child is born in it (clone3 CLONE_INTO_CGROUP)
   std::vector<ResourceLimit> rlimits;
+  // cgroup v1 `cgroup.procs` files (open for writing), each with its
+  // controller's name: the child moves itself in before it runs anything
+  // (where cgroup v2 has no memory, pids or cpu controller; runtime/cgroup.h).
+  std::vector<std::pair<int, std::string>> join_cgroups;
 };
 
 // Why a spawn failed: the step and its errno, so a caller can tell a missing
@@ -53,6 +57,7 @@ struct SpawnError {
     exec,     // the program: not found in PATH, not executable, exec refused
     output,   // /dev/null for a silent command's output could not be opened
     limit,    // a resource limit could not be set (a hard limit above lineup's own, without privilege)
+    cgroup,   // the child could not join its cgroup v1 (subject: the controller)
   };
   Stage stage;
   std::string subject;  // the directory or the program, as the user wrote it

@@ -3,7 +3,8 @@
 # ends and `up` exits with the suite's own exit code; a report runs after
 # the suite whatever its code (`process_completed`) and ends the run with
 # its own; `vars` fill
-# `{{.NAME}}`; a process's env_file is read from its working_dir; TUI-only
+# `{{.NAME}}`; a process's env_file is read from its working_dir, its
+# output also goes to its log_location; TUI-only
 # keys are one warning each, not an error per process; -n picks namespaces.
 source "$(dirname "$0")/../lib.sh"
 PORT=$(free_port)
@@ -25,6 +26,7 @@ processes:
     command: "echo \"suite \$\$SUITE_NAME against {{.PORT}}\"; curl -sf http://127.0.0.1:{{.PORT}}/ > /dev/null && exit 7"
     working_dir: suite
     env_file: suite.env
+    log_location: logs/suite.log
     is_tty: true
     depends_on:
       server: {condition: process_healthy}
@@ -41,6 +43,8 @@ expect_exit 7 timeout 120 "$LINEUP" up
 expect_contains "suite smoke against $PORT"
 expect_contains "suite ended (exited with code 7) (stop_stack_on): stopping the stack"
 expect_no_leftovers
+check grep -q "suite smoke against $PORT" logs/suite.log   # log_location: a copy of its output
+check test ! -e logs/suite.log.times
 
 # A report that runs after the suite whatever its code (process_completed),
 # and ends the run with its own code (0).

@@ -1,6 +1,7 @@
 # limits (SPEC 3, "Hooks, watch and limits"): nofile and nproc reach the
 # process as rlimits (lineup's own spelling and compose's ulimits); memory and
-# pids are cgroup v2 limits: where this machine gives lineup the controllers,
+# pids are cgroup limits (v2, or the v1 hierarchies of a hybrid machine such
+# as the project's own): where this machine gives lineup the controllers,
 # a service past its memory limit is OOM-killed and reported as such, and a
 # fork loop stops at pids; where it does not, `check` and `up` say which
 # limits cannot be enforced. A changed limit restarts the service on reload.
@@ -11,7 +12,15 @@ limit_of() {  # limit_of PID NAME: "soft hard" from /proc/PID/limits
 
 expect_exit 0 "$LINEUP" check
 if grep -q "cannot be enforced here" <<<"$OUT"; then enforced=no; else enforced=yes; fi
-echo "resource_limits: cgroup v2 memory/pids controllers for lineup: $enforced"
+echo "resource_limits: memory/pids limits enforceable by lineup here: $enforced"
+# A machine with a writable memory hierarchy (cgroup v1, as this project's own, or v2 with the
+# controller handed down) must enforce them: the fallback is not silently lost.
+v1_memory=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' /proc/self/cgroup)
+v2_own=$(awk -F: '$1 == "0" { print $3 }' /proc/self/cgroup)
+if { [ -n "$v1_memory" ] && [ -w "/sys/fs/cgroup/memory$v1_memory" ]; } ||
+   grep -qw memory "/sys/fs/cgroup${v2_own%/}/cgroup.subtree_control" 2>/dev/null; then
+  check test "$enforced" = yes
+fi
 if [ "$enforced" = no ]; then
   expect_contains "limits.memory of hog cannot be enforced here"
   expect_contains "limits.pids of forker cannot be enforced here"

@@ -70,6 +70,27 @@ TEST(Replicas, ExpandsAndDependentsWaitForEvery) {
   EXPECT_EQ(shown["services"]["worker-2"]["replica"], 2);
 }
 
+// Two replicas never share a log_location: process-compose's placeholder, lineup's, or -N.
+TEST(Replicas, EachReplicaHasItsOwnLogLocation) {
+  TempProject tmp;
+  auto p = load_yaml(tmp, R"(services:
+  a: {command: x, replicas: 2, log_location: "logs/a-{PC_REPLICA_NUM}.log"}
+  b: {command: x, replicas: 2, log_location: "logs/b.{LINEUP_REPLICA}"}
+  c: {command: x, replicas: 2, log_location: logs/c.log}
+  d: {command: x, replicas: 2, log_location: logs/d}
+)");
+  ASSERT_FALSE(p.diags.has_errors()) << dump(p.diags);
+  auto at = [&](size_t i) { return p.config.services[i].log_location.substr(tmp.dir().string().size() + 1); };
+  EXPECT_EQ(at(0), "logs/a-0.log");
+  EXPECT_EQ(at(1), "logs/a-1.log");
+  EXPECT_EQ(at(2), "logs/b.1");
+  EXPECT_EQ(at(3), "logs/b.2");
+  EXPECT_EQ(at(4), "logs/c-1.log");
+  EXPECT_EQ(at(5), "logs/c-2.log");
+  EXPECT_EQ(at(6), "logs/d-1");
+  EXPECT_EQ(at(7), "logs/d-2");
+}
+
 TEST(Replicas, OneIsThePlainServiceAndZeroLeavesItOut) {
   TempProject tmp;
   auto p = load_yaml(tmp, "services:\n  a: {command: x, replicas: 1}\n  b: {command: y, replicas: 0}\n");
