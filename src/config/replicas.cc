@@ -69,6 +69,15 @@ void expand_replicas(Config& cfg, Diagnostics& diags) {
   for (const auto& s : cfg.services)
     if (s.replicas >= 2) count.emplace(s.name, s.replicas);
   if (count.empty()) return;
+  size_t total = cfg.services.size();
+  for (const auto& [name, n] : count) total += static_cast<size_t>(n) - 1;
+  if (total > kMaxServicesAfterReplicas) {
+    const Service* first = cfg.find(count.begin()->first);
+    diags.error(first ? first->where : Location{},
+                fmt::format("replicas would make {} services; lineup runs at most {} from one file", total,
+                            kMaxServicesAfterReplicas));
+    return;
+  }
 
   std::set<std::string, std::less<>> plain;  // names written in the file
   for (const auto& s : cfg.services) plain.insert(s.name);

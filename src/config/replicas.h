@@ -17,6 +17,8 @@
 namespace lineup::config {
 
 inline constexpr int kMaxReplicas = 1000;
+// Bounded input: replicas may not make a file of more services than this.
+inline constexpr size_t kMaxServicesAfterReplicas = 100'000;
 
 void expand_replicas(Config& cfg, Diagnostics& diags);
 

@@ -142,6 +142,17 @@ TEST(Replicas, FoldGivesTheFileBack) {
   EXPECT_EQ(folded.services[1].depends_on[0].name, "worker");
 }
 
+// Bounded input: 200 services of 1000 replicas each would be 200,000.
+TEST(Replicas, TooManyInAllIsRefused) {
+  std::string yaml = "services:\n";
+  for (int i = 0; i < 200; ++i) yaml += fmt::format("  s{}: {{command: x, replicas: 1000}}\n", i);
+  TempProject tmp;
+  auto p = load_yaml(tmp, yaml);
+  EXPECT_TRUE(lineup::testing::find_diag(p.diags, Severity::error, "replicas would make 200000 services"))
+      << dump(p.diags);
+  EXPECT_EQ(p.config.services.size(), 200u) << "nothing expanded";
+}
+
 TEST(Replicas, Mistakes) {
   static const DiagCase cases[] = {
       {"too many", "services:\n  a: {command: x, replicas: 100000}\n", Severity::error, 2, 29, "replicas"},
