@@ -107,6 +107,19 @@ TEST(ProcessCompose, ProcessCompletedAndExitOn) {
   EXPECT_EQ(count_diags(p.diags, Severity::warning, "exit_on"), 0u) << dump(p.diags);
 }
 
+// A long-running service never ends as `exited` needs (an exit 0 stops it): refused, as for completed.
+TEST(ProcessCompose, ExitedOnATypeServiceIsRefused) {
+  TempProject tmp;
+  auto p = load_pc(tmp, R"(processes:
+  server: {command: x, type: service}
+  after: {command: y, depends_on: {server: {condition: process_completed}}}
+)");
+  EXPECT_TRUE(find_diag(p.diags, Severity::error,
+                        "\"after\" waits for \"server\" to end, but \"server\" has `type: "
+                        "service` and would never count as ended"))
+      << dump(p.diags);
+}
+
 // process-compose's namespaces: every process runs unless -n picks some;
 // a process without one is in "default"; a list puts it in several.
 TEST(ProcessCompose, NamespacesSelectWithDashN) {
