@@ -22,17 +22,6 @@ Node scalar(std::string text, Location where) {
   return n;
 }
 
-// Removes `key` from the map and returns its entry, if it was there.
-std::optional<Node::Entry> take(Node& map, std::string_view key) {
-  for (auto it = map.entries.begin(); it != map.entries.end(); ++it)
-    if (it->key == key) {
-      Node::Entry e = std::move(*it);
-      map.entries.erase(it);
-      return e;
-    }
-  return std::nullopt;
-}
-
 // The probe list under `key`: made when missing, a single probe (a mapping)
 // made a list of one. nullptr when it holds something else: decode says so.
 Node* probe_list(Node& service, std::string_view key, Location where) {

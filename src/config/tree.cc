@@ -37,6 +37,16 @@ std::string_view kind_name(Node::Kind k) {
   return "?";
 }
 
+std::optional<Node::Entry> take(Node& map, std::string_view key) {
+  for (auto it = map.entries.begin(); it != map.entries.end(); ++it)
+    if (it->key == key) {
+      Node::Entry e = std::move(*it);
+      map.entries.erase(it);
+      return e;
+    }
+  return std::nullopt;
+}
+
 std::vector<const Node*> one_or_many(const Node& n) {
   std::vector<const Node*> out;
   if (n.is_sequence()) {

@@ -51,6 +51,10 @@ struct Node::Entry {
 
 std::string_view kind_name(Node::Kind k);
 
+// Removes `key` from the map and returns its entry, if it was there: how
+// the passes on the tree (dialects, include, extends) consume what they rewrite.
+std::optional<Node::Entry> take(Node& map, std::string_view key);
+
 // A value written as one item or as a list of them (`env_file: a.env` or
 // `env_file: [a.env, b.env]`): the items, in order. A null is none.
 std::vector<const Node*> one_or_many(const Node& n);

@@ -74,7 +74,7 @@ class Extends {
       return;
     }
     Node* service = services.find(name);
-    auto ext = service && service->is_map() ? take_extends(*service) : std::nullopt;
+    auto ext = service && service->is_map() ? config::take(*service, "extends") : std::nullopt;
     if (!ext) {
       done_.insert(key);
       return;
@@ -85,15 +85,6 @@ class Extends {
     chain.pop_back();
     in_progress_.erase(key);
     done_.insert(key);
-  }
-
-  static std::optional<Node::Entry> take_extends(Node& service) {
-    auto it = std::find_if(service.entries.begin(), service.entries.end(),
-                           [](const Node::Entry& e) { return e.key == "extends"; });
-    if (it == service.entries.end()) return std::nullopt;
-    Node::Entry e = std::move(*it);
-    service.entries.erase(it);
-    return e;
   }
 
   void extend(Node& services, const std::string& path, const std::string& name, const Node::Entry& ext,

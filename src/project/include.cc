@@ -32,11 +32,9 @@ class Includes {
   void run(Node& tree, const std::string& path, std::vector<std::string>& chain) {
     if (base_dir_.empty()) base_dir_ = std::filesystem::path(path).parent_path();
     if (!tree.is_map()) return;
-    auto it = std::find_if(tree.entries.begin(), tree.entries.end(),
-                           [](const Node::Entry& e) { return e.key == "include"; });
-    if (it == tree.entries.end()) return;
-    Node list = std::move(it->value);
-    tree.entries.erase(it);
+    auto taken = config::take(tree, "include");
+    if (!taken) return;
+    const Node& list = taken->value;
     std::string dir = std::filesystem::path(path).parent_path().string();
     for (const Node* item : config::one_or_many(list))
       if (auto e = entry(*item, dir)) include(tree, *e, chain);
