@@ -55,6 +55,8 @@ class Decoder {
     if (const Node* n = root.find("environment")) append_environment(*n, cfg.environment);
     if (const Node* n = root.find("require_env"))
       if (auto list = r_.string_list(*n, "require_env")) cfg.require_env = *list;
+    if (const Node* n = root.find("log_location"))
+      if (auto v = r_.string(*n, "log_location")) cfg.log_location = *v;
     if (const Node* n = root.find("max_parallel_starts"))
       if (auto v = r_.integer(*n, "max_parallel_starts", 0, 100000))
         cfg.max_parallel_starts = static_cast<int>(*v);
@@ -360,6 +362,8 @@ class Decoder {
                        fmt::format("stop_signal: \"{}\" is not a signal (e.g. SIGTERM, SIGINT)", *v));
       }
     }
+    if (const Node* k = n.find("kill_mode"))
+      if (auto v = r_.word(*k, "kill_mode", "a kill mode", kKillModeNames)) s.kill_mode = *v;
     if (const Node* g = n.find("stop_grace_period"))
       if (auto d = r_.duration(*g, "stop_grace_period")) s.stop_grace_period = *d;
     if (const Node* c = n.find("stop_command")) s.stop_command = r_.command(*c, "stop_command");

@@ -14,14 +14,6 @@ namespace lineup::config {
 
 namespace {
 
-Node scalar(std::string text, Location where) {
-  Node n;
-  n.kind = Node::Kind::scalar;
-  n.text = std::move(text);
-  n.where = where;
-  return n;
-}
-
 // The probe list under `key`: made when missing, a single probe (a mapping)
 // made a list of one. nullptr when it holds something else: decode says so.
 Node* probe_list(Node& service, std::string_view key, Location where) {
@@ -238,9 +230,7 @@ void rewrite_shutdown(Node& service, bool strict, Diagnostics& diags) {
   if (const Node* g = s.find("signal")) move_to("signal", "stop_signal", *g);
   if (const Node* t = s.find("timeout_seconds")) move_to("timeout_seconds", "stop_grace_period", seconds(*t));
   if (const Node* p = s.find("parent_only"); p && p->is_scalar() && p->text == "true")
-    diags.warning(p->where,
-                  "shutdown.parent_only: lineup signals the process's whole group, so its children "
-                  "stop with it");
+    move_to("parent_only", "kill_mode", scalar("main", p->where));
 }
 
 // An entrypoint's or a command's words: a list as written, a string split

@@ -28,16 +28,18 @@ void check_keys(const Node& map, std::span<const std::string_view> known,
 }
 
 namespace tables {
-constexpr std::array<std::string_view, 18> kTopKeys = {
+constexpr std::array<std::string_view, 19> kTopKeys = {
     "name",        "on_state",        "services", "processes", "env_file", "environment",
     "require_env", "default_profile", "profiles", "defaults",  "api",      "max_parallel_starts",
-    "version",     "networks",        "volumes",  "configs",   "secrets",  "shell"};
+    "version",     "networks",        "volumes",  "configs",   "secrets",  "shell",
+    "log_location"};
 // Compose top-level keys that mean nothing to a process runtime.
 constexpr std::array<std::string_view, 2> kTopIgnored = {"include", "models"};
 
 // healthcheck, readiness_probe and liveness_probe are rewritten into ready:
 // and live: before decode (dialects.h); they stay listed as the keys users write.
-constexpr std::array<std::string_view, 48> kServiceKeys = {"command",
+constexpr std::array<std::string_view, 49> kServiceKeys = {"command",
+                                                           "kill_mode",
                                                            "log_location",
                                                            "namespace",
                                                            "replicas",

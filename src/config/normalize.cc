@@ -12,6 +12,7 @@ std::string absolute_in(const std::string& dir, const std::string& path) {
 }
 
 void normalize(Config& cfg, Diagnostics& diags) {
+  if (!cfg.log_location.empty()) cfg.log_location = absolute_in(cfg.project_dir, cfg.log_location);
   for (auto& s : cfg.services) {
     s.working_dir = absolute_in(cfg.project_dir, s.working_dir);
     if (!s.log_location.empty()) s.log_location = absolute_in(cfg.project_dir, s.log_location);

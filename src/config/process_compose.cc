@@ -19,8 +19,6 @@ struct NoEquivalent {
 };
 
 constexpr NoEquivalent kTopLevel[] = {
-    {"log_location",
-     "each process's output goes to .lineup/logs/NAME.log; `lineup logs` shows them together"},
     {"log_level", "lineup's own messages: -v for more, -q for fewer"},
     {"log_length", "the log files keep the whole output (`lineup logs --tail N`)"},
     {"log_configuration",
@@ -152,6 +150,13 @@ void env_file_from_working_dir(Node& process) {
   for (auto& i : files->items) join(i.is_map() ? i.find("path") : &i);
 }
 
+// is_daemon: the command launches a daemon and exits: lineup's `type: forking`.
+void daemon_to_forking(Node& process) {
+  auto daemon = take(process, "is_daemon");
+  if (!daemon || !is_true(&daemon->value) || process.find("type")) return;
+  process.entries.push_back({"type", daemon->key_at, scalar("forking", daemon->value.where)});
+}
+
 }  // namespace
 
 bool process_compose_strict(const Node& root) {
@@ -182,6 +187,7 @@ void rewrite_process_compose(Node& root, Diagnostics& diags) {
     if (!vars.empty()) substitute(p, vars, diags);
     take_keys(p, kPerProcess, each);
     env_file_from_working_dir(p);
+    daemon_to_forking(p);
   }
   warn(kPerProcess, each, "processes", diags);
 }

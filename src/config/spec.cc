@@ -29,6 +29,9 @@ std::string format_bytes(long long bytes) {
   return std::to_string(bytes);
 }
 
+std::string_view name_of(KillMode k) {
+  return name_in(kKillModeNames, k);
+}
 std::string_view name_of(HookEvent e) {
   return name_in(kHookEventNames, e);
 }

@@ -36,7 +36,12 @@ struct Command {
   std::string display() const;
 };
 
-enum class ServiceType { service, oneshot };
+// forking: the command is a launcher that starts a daemon and exits (systemd's
+// Type=forking, process-compose's is_daemon); the daemon is the service.
+enum class ServiceType { service, oneshot, forking };
+// Who gets the stop signal: the whole process group (and cgroup), or the main
+// process alone first (process-compose's parent_only; systemd's KillMode=mixed).
+enum class KillMode { group, main };
 enum class Priority { critical, high, medium, low };
 // exited: run to its end, whatever its exit code (process-compose's process_completed).
 enum class Condition { started, ready, completed, exited };
@@ -44,8 +49,11 @@ enum class RestartPolicy { no, on_failure, always, unless_stopped };
 
 // The words for each, lineup's own name first, then the compose and
 // process-compose spellings read as the same value (util/names.h).
-inline constexpr Named<ServiceType> kServiceTypeNames[] = {
-    {ServiceType::service, "service"}, {ServiceType::oneshot, "oneshot"}, {ServiceType::service, "process"}};
+inline constexpr Named<ServiceType> kServiceTypeNames[] = {{ServiceType::service, "service"},
+                                                           {ServiceType::oneshot, "oneshot"},
+                                                           {ServiceType::forking, "forking"},
+                                                           {ServiceType::service, "process"}};
+inline constexpr Named<KillMode> kKillModeNames[] = {{KillMode::group, "group"}, {KillMode::main, "main"}};
 inline constexpr Named<Priority> kPriorityNames[] = {{Priority::critical, "critical"},
                                                      {Priority::high, "high"},
                                                      {Priority::medium, "medium"},
@@ -88,6 +96,7 @@ inline constexpr Named<HookEvent> kHookEventNames[] = {
     {HookEvent::recovered, "recovered"}, {HookEvent::ready, "ready"}};
 
 std::string_view name_of(ServiceType t);
+std::string_view name_of(KillMode k);
 std::string_view name_of(HookEvent e);
 std::string_view name_of(StackStop s);
 std::string_view name_of(Priority p);
@@ -300,6 +309,7 @@ struct Service {
   Restart restart;
   CircuitBreaker circuit_breaker;
   int stop_signal = 15;
+  KillMode kill_mode = KillMode::group;
   Millis stop_grace_period{10'000};
   std::optional<Command> stop_command;  // also spelled pre_stop (compose)
   std::vector<Command> post_start;      // run in order each time it becomes ready; a failure is only logged
@@ -355,6 +365,8 @@ struct Config {
   std::map<std::string, ProfileSettings> profiles;
   Api api;
   int max_parallel_starts = 0;
+  std::string log_location;  // every service's output in one file, each line after its name (absolute once
+                             // normalised)
   std::vector<StateHook> on_state;             // every service's events and the stack's
   std::vector<Service> services;               // active services, in file order
   std::vector<std::string> inactive_services;  // left out by `profiles:` or `disabled:`

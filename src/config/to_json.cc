@@ -163,6 +163,7 @@ json to_json(const Config& cfg, const Redactor& redact) {
   o["api"] = {{"listen", redact(cfg.api.listen)}};
   if (!cfg.api.token_env.empty()) o["api"]["token_env"] = cfg.api.token_env;
   o["max_parallel_starts"] = cfg.max_parallel_starts;
+  if (!cfg.log_location.empty()) o["log_location"] = cfg.log_location;
   if (!cfg.on_state.empty()) o["on_state"] = hooks_json(cfg.on_state, redact);
 
   json services = json::object();
@@ -210,6 +211,7 @@ json to_json(const Config& cfg, const Redactor& redact) {
                             {"window", dur(s.circuit_breaker.window)},
                             {"cooldown", dur(s.circuit_breaker.cooldown)}};
     j["stop_signal"] = s.stop_signal;
+    if (s.kill_mode != KillMode::group) j["kill_mode"] = std::string(name_of(s.kill_mode));
     j["stop_grace_period"] = dur(s.stop_grace_period);
     if (s.stop_command) j["stop_command"] = command_json(*s.stop_command, redact);
     if (!s.post_start.empty()) {

@@ -37,6 +37,14 @@ std::string_view kind_name(Node::Kind k) {
   return "?";
 }
 
+Node scalar(std::string text, Location where) {
+  Node n;
+  n.kind = Node::Kind::scalar;
+  n.text = std::move(text);
+  n.where = where;
+  return n;
+}
+
 std::optional<Node::Entry> take(Node& map, std::string_view key) {
   for (auto it = map.entries.begin(); it != map.entries.end(); ++it)
     if (it->key == key) {

@@ -51,6 +51,9 @@ struct Node::Entry {
 
 std::string_view kind_name(Node::Kind k);
 
+// A scalar made by a pass that rewrites the tree, placed where its source was.
+Node scalar(std::string text, Location where);
+
 // Removes `key` from the map and returns its entry, if it was there: how
 // the passes on the tree (dialects, include, extends) consume what they rewrite.
 std::optional<Node::Entry> take(Node& map, std::string_view key);

@@ -325,7 +325,8 @@ void Engine::begin_stop(Id id, State after, bool kill_now) {
     return;
   }
   set_state(id, State::stopping);
-  out_.push_back(Signal{id, v.spec->stop_signal, v.spec->stop_command.has_value()});
+  out_.push_back(Signal{id, v.spec->stop_signal, v.spec->stop_command.has_value(),
+                        v.spec->kill_mode == config::KillMode::main});
   arm(id, Timer::grace, v.spec->stop_grace_period);
 }
 

@@ -179,6 +179,16 @@
 //              settle GU                     stays skipped, even once the dependency is back
 //              StopRequested, Shutdown       GD only; stays skipped
 //
+// Forking (`type: forking`, process-compose's is_daemon): the main process is
+// a launcher. Its exit with a success code in starting or ready is no end:
+// the service is launched (ready! at once without ready probes, else still
+// starting until they pass), nothing it left is killed, and the exit is kept
+// until GroupEmpty, which says the daemon is gone: then an exit that failed
+// ("its daemon exited"), or while stopping the stop's end. Any other exit of
+// the launcher is an exit as a service's.
+// kill_mode main: stop() signals the main process alone; once it has exited
+// (stopping, Exited group_left), what it left gets the stop signal too.
+//
 // [F] RestartTracker::on_failure, first match: policy `no`: give up. max_attempts
 //     > 0 and attempts (every spawn so far) >= max_attempts: give up. Breaker
 //     half-open: open again (delay: cooldown). `threshold` failures within
@@ -267,6 +277,8 @@ struct Exited {
   int signal;
   bool group_left = false;
   bool oom = false;  // the kernel's OOM killer ended it (its cgroup's memory.events says so)
+  // A `forking` service's daemon is gone (kept from its launcher's exit, handled at GroupEmpty).
+  bool daemon_gone = false;
 };
 // The last process of a group whose main process exited with group_left is gone.
 struct GroupEmpty {
@@ -319,6 +331,7 @@ struct Signal {
   Id id;
   int signal;
   bool run_stop_command = false;
+  bool main_only = false;  // kill_mode: main: to the main process alone (its group once it has exited)
 };
 struct RunProbes {
   Id id;
@@ -429,6 +442,9 @@ class Engine {
     std::string layer = {};         // the readiness layer the status comes from, if there are several
     bool held = false;              // started by a reload: waits until the services it removes have stopped
     int last_exit = 0;              // of its last process: the code, or 128 + the signal
+    // A `forking` service whose launcher exited with success: its daemon is the
+    // service now, and main_exit holds the launch until the daemon's group empties.
+    bool launched = false;
   };
 
   void set_state(Id id, State s, std::string message = {});

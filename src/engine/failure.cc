@@ -87,6 +87,8 @@ void Engine::cascade(Id id) {
 // probes, that it did not stay up for min_uptime.
 std::string Engine::before_ready(const Svc& v, const std::string& how) const {
   if (!v.spec->ready.empty() || !v.view.spawned_at) return how + " before it was ready";
+  if (v.spec->type == config::ServiceType::forking)
+    return how + (v.launched ? " before it was ready" : ": its launch failed");
   return fmt::format("{} after {:.2f}s, before min_uptime ({})", how,
                      std::chrono::duration<double>(now_ - *v.view.spawned_at).count(),
                      format_duration(v.spec->min_uptime));
@@ -103,25 +105,42 @@ void Engine::exited(const Exited& e) {
   Svc& v = s(id);
   if (!v.alive || v.main_exit) return;
   v.view.pid = 0;
+  int code = e.code, signal = e.signal;
+  bool success = !e.daemon_gone && signal == 0 &&
+                 std::find(v.spec->success_exit_codes.begin(), v.spec->success_exit_codes.end(), code) !=
+                     v.spec->success_exit_codes.end();
+  bool running = v.view.state == State::starting || v.view.state == State::ready;
+  if (v.spec->type == config::ServiceType::forking && !v.launched && success && running) {
+    // The launcher is done; its daemon is the service from now on. What the
+    // launch left runs on, and the daemon's end (GroupEmpty: its group and
+    // cgroup are empty) is the service's exit. Where nothing of it can be
+    // followed, the loop reports GroupEmpty once a stop has run.
+    v.launched = true;
+    v.main_exit = e;
+    v.main_exit->group_left = false;
+    v.main_exit->daemon_gone = true;
+    if (v.view.state == State::starting && v.spec->ready.empty()) became_ready(id);
+    return;
+  }
   if (e.group_left) {
     if (v.view.state == State::stopping) {
       v.main_exit = e;
+      // kill_mode main: the main process had the stop signal alone; now what it left gets it.
+      if (v.spec->kill_mode == config::KillMode::main) out_.push_back(Signal{id, v.spec->stop_signal});
       return;
     }
     out_.push_back(Signal{id, SIGKILL});
   }
-  int code = e.code, signal = e.signal;
-  v.last_exit = signal ? 128 + signal : code;
+  v.last_exit = e.daemon_gone ? (v.view.state == State::stopping ? 0 : 1) : signal ? 128 + signal : code;
   v.alive = false;
   out_.push_back(RunProbes{id, ProbeSet::none});
-  bool success =
-      signal == 0 && std::find(v.spec->success_exit_codes.begin(), v.spec->success_exit_codes.end(), code) !=
-                         v.spec->success_exit_codes.end();
-  std::string how = e.oom && v.spec->limits.memory ? fmt::format("killed by the OOM killer (memory limit {})",
-                                                                 config::format_bytes(*v.spec->limits.memory))
-                    : e.oom                        ? "killed by the OOM killer"
-                    : signal                       ? fmt::format("killed by signal {}", signal)
-                                                   : fmt::format("exited with code {}", code);
+  std::string how = e.daemon_gone ? "its daemon exited"
+                    : e.oom && v.spec->limits.memory
+                        ? fmt::format("killed by the OOM killer (memory limit {})",
+                                      config::format_bytes(*v.spec->limits.memory))
+                    : e.oom  ? "killed by the OOM killer"
+                    : signal ? fmt::format("killed by signal {}", signal)
+                             : fmt::format("exited with code {}", code);
 
   switch (v.view.state) {
     case State::stopping: {

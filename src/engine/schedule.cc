@@ -116,6 +116,7 @@ void Engine::try_start(Id id) {
   }
   ++v.view.attempts;
   v.alive = true;
+  v.launched = false;
   v.view.spawned_at = now_;
   v.view.ready_at.reset();
   v.view.status.clear();

@@ -147,6 +147,13 @@ Result<Exported> export_compose(const config::Config& cfg, const graph::Graph& g
     if (!s.profiles.empty()) svc["profiles"] = s.profiles;
     if (!s.live.empty())
       out.not_carried.push_back(fmt::format("{}: live probes: compose has one healthcheck", s.name));
+    if (s.type == config::ServiceType::forking)
+      out.not_carried.push_back(fmt::format(
+          "{}: type: forking: a container ends when its main process exits; run the daemon in the foreground",
+          s.name));
+    if (s.kill_mode == config::KillMode::main)
+      out.not_carried.push_back(
+          fmt::format("{}: kill_mode: main: compose signals the container's main process alone", s.name));
     services[s.name] = svc;
   }
   json file = {{"name", cfg.name}, {"services", services}};

@@ -555,6 +555,12 @@ class Exporter {
     if (!s.post_start.empty())
       lost(s, "post_start: a failing Kubernetes postStart hook kills the container, lineup's is only logged");
     if (!s.fail_on_log.empty()) lost(s, "fail_on_log: Kubernetes does not read a container's output");
+    if (s.type == config::ServiceType::forking)
+      lost(s,
+           "type: forking: a container ends when its main process exits; the image must run the daemon "
+           "in the foreground");
+    if (s.kill_mode == config::KillMode::main)
+      lost(s, "kill_mode: main: Kubernetes signals the container's main process, and kills the rest with it");
 
     json meta = metadata(name, &s);
     json template_ = {{"metadata", {{"labels", labels(s)}}}, {"spec", pod}};

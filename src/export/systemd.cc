@@ -250,7 +250,9 @@ class Exporter {
     u += fmt::format("StartLimitIntervalSec={}\nStartLimitBurst={}\n",
                      ceil_seconds(s.circuit_breaker.window, 1), s.circuit_breaker.threshold);
 
-    std::string type = s.type == config::ServiceType::oneshot ? "oneshot" : "exec";
+    std::string type = s.type == config::ServiceType::oneshot   ? "oneshot"
+                       : s.type == config::ServiceType::forking ? "forking"
+                                                                : "exec";
     std::string wait = readiness(s, type);
     u += "\n[Service]\nType=" + type + "\n";
     // Done stays active, as a dependency that completed; a scheduled one must go
@@ -293,7 +295,9 @@ class Exporter {
       u += fmt::format("RestartSec={}\n", duration_text(s.restart.backoff.initial));
     u += fmt::format("TimeoutStartSec={}\nTimeoutStopSec={}\n", duration_text(s.startup_timeout),
                      duration_text(s.stop_grace_period));
-    u += "KillSignal=" + signal_name(s.stop_signal) + "\nKillMode=control-group\n";
+    // kill_mode main is systemd's mixed: the main process first, SIGKILL to the whole group at the end.
+    u += "KillSignal=" + signal_name(s.stop_signal) +
+         (s.kill_mode == config::KillMode::main ? "\nKillMode=mixed\n" : "\nKillMode=control-group\n");
     const auto& l = s.limits;
     if (l.memory) u += fmt::format("MemoryMax={}\n", *l.memory);
     if (l.cpus) u += fmt::format("CPUQuota={}%\n", static_cast<long long>(std::llround(*l.cpus * 100)));

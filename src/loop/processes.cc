@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <boost/asio/post.hpp>
+
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -47,6 +49,12 @@ struct Processes::Proc {
   // The group of an attempt whose main process exited and left processes
   // behind: signals still reach them, and GroupEmpty is fed once they are gone.
   pid_t left_group = 0;
+  // A `forking` service whose launcher exited with success: its daemon's output
+  // speaks for it (readiness, fail_on_log) as the launcher's did.
+  bool daemon = false;
+  // ...and nothing of it could be followed (it left the group, no cgroup holds
+  // it): a stop runs the stop_command, and its end is the daemon's end.
+  bool daemon_unseen = false;
   engine::TimePoint write_error_said{};  // when "cannot write" was last reported
 };
 
@@ -165,10 +173,14 @@ void Processes::spawn(Id id) {
   }
   p.pid = *pid;
   p.left_group = 0;  // what an earlier attempt left was killed at its exit
+  p.daemon = p.daemon_unseen = false;
   p.starting = true;
   pid_to_service_[p.pid] = id;
   if (p.log.path().empty() && logs_dir_) p.log = LogFile(*logs_dir_, s.name + ".log", kLogRotateBytes);
-  if (!s.log_location.empty() && p.copy.path() != s.log_location) open_copy(p, s);
+  if (!s.log_location.empty() && p.copy.path() != s.log_location)
+    open_copy(s.log_location, p.copy_dir, p.copy, s.name + ": ");
+  if (!cfg_.log_location.empty() && combined_.path() != cfg_.log_location)
+    open_copy(cfg_.log_location, combined_dir_, combined_, "");
   if (!p.output)
     p.output = std::make_unique<OutputPipes>(
         io_, [this, id](std::string_view line, bool current) { on_line(id, line, current); },
@@ -192,12 +204,19 @@ void Processes::on_line(Id id, std::string_view line, bool current) {
   std::string_view shown = spec.mask_output && redact_.mask_values(line, masked_) ? masked_ : line;
   file_chunk_.append(shown);
   file_chunk_.push_back('\n');
+  if (!combined_.path().empty()) {
+    combined_chunk_.append(spec.name);
+    combined_chunk_.append(" | ");
+    combined_chunk_.append(shown);
+    combined_chunk_.push_back('\n');
+  }
   if (print_output_) term_chunk_ += screen_.output_line(id, spec.name, shown);
   const Pattern& fail_on_log = cfg_.services[static_cast<size_t>(id)].fail_on_log;
-  if (!current || !(p.starting || (fail_on_log.valid() && p.pid))) return;
+  bool running = p.pid || p.daemon;
+  if (!current || !(p.starting || (fail_on_log.valid() && running))) return;
   // Lines before this one reach the log and the terminal before any state change it causes.
   flush(p);
-  if (p.pid && fail_on_log.search(line)) {
+  if (running && fail_on_log.search(line)) {
     p.starting = false;
     feed_(engine::AttemptFailed{
         id, fmt::format("output matched fail_on_log: {}", utf8_prefix(redact_(line), 200))});
@@ -208,16 +227,17 @@ void Processes::on_line(Id id, std::string_view line, bool current) {
 
 // The directory is checked as `.lineup/` is (runtime/safe_dir.h): one that
 // someone else may write to is refused, and said, rather than written through.
-void Processes::open_copy(Proc& p, const config::Service& s) {
-  std::filesystem::path path(s.log_location);
-  auto dir = SafeDir::open(path.parent_path().string(), /*create=*/true);
-  if (!dir) {
-    screen_.event_line(fmt::format("{}: log_location {}: {}", s.name, s.log_location, dir.error()));
+void Processes::open_copy(const std::string& where, std::unique_ptr<SafeDir>& dir, LogFile& file,
+                          std::string_view who) {
+  std::filesystem::path path(where);
+  auto opened = SafeDir::open(path.parent_path().string(), /*create=*/true);
+  if (!opened) {
+    screen_.event_line(fmt::format("{}log_location {}: {}", who, where, opened.error()));
     return;
   }
-  p.copy = LogFile();  // before the directory it points into goes
-  p.copy_dir = std::make_unique<SafeDir>(std::move(*dir));
-  p.copy = LogFile(*p.copy_dir, path.filename().string(), kLogRotateBytes, /*times=*/false);
+  file = LogFile();  // before the directory it points into goes
+  dir = std::make_unique<SafeDir>(std::move(*opened));
+  file = LogFile(*dir, path.filename().string(), kLogRotateBytes, /*times=*/false);
 }
 
 void Processes::flush(Proc& p) {
@@ -226,6 +246,9 @@ void Processes::flush(Proc& p) {
                     .count();
   if (!file_chunk_.empty() && !p.copy.path().empty() && !p.copy.write(file_chunk_, now_ms))
     screen_.event_line(fmt::format("cannot write {}: {}", p.copy.path(), std::strerror(errno)));
+  if (!combined_chunk_.empty() && !combined_.write(combined_chunk_, now_ms))
+    screen_.event_line(fmt::format("cannot write {}: {}", combined_.path(), std::strerror(errno)));
+  combined_chunk_.clear();
   if (!file_chunk_.empty() && !p.log.write(file_chunk_, now_ms)) {
     // At most one report per 10 s: on a disk that is nearly full, writes
     // can fail and succeed by turns.
@@ -245,24 +268,43 @@ void Processes::drain_output(Id id) {
   if (auto& output = procs_[static_cast<size_t>(id)].output) output->drain();
 }
 
-void Processes::signal(Id id, int sig, bool run_stop_command) {
+void Processes::signal(Id id, int sig, bool run_stop_command, bool main_only) {
   Proc& p = procs_[static_cast<size_t>(id)];
   pid_t group = p.pid ? p.pid : p.left_group;
-  if (!group) return;
   const auto& s = cfg_.services[static_cast<size_t>(id)];
+  if (!group && p.daemon_unseen) {
+    // A daemon lineup cannot see: its stop_command is the one way to stop it,
+    // and its end is the daemon's end.
+    p.daemon_unseen = false;
+    auto gone = [this, id] { feed_(engine::GroupEmpty{id}); };
+    if (s.stop_command) {
+      if (auto pid = spawn_silent(s.stop_command->argv, env_for(id), s.working_dir)) {
+        reaper_.watch(*pid, [gone](int) { gone(); });
+        return;
+      }
+    }
+    screen_.event_line(
+        fmt::format("{}: its daemon cannot be stopped by lineup: it has no stop_command", s.name));
+    boost::asio::post(io_, gone);
+    return;
+  }
+  if (!group) return;
+  // kill_mode main: the main process alone, while there is one.
+  pid_t target = main_only && p.pid ? p.pid : -group;
   if (run_stop_command && s.stop_command) {
     auto pid = spawn_silent(s.stop_command->argv, env_for(id), s.working_dir);
     if (pid) {  // the signal follows once the stop_command is done
-      reaper_.watch(*pid, [this, id, group, sig](int) { deliver(id, group, sig); });
+      reaper_.watch(*pid, [this, id, group, target, sig](int) { deliver(id, group, target, sig); });
       return;
     }
     screen_.event_line(fmt::format("{}: stop_command failed: {}", s.name, pid.error().message()));
   }
-  deliver(id, group, sig);
+  deliver(id, group, target, sig);
 }
 
-void Processes::deliver(Id id, pid_t group, int sig) {
-  ::kill(-group, sig);
+void Processes::deliver(Id id, pid_t group, pid_t target, int sig) {
+  ::kill(target, sig);
+  if (target > 0) return;  // the main process alone
   // setsid() escapees and daemons of the service too.
   const std::string& name = cfg_.services[static_cast<size_t>(id)].name;
   if (sig == SIGKILL)
@@ -323,14 +365,27 @@ void Processes::main_exited(pid_t pid, int status) {
   drain_output(id);
   Proc& p = procs_[static_cast<size_t>(id)];
   p.pid = 0;
-  if (p.output) p.output->attempt_ended();
-  p.starting = false;
-  p.ready_fd.reset();
-  bool left = ::kill(-pid, 0) == 0 || cgroups_.populated(cfg_.services[static_cast<size_t>(id)].name);
-  if (left) p.left_group = pid;
+  const config::Service& s = cfg_.services[static_cast<size_t>(id)];
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  bool oom = sig == SIGKILL && cgroups_.oom_killed(cfg_.services[static_cast<size_t>(id)].name);
+  bool left = ::kill(-pid, 0) == 0 || cgroups_.populated(s.name);
+  if (left) p.left_group = pid;
+  p.daemon =
+      s.type == config::ServiceType::forking && sig == 0 &&
+      std::find(s.success_exit_codes.begin(), s.success_exit_codes.end(), code) != s.success_exit_codes.end();
+  if (p.daemon && !left) {
+    p.daemon_unseen = true;
+    screen_.event_line(fmt::format(
+        "{}: its launcher exited and left no process lineup can follow (it left the process group and no "
+        "cgroup holds it here): liveness probes watch it, and its stop_command stops it",
+        s.name));
+  }
+  if (!p.daemon) {
+    if (p.output) p.output->attempt_ended();
+    p.starting = false;
+    p.ready_fd.reset();
+  }
+  bool oom = sig == SIGKILL && cgroups_.oom_killed(s.name);
   feed_(engine::Exited{id, code, sig, left, oom});
 }
 

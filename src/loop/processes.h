@@ -29,6 +29,7 @@
 #include "loop/screen.h"
 #include "probes/runner.h"
 #include "runtime/cgroup.h"
+#include "runtime/output.h"
 #include "runtime/reaper.h"
 #include "runtime/safe_dir.h"
 
@@ -50,7 +51,7 @@ class Processes {
   void reconfigured(std::vector<std::string> stack_env);
 
   void spawn(engine::Id id);
-  void signal(engine::Id id, int sig, bool run_stop_command);
+  void signal(engine::Id id, int sig, bool run_stop_command, bool main_only = false);
   void probes_started(engine::Id id, engine::ProbeSet set);
   // The service's post_start commands, one after the other, each in its
   // environment and working_dir; one that fails is reported, the next runs.
@@ -69,11 +70,15 @@ class Processes {
  private:
   struct Proc;
   const std::vector<std::string>& env_for(engine::Id id);
-  // `sig` to the process group and to what left it inside the service's cgroup.
-  void deliver(engine::Id id, pid_t group, int sig);
+  // `sig` to `target` (the main process, or -group): for a group, also to
+  // what left it inside the service's cgroup.
+  void deliver(engine::Id id, pid_t group, pid_t target, int sig);
   void on_line(engine::Id id, std::string_view line, bool current);
   void flush(Proc& p);
-  void open_copy(Proc& p, const config::Service& s);
+  // A copy of the output at `where` (log_location), its directory held in `dir`
+  // and checked as `.lineup/` is: one someone else may write to is refused, and said.
+  void open_copy(const std::string& where, std::unique_ptr<runtime::SafeDir>& dir, runtime::LogFile& file,
+                 std::string_view who);
   void drain_output(engine::Id id);
   void main_exited(pid_t pid, int status);
   void groups_drained();
@@ -94,6 +99,10 @@ class Processes {
   // Lines read in one go, for the log and the terminal: written in one
   // piece per batch, and before any state change a line causes.
   std::string file_chunk_, term_chunk_;
+  // The top-level log_location: every service's lines, each after its name.
+  std::unique_ptr<runtime::SafeDir> combined_dir_;
+  runtime::LogFile combined_;
+  std::string combined_chunk_;
   std::string masked_;  // the line being handled, with its secrets masked (reused: no allocation per line)
 };
 

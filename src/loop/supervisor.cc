@@ -155,7 +155,7 @@ struct Supervisor::Impl : probes::Host {
           if constexpr (std::is_same_v<A, engine::Spawn>) {
             processes.spawn(act.id);
           } else if constexpr (std::is_same_v<A, engine::Signal>) {
-            processes.signal(act.id, act.signal, act.run_stop_command);
+            processes.signal(act.id, act.signal, act.run_stop_command, act.main_only);
           } else if constexpr (std::is_same_v<A, engine::RunProbes>) {
             processes.probes_started(act.id, act.set);
           } else if constexpr (std::is_same_v<A, engine::ArmTimer>) {

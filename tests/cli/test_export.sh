@@ -174,6 +174,14 @@ grep -q "^Wants=" dag-units/*.service && pass || fail "required: false is not Wa
 printf 'services:\n  job:\n    command: [/bin/true]\n    type: oneshot\n    restart: always\n' >always.yaml
 expect_exit 0 "$LINEUP" -f always.yaml export systemd -o always-units
 verify_units always-units
+# A daemon (type: forking) and a parent that stops its children (kill_mode: main): systemd's own modes.
+printf 'services:\n  cache:\n    command: [/usr/bin/redis-server, --daemonize, "yes"]\n    type: forking\n    kill_mode: main\n' >forking.yaml
+expect_exit 0 "$LINEUP" -f forking.yaml export systemd -o forking-units
+verify_units forking-units
+grep -q "^Type=forking" forking-units/*cache.service && pass || fail "type: forking is not Type=forking"
+grep -q "^KillMode=mixed" forking-units/*cache.service && pass || fail "kill_mode: main is not KillMode=mixed"
+expect_exit 0 "$LINEUP" -f forking.yaml export kubernetes --image cache=redis:7 -o forking-k8s
+expect_contains "type: forking: a container ends when its main process exits"
 # A mistake in a unit is caught by the check itself (the check can fail).
 printf '[Unit]\nRequires=nope.service\n[Service]\nExecStart=/nonexistent arg\n' >dag-units/broken.service
 report=$(SYSTEMD_UNIT_PATH="$WORK/dag-units:" systemd-analyze verify --man=no dag-units/broken.service 2>&1) &&

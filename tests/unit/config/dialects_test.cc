@@ -220,7 +220,8 @@ TEST(Dialects, ProcessComposeMistakesAndLimitsAreSaid) {
       {"{command: run, stop_signal: 2, shutdown: {signal: 15}}", true,
        "both `shutdown.signal` and `stop_signal` are given: use one"},
       {"{command: run, availability: {exit_on_end: maybe}}", true, "availability.exit_on_end"},
-      {"{command: run, shutdown: {parent_only: true}}", false, "shutdown.parent_only: lineup signals"},
+      {"{command: run, kill_mode: group, shutdown: {parent_only: true}}", true,
+       "both `shutdown.parent_only` and `kill_mode` are given: use one"},
       {"{command: run, availability: {restart: on_failure, backof_seconds: 1}}", false,
        "unknown key \"backof_seconds\" in availability (did you mean \"backoff_seconds\"?)"},
   };

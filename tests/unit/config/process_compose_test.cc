@@ -145,5 +145,33 @@ TEST(ProcessCompose, NamespacesSelectWithDashN) {
   EXPECT_EQ(some.config.inactive_services, std::vector<std::string>{"db"});
 }
 
+// is_daemon: the command launches a daemon (type: forking); parent_only: the
+// signal to the main process first (kill_mode: main); the top-level
+// log_location: one file for every process's output.
+TEST(ProcessCompose, DaemonParentOnlyAndOneLogFile) {
+  TempProject tmp;
+  auto p = load_pc(tmp, R"(log_location: logs/all.log
+processes:
+  nginx:
+    command: nginx
+    is_daemon: true
+    shutdown: {command: nginx -s stop, parent_only: true}
+  plain: {command: y, is_daemon: false}
+)");
+  ASSERT_FALSE(p.diags.has_errors()) << dump(p.diags);
+  EXPECT_EQ(count_diags(p.diags, Severity::warning, ""), 0u) << dump(p.diags);
+  const Service* nginx = p.config.find("nginx");
+  ASSERT_TRUE(nginx);
+  EXPECT_EQ(nginx->type, ServiceType::forking);
+  EXPECT_EQ(nginx->kill_mode, KillMode::main);
+  ASSERT_TRUE(nginx->stop_command);
+  EXPECT_EQ(p.config.find("plain")->type, ServiceType::service);
+  EXPECT_EQ(p.config.find("plain")->kill_mode, KillMode::group);
+  EXPECT_EQ(p.config.log_location, (tmp.dir() / "logs/all.log").string());
+
+  auto strict = load_pc(tmp, "is_strict: true\nprocesses:\n  a: {command: x, is_daemon: true}\n");
+  EXPECT_FALSE(strict.diags.has_errors()) << "is_daemon is a key lineup reads: " << dump(strict.diags);
+}
+
 }  // namespace
 }  // namespace lineup::config

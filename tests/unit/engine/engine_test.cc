@@ -969,6 +969,86 @@ TEST(EngineTimer, StartupDeadlineAfterStartupIsIgnored) {
   EXPECT_EQ(os.state("api"), State::ready);
 }
 
+// type: forking (process-compose's is_daemon): the launcher's clean exit
+// hands the service to its daemon; the daemon's end is the service's end.
+TEST(EngineForking, TheLaunchersExitHandsOverToTheDaemon) {
+  FakeOs os({Svc("daemon").forking(), Svc("web").after("daemon")});
+  os.start();
+  EXPECT_EQ(os.state("daemon"), State::starting) << "not ready while the launcher runs";
+  EXPECT_EQ(os.spawned_names(), std::vector<std::string>{"daemon"});
+  os.send(Exited{os.id("daemon"), 0, 0, /*group_left=*/true});
+  EXPECT_EQ(os.state("daemon"), State::ready);
+  EXPECT_TRUE(os.signals_to("daemon").empty()) << "what the launcher left is the daemon: not killed";
+  EXPECT_EQ(os.spawned_names(), (std::vector<std::string>{"daemon", "web"}));
+  EXPECT_EQ(os.engine().running(), (std::vector<Id>{os.id("daemon"), os.id("web")}));
+
+  os.send(GroupEmpty{os.id("daemon")});
+  EXPECT_EQ(os.state("daemon"), State::backoff) << "a daemon that vanished failed (on-failure restarts it)";
+  EXPECT_EQ(os.view("daemon").error, "its daemon exited");
+  os.advance(2s);
+  EXPECT_EQ(os.spawned_names(), (std::vector<std::string>{"daemon", "web", "daemon"}));
+}
+
+TEST(EngineForking, StopWaitsForTheDaemonAndAFailedLaunchIsAFailure) {
+  FakeOs os({Svc("daemon").forking()});
+  os.start();
+  os.send(Exited{os.id("daemon"), 0, 0, true});
+  os.send(StopRequested{os.id("daemon")});
+  EXPECT_EQ(os.state("daemon"), State::stopping);
+  EXPECT_EQ(os.signals_to("daemon"), std::vector<int>{SIGTERM});
+  os.send(GroupEmpty{os.id("daemon")});
+  EXPECT_EQ(os.state("daemon"), State::stopped);
+  EXPECT_FALSE(os.engine().running().size());
+
+  FakeOs bad({Svc("daemon").forking().policy(RestartPolicy::no)});
+  bad.start();
+  bad.send(Exited{bad.id("daemon"), 1, 0, true});
+  EXPECT_EQ(bad.signals_to("daemon"), std::vector<int>{SIGKILL}) << "a failed launch: what it left is killed";
+  EXPECT_EQ(bad.state("daemon"), State::failed);
+  EXPECT_EQ(bad.view("daemon").error, "exited with code 1: its launch failed");
+}
+
+TEST(EngineForking, ReadyProbesDecideAfterTheLaunch) {
+  FakeOs os({Svc("daemon").forking().probe()});
+  os.start();
+  os.send(Exited{os.id("daemon"), 0, 0, true});
+  EXPECT_EQ(os.state("daemon"), State::starting) << "launched, not proven ready";
+  os.ready("daemon");
+  EXPECT_EQ(os.state("daemon"), State::ready);
+
+  // Ready before the launcher is done: its clean exit later is not an end.
+  FakeOs early({Svc("daemon").forking().probe()});
+  early.start();
+  early.ready("daemon");
+  early.send(Exited{early.id("daemon"), 0, 0, true});
+  EXPECT_EQ(early.state("daemon"), State::ready);
+  EXPECT_TRUE(early.signals_to("daemon").empty());
+}
+
+// kill_mode main (process-compose's parent_only): the stop signal goes to the
+// main process alone; once it has exited, to what it left.
+TEST(EngineKillMode, MainFirstThenWhatItLeft) {
+  FakeOs os({Svc("app").kill_main()});
+  os.start();
+  os.send(StopRequested{os.id("app")});
+  ASSERT_EQ(os.signals.size(), 1u);
+  EXPECT_TRUE(os.signals[0].main_only);
+  EXPECT_EQ(os.signals[0].signal, SIGTERM);
+  os.send(Exited{os.id("app"), 0, 0, /*group_left=*/true});
+  ASSERT_EQ(os.signals.size(), 2u);
+  EXPECT_FALSE(os.signals[1].main_only) << "what the main process left gets the stop signal now";
+  EXPECT_EQ(os.signals[1].signal, SIGTERM);
+  EXPECT_EQ(os.state("app"), State::stopping);
+  os.send(GroupEmpty{os.id("app")});
+  EXPECT_EQ(os.state("app"), State::stopped);
+
+  FakeOs group({Svc("app")});
+  group.start();
+  group.send(StopRequested{group.id("app")});
+  ASSERT_EQ(group.signals.size(), 1u);
+  EXPECT_FALSE(group.signals[0].main_only);
+}
+
 }  // namespace
 }  // namespace lineup::engine
 

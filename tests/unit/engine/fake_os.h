@@ -80,6 +80,14 @@ struct Svc {
     s.type = config::ServiceType::oneshot;
     return *this;
   }
+  Svc& forking() {  // the command launches a daemon and exits
+    s.type = config::ServiceType::forking;
+    return *this;
+  }
+  Svc& kill_main() {  // kill_mode: main
+    s.kill_mode = config::KillMode::main;
+    return *this;
+  }
   Svc& priority(Priority p) {
     s.priority = p;
     return *this;
@@ -241,6 +249,7 @@ class FakeOs {
     std::string name;
     int signal;
     Millis at;
+    bool main_only;
   };
   struct ArmRec {
     std::string name;
@@ -319,7 +328,7 @@ class FakeOs {
               }
             } else if constexpr (std::is_same_v<A, Signal>) {
               const std::string& n = g_.name(act.id);
-              signals.push_back({n, act.signal, now()});
+              signals.push_back({n, act.signal, now(), act.main_only});
               log_ << at() << " signal " << n << " " << act.signal << "\n";
               bool dies =
                   (act.signal == SIGKILL && sigkill_kills) || (act.signal != SIGKILL && sigterm_kills);

@@ -43,7 +43,7 @@ TEST(Names, AliasesReadAsTheirValueAndAreNeverShown) {
 TEST(Names, ChoicesListTheShownNamesOnly) {
   EXPECT_EQ(choices_in(config::kConditionNames), "started, ready, completed or exited");
   EXPECT_EQ(choices_in(config::kRestartPolicyNames), "no, on-failure, always or unless-stopped");
-  EXPECT_EQ(choices_in(config::kServiceTypeNames), "service or oneshot");
+  EXPECT_EQ(choices_in(config::kServiceTypeNames), "service, oneshot or forking");
   EXPECT_EQ(choices_in(config::kPriorityNames), "critical, high, medium or low");
 }
 
