@@ -33,6 +33,14 @@ Yaml12Loader.add_implicit_resolver(
     re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$"),
     list("-+0123456789."))
 
+# compose's merge tags (!reset, !override) mark a value; an editor configured
+# for compose reads the value under them.
+for tag in ("!reset", "!override"):
+    Yaml12Loader.add_constructor(
+        tag, lambda loader, node: loader.construct_object(node.__class__(
+            "tag:yaml.org,2002:" + {"ScalarNode": "str", "SequenceNode": "seq", "MappingNode": "map"}[type(node).__name__],
+            node.value), deep=True))
+
 
 def load(path):
     with open(path, encoding="utf-8") as f:

@@ -21,7 +21,7 @@ fi
 expect_exit 0 "$PY" "$CHECK" "$SCHEMA" "$SRC" keys
 
 # Every config in the tree passes.
-files=("$SRC"/examples/*/lineup.yaml "$SRC"/tests/scenarios/*/lineup.yaml "$SRC"/tests/corpus/compose/*)
+files=("$SRC"/examples/*/lineup.yaml "$SRC"/tests/scenarios/*/lineup.yaml "$SRC"/tests/corpus/compose/*.y*ml)
 for f in "$SRC"/examples/*/*compose*.y*ml; do [ -e "$f" ] && files+=("$f"); done
 [ ${#files[@]} -gt 20 ] && pass || fail "only ${#files[@]} files found"
 expect_exit 0 "$PY" "$CHECK" "$SCHEMA" "$SRC" valid "${files[@]}"
