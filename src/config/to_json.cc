@@ -258,6 +258,7 @@ json to_json(const Config& cfg, const Redactor& redact) {
                                             : std::to_string(p.port) + "/" + p.protocol);
       j["ports"] = ports;
     }
+    if (!s.expose.empty()) j["expose"] = s.expose;
     if (!s.profiles.empty()) j["profiles"] = s.profiles;
     if (!s.namespaces.empty()) j["namespace"] = s.namespaces;
     if (s.expected_startup) j["expected_startup"] = dur(*s.expected_startup);

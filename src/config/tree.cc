@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 #include <yaml.h>
 
+#include <algorithm>
 #include <memory>
+#include <span>
 #include <unordered_map>
 
 namespace lineup::config {
@@ -327,7 +329,64 @@ std::optional<Node> parse_yaml(std::string_view text, uint32_t file, Diagnostics
   return Builder(file, diags).run(text);
 }
 
-void merge_into(Node& base, Node overlay) {
+namespace {
+
+// Where a map sits, for the keys compose merges its own way.
+enum class Level { root, services, service, other };
+
+// The lists of a service that compose appends to (its merge rules); lineup's
+// own lists are replaced.
+constexpr std::string_view kAppended[] = {"ports",    "expose",  "profiles",   "env_file",    "post_start",
+                                          "pre_stop", "dns",     "dns_search", "extra_hosts", "volumes",
+                                          "secrets",  "configs", "cap_add",    "cap_drop",    "devices",
+                                          "tmpfs",    "links",   "sysctls",    "labels"};
+// Merged by name, written as a list (`NAME=value`, `- db`) or as a map.
+constexpr std::string_view kByName[] = {"environment", "depends_on", "annotations"};
+
+bool listed(std::span<const std::string_view> keys, std::string_view key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+// A list written for a map: `NAME=value` (environment) or `NAME` (depends_on, a null value).
+void list_to_map(Node& n) {
+  if (!n.is_sequence()) return;
+  Node map;
+  map.kind = Node::Kind::map;
+  map.where = n.where;
+  for (auto& item : n.items) {
+    if (!item.is_scalar()) continue;
+    size_t eq = item.text.find('=');
+    Node value;
+    value.where = item.where;
+    if (eq != std::string::npos) value = scalar(item.text.substr(eq + 1), item.where);
+    std::string key = eq == std::string::npos ? item.text : item.text.substr(0, eq);
+    std::erase_if(map.entries, [&](const Node::Entry& e) { return e.key == key; });
+    map.entries.push_back({std::move(key), item.where, std::move(value)});
+  }
+  n = std::move(map);
+}
+
+void merge_at(Node& base, Node overlay, Level level);
+
+void merge_service_key(std::string_view key, Node& base, Node overlay) {
+  if (overlay.tag == Node::Tag::override_) return merge_at(base, std::move(overlay), Level::other);
+  if (listed(kByName, key) && (base.is_sequence() || overlay.is_sequence()) && !base.is_null() &&
+      !overlay.is_null()) {
+    list_to_map(base);
+    list_to_map(overlay);
+  } else if (listed(kAppended, key) && base.is_sequence() && overlay.is_sequence()) {
+    for (auto& item : overlay.items) {
+      bool there = item.is_scalar() && std::any_of(base.items.begin(), base.items.end(), [&](const Node& b) {
+                     return b.is_scalar() && b.text == item.text;
+                   });
+      if (!there) base.items.push_back(std::move(item));
+    }
+    return;
+  }
+  merge_at(base, std::move(overlay), Level::other);
+}
+
+void merge_at(Node& base, Node overlay, Level level) {
   if (!base.is_map() || !overlay.is_map() || overlay.tag == Node::Tag::override_) {
     overlay.tag = Node::Tag::none;
     base = std::move(overlay);
@@ -337,11 +396,27 @@ void merge_into(Node& base, Node overlay) {
     if (e.value.tag == Node::Tag::reset) {
       std::erase_if(base.entries, [&](const Node::Entry& b) { return b.key == e.key; });
     } else if (Node* existing = base.find(e.key)) {
-      merge_into(*existing, std::move(e.value));
+      if (level == Level::service)
+        merge_service_key(e.key, *existing, std::move(e.value));
+      else
+        merge_at(*existing, std::move(e.value),
+                 level == Level::root && e.key == "services" ? Level::services
+                 : level == Level::services                  ? Level::service
+                                                             : Level::other);
     } else {
       base.entries.push_back(std::move(e));
     }
   }
+}
+
+}  // namespace
+
+void merge_into(Node& base, Node overlay) {
+  merge_at(base, std::move(overlay), Level::root);
+}
+
+void merge_service(Node& base, Node overlay) {
+  merge_at(base, std::move(overlay), Level::service);
 }
 
 void drop_resets(Node& root) {

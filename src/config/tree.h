@@ -70,10 +70,19 @@ bool plain_scalar_is_string(std::string_view text);
 // documents become diagnostics; nullopt only when nothing usable was read.
 std::optional<Node> parse_yaml(std::string_view text, uint32_t file, Diagnostics& diags);
 
-// Later wins: maps merge key by key, everything else (lists too) is replaced,
-// as docker compose merges override files; a value tagged `!override`
-// replaces, one tagged `!reset` removes the key.
+// Later wins: maps merge key by key, scalars are replaced; a value tagged
+// `!override` replaces, one tagged `!reset` removes the key. Lists are
+// replaced, except the keys of a service that compose merges its own way
+// (merge_service).
 void merge_into(Node& base, Node overlay);
+
+// One service over another (override files, extends), as compose merges
+// them: `command`, `entrypoint` and `healthcheck.test` replaced; the lists
+// compose defines appended, an item already there not again (`ports`,
+// `expose`, `profiles`, `env_file`, `post_start`, ...); `environment` and
+// `depends_on` merged by name whether written as lists or maps. lineup's
+// own lists (`ready`, `live`, `watch`, ...) are replaced, as any other value.
+void merge_service(Node& base, Node overlay);
 
 // Once every merge is done: keys whose value is still tagged `!reset`
 // (nothing to reset) are removed, as compose does.

@@ -129,7 +129,7 @@ class Extends {
     std::string there = directory_of(merged.where);
     if (there != directory_of(service.where)) rebase_paths(merged, there, false);
     Location where = service.where;
-    config::merge_into(merged, std::move(service));
+    config::merge_service(merged, std::move(service));
     merged.where = where;
     service = std::move(merged);
   }

@@ -42,6 +42,7 @@ assert s["shell"]["command"] == ["/bin/sh", "-c", "echo started && exec sleep in
 feature compose/feature-extends.yaml '
 env = dict(s["api"]["environment"]) if isinstance(s["api"]["environment"], list) else s["api"]["environment"]
 assert last(s["api"]["command"]) == "./api --port 8000" and "LOG_LEVEL" in env and "REGION" not in env, s["api"]
+assert s["api"]["expose"] == [7000, 8000], s["api"].get("expose")  # compose appends the lists of the extending service
 w = s["worker"]
 assert last(w["command"]) == "./worker --queue jobs" and w["working_dir"].endswith("feature-extends/worker"), w
 assert w["ports"] == ["9100"], w["ports"]'

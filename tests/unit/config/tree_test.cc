@@ -354,16 +354,66 @@ TEST(MergeInto, LaterFileWins) {
   EXPECT_EQ(keys(*services), (std::vector<std::string>{"api", "db", "cache"}));
   const Node* api = services->find("api");
   EXPECT_EQ(api->find("command")->text, "new");
-  // Lists are replaced, not appended.
+  // compose appends the ports of an override file.
   const Node* ports = api->find("ports");
-  ASSERT_EQ(ports->items.size(), 1u);
-  EXPECT_EQ(ports->items[0].text, "3");
+  ASSERT_EQ(ports->items.size(), 3u);
+  EXPECT_EQ(ports->items[2].text, "3");
   // Maps merge key by key.
   const Node* env = api->find("environment");
   std::vector<std::pair<std::string, std::string>> got;
   for (const auto& e : env->entries) got.emplace_back(e.key, e.value.text);
   EXPECT_EQ(got, (std::vector<std::pair<std::string, std::string>>{{"A", "a"}, {"B", "b2"}, {"C", "c"}}));
   EXPECT_EQ(services->find("db")->find("command")->text, "db");
+}
+
+// compose's merge rules for a service: command replaced; its lists appended
+// (an item already there not twice); environment and depends_on merged by
+// name, list or map; lineup's own lists replaced; !override replaces a list.
+TEST(MergeInto, ServicesMergeAsComposeMergesThem) {
+  Node base = parse_ok(
+      "services:\n"
+      "  api:\n"
+      "    command: [./api, --old]\n"
+      "    ports: [\"8000\", \"9000\"]\n"
+      "    profiles: [dev]\n"
+      "    environment: [A=1, B=2]\n"
+      "    depends_on: [db]\n"
+      "    ready: [{tcp: \"127.0.0.1:8000\"}]\n"
+      "    healthcheck: {test: [CMD, old]}\n"
+      "    expose: [\"1\"]\n");
+  Node overlay = parse_ok(
+      "services:\n"
+      "  api:\n"
+      "    command: [./api, --new]\n"
+      "    ports: [\"9000\", \"9443\"]\n"
+      "    profiles: [test]\n"
+      "    environment: {B: \"3\", C: \"4\"}\n"
+      "    depends_on: {cache: {condition: service_healthy}}\n"
+      "    ready: [{tcp: \"127.0.0.1:9443\"}]\n"
+      "    healthcheck: {test: [CMD, new]}\n"
+      "    expose: !override [\"2\"]\n");
+  merge_into(base, std::move(overlay));
+  const Node* api = base.find("services")->find("api");
+  auto texts = [](const Node* n) {
+    std::vector<std::string> out;
+    for (const auto& i : n->items) out.push_back(i.text);
+    return out;
+  };
+  EXPECT_EQ(texts(api->find("command")), (std::vector<std::string>{"./api", "--new"}));
+  EXPECT_EQ(texts(api->find("ports")), (std::vector<std::string>{"8000", "9000", "9443"}));
+  EXPECT_EQ(texts(api->find("profiles")), (std::vector<std::string>{"dev", "test"}));
+  std::vector<std::pair<std::string, std::string>> env;
+  for (const auto& e : api->find("environment")->entries) env.emplace_back(e.key, e.value.text);
+  EXPECT_EQ(env, (std::vector<std::pair<std::string, std::string>>{{"A", "1"}, {"B", "3"}, {"C", "4"}}));
+  EXPECT_EQ(keys(*api->find("depends_on")), (std::vector<std::string>{"db", "cache"}));
+  EXPECT_EQ(api->find("ready")->items.size(), 1u) << "lineup's own lists are replaced";
+  EXPECT_EQ(texts(api->find("healthcheck")->find("test")), (std::vector<std::string>{"CMD", "new"}));
+  EXPECT_EQ(texts(api->find("expose")), (std::vector<std::string>{"2"}));
+
+  // Only services: another list at the top level is replaced.
+  Node top = parse_ok("require_env: [A]\n");
+  merge_into(top, parse_ok("require_env: [B]\n"));
+  EXPECT_EQ(texts(top.find("require_env")), (std::vector<std::string>{"B"}));
 }
 
 TEST(MergeInto, KindChangesReplace) {
