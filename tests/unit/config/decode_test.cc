@@ -1002,8 +1002,8 @@ TEST(Decode, LaterFileWins) {
   EXPECT_EQ(names, (std::vector<std::string>{"api", "db", "worker"}));
   const Service& api = service(p, "api");
   EXPECT_EQ(api.command->argv[2], "./api --debug");
-  ASSERT_EQ(api.ports.size(), 1u);  // lists are replaced
-  EXPECT_EQ(api.ports[0].port, 9000);
+  ASSERT_EQ(api.ports.size(), 3u);  // compose appends the ports of an override file
+  EXPECT_EQ(api.ports[2].port, 9000);
   EXPECT_EQ(api.environment, (std::vector<std::pair<std::string, std::string>>{{"A", "a"}, {"B", "b2"}}));
   // A diagnostic from the second file names the second file.
   const Diagnostic* d = find_diag(p.diags, Severity::error, "priority: \"urgent\"");
