@@ -18,15 +18,17 @@ setup:
 $(BUILD)/build.ninja $(BUILD)/Makefile:
 	cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-$(ASAN_BUILD)/build.ninja $(ASAN_BUILD)/Makefile:
-	cmake -S . -B $(ASAN_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug -DLINEUP_SANITIZE=ON
 
 build: setup
 	@test -f $(BUILD)/CMakeCache.txt || cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build $(BUILD) -j $(JOBS)
 
+# ASan+UBSan with clang: the tests and the fuzz targets of `make test`, from
+# one compile of the sources (the fuzzers link its coverage-instrumented lineup_core).
 build-asan: setup
-	@test -f $(ASAN_BUILD)/CMakeCache.txt || cmake -S . -B $(ASAN_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug -DLINEUP_SANITIZE=ON
+	@grep -qs 'LINEUP_FUZZ:BOOL=ON' $(ASAN_BUILD)/CMakeCache.txt || { rm -rf $(ASAN_BUILD); \
+	  CC=clang CXX=clang++ cmake -S . -B $(ASAN_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug \
+	  -DLINEUP_SANITIZE=ON -DLINEUP_FUZZ=ON; }
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 # libFuzzer targets (fuzz/), built with clang, ASan and UBSan.
@@ -40,12 +42,13 @@ build-fuzz: setup
 fuzz: build-fuzz
 	bash fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
-# The regression inputs, then 15 s per target from the seed corpus, $(JOBS) targets at a time.
-fuzz-short: build-fuzz
-	FUZZ_PARALLEL=$(JOBS) FUZZ_SCRATCH=1 bash fuzz/run.sh $(FUZZ_BUILD) 15
+# The regression inputs, then 15 s per target from the seed corpus, $(JOBS)
+# targets at a time, with the sanitizer build's fuzz targets.
+fuzz-short: build-asan
+	FUZZ_PARALLEL=$(JOBS) FUZZ_SCRATCH=1 bash fuzz/run.sh $(ASAN_BUILD) 15
 
 # Every test, in the normal build and again under ASan+UBSan, then a short fuzzing run.
-test: build build-asan build-fuzz
+test: build build-asan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory fuzz-short

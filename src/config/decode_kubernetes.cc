@@ -11,7 +11,7 @@
 namespace lineup::config {
 
 namespace {
-constexpr std::array<std::string_view, 3> kKeys = {"kind", "image", "probes"};
+constexpr std::array<std::string_view, 3> kKubernetesKeys = {"kind", "image", "probes"};
 }
 
 void decode_kubernetes(const Node& n, KubernetesHints& k, const DecodeScope& sc) {
@@ -20,7 +20,7 @@ void decode_kubernetes(const Node& n, KubernetesHints& k, const DecodeScope& sc)
     sc.r.mismatch(n, "x-kubernetes", "a mapping");
     return;
   }
-  check_keys(n, kKeys, {}, "in x-kubernetes", sc.strict, sc.diags);
+  check_keys(n, kKubernetesKeys, {}, "in x-kubernetes", sc.strict, sc.diags);
   if (const Node* kind = n.find("kind"))
     if (auto v = sc.r.string(*kind, "x-kubernetes.kind")) {
       if (*v == "Deployment" || *v == "StatefulSet")

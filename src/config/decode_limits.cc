@@ -14,7 +14,7 @@ namespace lineup::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kKeys = {"memory", "cpus", "pids", "nofile", "nproc"};
+constexpr std::array<std::string_view, 5> kLimitKeys = {"memory", "cpus", "pids", "nofile", "nproc"};
 constexpr std::array<std::string_view, 2> kSoftHard = {"soft", "hard"};
 constexpr long long kMinMemory = 1 << 20;  // below a MiB a process cannot even start
 
@@ -76,7 +76,7 @@ std::optional<RLimit> rlimit(const Node& n, std::string_view what, const DecodeS
 void decode_limits(const Node& n, Limits& l, const DecodeScope& sc) {
   l.where = n.where;
   if (!sc.r.expect_map(n, "limits")) return;
-  check_keys(n, kKeys, {}, "in limits", sc.strict, sc.diags);
+  check_keys(n, kLimitKeys, {}, "in limits", sc.strict, sc.diags);
   if (const Node* m = n.find("memory")) {
     if (auto text = sc.r.string(*m, "limits.memory")) {
       auto bytes = parse_size(*text);

@@ -13,14 +13,14 @@
 namespace lineup::config {
 
 namespace {
-constexpr std::array<std::string_view, 5> kKeys = {"cron", "interval", "timezone", "run_on_start",
-                                                   "max_concurrent"};
+constexpr std::array<std::string_view, 5> kScheduleKeys = {"cron", "interval", "timezone", "run_on_start",
+                                                           "max_concurrent"};
 constexpr Millis kShortestInterval{1'000};
 }  // namespace
 
 void decode_schedule(const Node& n, std::optional<Schedule>& out, const DecodeScope& sc) {
   if (!sc.r.expect_map(n, "schedule")) return;
-  check_keys(n, kKeys, {}, "in schedule", sc.strict, sc.diags);
+  check_keys(n, kScheduleKeys, {}, "in schedule", sc.strict, sc.diags);
   Schedule s;
   s.where = n.where;
   const Node* cron = n.find("cron");

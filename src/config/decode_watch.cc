@@ -17,12 +17,12 @@
 namespace lineup::config {
 
 namespace {
-constexpr std::array<std::string_view, 6> kKeys = {"path",   "include",  "exclude",
-                                                   "ignore", "debounce", "action"};
+constexpr std::array<std::string_view, 6> kWatchKeys = {"path",   "include",  "exclude",
+                                                        "ignore", "debounce", "action"};
 }
 
 void decode_watch(const Node& n, std::vector<WatchRule>& rules, const DecodeScope& sc) {
-  for (const Node* item : list_of_maps(n, "watch", "{path, include, exclude, debounce}", kKeys, sc)) {
+  for (const Node* item : list_of_maps(n, "watch", "{path, include, exclude, debounce}", kWatchKeys, sc)) {
     WatchRule w;
     w.where = item->where;
     const Node* path = item->find("path");

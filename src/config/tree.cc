@@ -73,7 +73,7 @@ namespace {
 // that exponential, so the number of nodes built is capped.
 constexpr size_t kMaxNodes = 1'000'000;
 // A config needs a handful of levels; this bounds the builder's stack.
-constexpr size_t kMaxDepth = 256;
+constexpr size_t kMaxNesting = 256;
 
 size_t count_nodes(const Node& root) {
   size_t n = 0;
@@ -104,7 +104,7 @@ bool is_null_scalar(const yaml_event_t& ev) {
 
 // Builds the tree from libyaml's event stream. libyaml is a state machine
 // with its own stacks, so no input can make it recurse; our own stack is
-// bounded by kMaxDepth.
+// bounded by kMaxNesting.
 class Builder {
  public:
   Builder(uint32_t file, Diagnostics& diags) : file_(file), diags_(diags) {}
@@ -207,9 +207,9 @@ class Builder {
       }
       case YAML_SEQUENCE_START_EVENT:
       case YAML_MAPPING_START_EVENT: {
-        if (stack_.size() >= kMaxDepth) {
+        if (stack_.size() >= kMaxNesting) {
           diags_.error(at(ev.start_mark),
-                       fmt::format("invalid YAML: nested more than {} levels deep", kMaxDepth));
+                       fmt::format("invalid YAML: nested more than {} levels deep", kMaxNesting));
           return false;
         }
         if (!count(1, at(ev.start_mark))) return false;

@@ -52,9 +52,9 @@ std::string dquote_sh(std::string_view s) {
   return out + "\"";
 }
 
-class Exporter {
+class KubernetesExporter {
  public:
-  Exporter(const config::Config& cfg, const graph::Graph& g, const KubernetesOptions& o)
+  KubernetesExporter(const config::Config& cfg, const graph::Graph& g, const KubernetesOptions& o)
       : cfg_(cfg), g_(g), o_(o) {}
 
   Result<Exported> run() {
@@ -737,7 +737,7 @@ std::string dns_label(std::string_view name) {
 
 Result<Exported> export_kubernetes(const config::Config& cfg, const graph::Graph& g,
                                    const KubernetesOptions& o) {
-  return Exporter(cfg, g, o).run();
+  return KubernetesExporter(cfg, g, o).run();
 }
 
 }  // namespace lineup::exporter

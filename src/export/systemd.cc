@@ -55,9 +55,9 @@ std::string word_with_references(std::string_view arg) {
   return "\"" + out + "\"";
 }
 
-class Exporter {
+class SystemdExporter {
  public:
-  Exporter(const config::Config& cfg, const graph::Graph& g, const SystemdOptions& o)
+  SystemdExporter(const config::Config& cfg, const graph::Graph& g, const SystemdOptions& o)
       : cfg_(cfg), g_(g), o_(o) {}
 
   Result<Exported> run() {
@@ -352,7 +352,7 @@ std::string systemd_word(std::string_view arg) {
 }
 
 Result<Exported> export_systemd(const config::Config& cfg, const graph::Graph& g, const SystemdOptions& o) {
-  return Exporter(cfg, g, o).run();
+  return SystemdExporter(cfg, g, o).run();
 }
 
 }  // namespace lineup::exporter

@@ -6,11 +6,11 @@ namespace lineup::probes {
 
 namespace {
 
-struct Loaded {
+struct LoadedMariadb {
   Mariadb functions;
   std::string error;
 
-  Loaded() {
+  LoadedMariadb() {
     void* handle = ::dlopen("libmariadb.so.3", RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
       error = "MariaDB Connector/C is not installed (Debian package libmariadb3)";
@@ -27,7 +27,7 @@ struct Loaded {
 }  // namespace
 
 const Mariadb* mariadb(std::string* why) {
-  static const Loaded lib;
+  static const LoadedMariadb lib;
   if (lib.error.empty()) return &lib.functions;
   if (why) *why = lib.error;
   return nullptr;

@@ -6,11 +6,11 @@ namespace lineup::probes {
 
 namespace {
 
-struct Loaded {
+struct LoadedOpenSsl {
   OpenSsl table;
   std::string error;
 
-  Loaded() {
+  LoadedOpenSsl() {
     // libssl brings libcrypto, and dlsym on its handle searches both.
     void* handle = ::dlopen("libssl.so.3", RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
@@ -28,7 +28,7 @@ struct Loaded {
 }  // namespace
 
 const OpenSsl* openssl(std::string* why) {
-  static const Loaded lib;  // once; the handle stays open for the process' life
+  static const LoadedOpenSsl lib;  // once; the handle stays open for the process' life
   if (lib.error.empty()) return &lib.table;
   if (why) *why = lib.error;
   return nullptr;

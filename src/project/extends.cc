@@ -20,7 +20,7 @@ using config::Node;
 namespace {
 
 // Chains are short; a long one is a mistake or a hostile file.
-constexpr size_t kMaxDepth = 64;
+constexpr size_t kMaxExtendsChain = 64;
 
 class Extends {
  public:
@@ -65,12 +65,12 @@ class Extends {
                std::vector<std::string>& chain, Location from) {
     std::string key = path + "\n" + name;
     if (done_.count(key)) return;
-    if (in_progress_.count(key) || chain.size() >= kMaxDepth) {
+    if (in_progress_.count(key) || chain.size() >= kMaxExtendsChain) {
       std::string text;
       for (const auto& c : chain) text += c + " -> ";
       diags_.error(from, in_progress_.count(key)
                              ? fmt::format("extends cycle: {}{}", text, name)
-                             : fmt::format("extends chain longer than {} services", kMaxDepth));
+                             : fmt::format("extends chain longer than {} services", kMaxExtendsChain));
       return;
     }
     Node* service = services.find(name);

@@ -15,7 +15,7 @@ using config::Node;
 
 namespace {
 
-constexpr size_t kMaxDepth = 32;
+constexpr size_t kMaxIncludeDepth = 32;
 
 struct Entry {
   std::vector<std::pair<std::string, Location>> paths;  // merged in order, like -f files
@@ -102,11 +102,11 @@ class Includes {
     config::Variables vars = variables(e);
     std::optional<Node> merged;
     for (const auto& [file, where] : e.paths) {
-      if (std::find(chain.begin(), chain.end(), file) != chain.end() || chain.size() >= kMaxDepth) {
+      if (std::find(chain.begin(), chain.end(), file) != chain.end() || chain.size() >= kMaxIncludeDepth) {
         std::string text;
         for (const auto& c : chain) text += shown(c) + " -> ";
-        diags_.error(where, chain.size() >= kMaxDepth
-                                ? fmt::format("include: more than {} files deep", kMaxDepth)
+        diags_.error(where, chain.size() >= kMaxIncludeDepth
+                                ? fmt::format("include: more than {} files deep", kMaxIncludeDepth)
                                 : fmt::format("include cycle: {}{}", text, shown(file)));
         return;
       }

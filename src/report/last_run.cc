@@ -7,7 +7,7 @@
 namespace lineup::report {
 
 using engine::Id;
-using json = nlohmann::ordered_json;
+using ordered_json = nlohmann::ordered_json;  // keys in the order written
 
 namespace {
 
@@ -15,7 +15,7 @@ std::optional<engine::TimePoint> finish(const engine::ServiceView& v) {
   return v.ready_at ? v.ready_at : v.ended_at;
 }
 
-json seconds_since(engine::TimePoint start, const std::optional<engine::TimePoint>& t) {
+ordered_json seconds_since(engine::TimePoint start, const std::optional<engine::TimePoint>& t) {
   if (!t) return nullptr;
   return std::chrono::duration<double>(*t - start).count();
 }
@@ -56,14 +56,14 @@ std::string last_run_json(engine::Phase result, const engine::Snapshot& snap, co
                           engine::TimePoint started, std::time_t started_wall, engine::TimePoint now) {
   char when[64];
   std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&started_wall));
-  json j;
+  ordered_json j;
   j["result"] = std::string(engine::name_of(result));
   j["started_at"] = when;
   j["duration_s"] = std::chrono::duration<double>(now - started).count();
   j["critical_path"] = critical_chain(g, snap);
-  json services = json::object();
+  ordered_json services = ordered_json::object();
   for (const auto& v : snap.services) {
-    json s;
+    ordered_json s;
     s["status"] = std::string(engine::name_of(engine::outcome_of(v)));
     s["priority"] = std::string(config::name_of(v.priority));
     s["attempts"] = v.attempts;
@@ -72,14 +72,15 @@ std::string last_run_json(engine::Phase result, const engine::Snapshot& snap, co
     s["ready_at"] = seconds_since(started, v.ready_at);
     s["ended_at"] = seconds_since(started, v.ended_at);  // exit of a oneshot, or of a failed service
     auto end = finish(v);
-    s["duration_s"] =
-        v.spawned_at && end ? json(std::chrono::duration<double>(*end - *v.spawned_at).count()) : json();
-    s["error"] = v.error.empty() ? json() : json(v.error);
+    s["duration_s"] = v.spawned_at && end
+                          ? ordered_json(std::chrono::duration<double>(*end - *v.spawned_at).count())
+                          : ordered_json();
+    s["error"] = v.error.empty() ? ordered_json() : ordered_json(v.error);
     services[v.name] = s;
   }
   j["services"] = services;
   // Errors may quote a service's output or a server's reply: not always UTF-8.
-  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  return j.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace lineup::report
