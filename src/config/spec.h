@@ -8,6 +8,7 @@
 // still point at it.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <optional>
@@ -336,6 +337,11 @@ struct Service {
   KubernetesHints kubernetes;
 
   bool runnable() const { return command.has_value(); }
+  // An exit that counts as a success: a code in success_exit_codes, no signal.
+  bool succeeded(int code, int signal) const {
+    return signal == 0 &&
+           std::find(success_exit_codes.begin(), success_exit_codes.end(), code) != success_exit_codes.end();
+  }
   bool container_only() const { return !command && (!image.empty() || !provider.empty()); }
   // A compose `build:` is recorded in `image` as "built from DIR": no image to pull.
   bool built_here() const { return image.starts_with("built from "); }

@@ -106,9 +106,7 @@ void Engine::exited(const Exited& e) {
   if (!v.alive || v.main_exit) return;
   v.view.pid = 0;
   int code = e.code, signal = e.signal;
-  bool success = !e.daemon_gone && signal == 0 &&
-                 std::find(v.spec->success_exit_codes.begin(), v.spec->success_exit_codes.end(), code) !=
-                     v.spec->success_exit_codes.end();
+  bool success = !e.daemon_gone && v.spec->succeeded(code, signal);
   bool running = v.view.state == State::starting || v.view.state == State::ready;
   if (v.spec->type == config::ServiceType::forking && !v.launched && success && running) {
     // The launcher is done; its daemon is the service from now on. What the

@@ -370,9 +370,7 @@ void Processes::main_exited(pid_t pid, int status) {
   int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   bool left = ::kill(-pid, 0) == 0 || cgroups_.populated(s.name);
   if (left) p.left_group = pid;
-  p.daemon =
-      s.type == config::ServiceType::forking && sig == 0 &&
-      std::find(s.success_exit_codes.begin(), s.success_exit_codes.end(), code) != s.success_exit_codes.end();
+  p.daemon = s.type == config::ServiceType::forking && s.succeeded(code, sig);
   if (p.daemon && !left) {
     p.daemon_unseen = true;
     screen_.event_line(fmt::format(

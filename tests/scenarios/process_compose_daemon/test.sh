@@ -31,7 +31,7 @@ processes:
     command: |
       bash -c 'trap "echo child got the group signal >> order; exit 0" TERM
                trap "echo child stopped by parent >> order; exit 0" USR1
-               while :; do sleep 0.1; done' &
+               sleep 600 & wait' &
       child=$$!
       trap 'echo parent got TERM >> order; kill -USR1 $$child; wait $$child; exit 0' TERM
       echo parent up
