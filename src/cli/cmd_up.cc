@@ -239,7 +239,8 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
   pid_t guardian = ::getpid();
   int code = runtime::run_guarded([&] {
     runtime::write_pids(*dir, {guardian, ::getpid()});
-    return loop::Supervisor(cfg, p->graph, so).run();
+    // This is the supervisor's own copy of the process: the project is its to take.
+    return loop::Supervisor(std::move(p->config), std::move(p->graph), std::move(so)).run();
   });
   // In the guardian, after every descendant is gone: the cgroups too.
   if (so.cgroup) {

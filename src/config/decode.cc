@@ -34,7 +34,7 @@ class Decoder {
  public:
   Decoder(const DecodeContext& ctx, Diagnostics& diags) : ctx_(ctx), diags_(diags), r_(diags) {}
 
-  void run(const Node& root, Config& cfg) {
+  void run(Node& root, Config& cfg) {
     if (!root.is_map()) {
       r_.mismatch(root, "the config file", "a mapping with a `services:` key");
       return;
@@ -64,8 +64,8 @@ class Decoder {
     if (const Node* n = root.find("on_state")) decode_on_state(*n, cfg.on_state, scope());
     if (const Node* n = root.find("profiles")) profiles(*n, cfg);
 
-    const Node* services = root.find("services");
-    const Node* processes = root.find("processes");
+    Node* services = root.find("services");
+    Node* processes = root.find("processes");
     if (services && processes) {
       diags_.error(root.find("processes") ? processes->where : root.where,
                    "both `services:` and `processes:` are present; they are aliases, use one");
@@ -100,7 +100,12 @@ class Decoder {
     }
     if (!r_.expect_map(*services, "services")) return;
     cfg.services.reserve(services->entries.size());
-    for (const auto& e : services->entries) service(e, defaults, cfg);
+    // Each service's node is freed once decoded: the tree and the config of a
+    // 10,000-service file need not both be whole in memory at once.
+    for (auto& e : services->entries) {
+      service(e, defaults, cfg);
+      e.value = Node{};
+    }
     run_to_completion(cfg);
   }
 
@@ -253,7 +258,8 @@ class Decoder {
 
   // --- services --------------------------------------------------------------------------------
 
-  void service(const Node::Entry& e, const Node* defaults, Config& cfg) {
+  // Consumes the service's node when `defaults:` are merged under it.
+  void service(Node::Entry& e, const Node* defaults, Config& cfg) {
     if (!valid_service_name(e.key)) {
       diags_.error(e.key_at,
                    fmt::format("invalid service name \"{}\": use letters, digits, '.', '_' and '-'", e.key));
@@ -274,7 +280,7 @@ class Decoder {
     Node merged;
     if (defaults) {
       merged = *defaults;
-      merge_into(merged, e.value);
+      merge_into(merged, std::move(e.value));
       merged.where = e.value.where;
       node = &merged;
     }
@@ -478,7 +484,7 @@ int signal_number(std::string_view name) {
   return name.empty() ? 0 : v;
 }
 
-void decode(const Node& root, const DecodeContext& ctx, Config& cfg, Diagnostics& diags) {
+void decode(Node root, const DecodeContext& ctx, Config& cfg, Diagnostics& diags) {
   Decoder(ctx, diags).run(root, cfg);
 }
 

@@ -27,7 +27,8 @@ struct DecodeContext {
   const Variables* variables = nullptr;     // for env_file values and bare names in `environment`
 };
 
-void decode(const Node& root, const DecodeContext& ctx, Config& cfg, Diagnostics& diags);
+// Takes the tree: it is consumed (and freed service by service) as it is decoded.
+void decode(Node root, const DecodeContext& ctx, Config& cfg, Diagnostics& diags);
 
 // Exposed for the tests: one probe entry of a `ready:` or `live:` list.
 std::optional<Probe> decode_probe(const Node& n, Diagnostics& diags, bool strict);

@@ -142,8 +142,13 @@ class Builder {
   }
 
  private:
+  // A container's items (or entries) collect on the shared stacks below
+  // while it is open and move into it, in one allocation of the exact size,
+  // when it closes: growing every small vector one push at a time cost more
+  // than the rest of the tree.
   struct Frame {
     Node node;
+    size_t first = 0;  // where its items or entries start on items_ / entries_
     std::string anchor;
     // mappings: the key waiting for its value, `<<` sources, keys seen
     std::optional<Node> key;
@@ -153,8 +158,8 @@ class Builder {
 
   // Linear search: config mappings have a handful of keys. The one large
   // mapping (`services:`) gets an index once it grows.
-  static const Node::Entry* find_entry(Frame& f, const std::string& key) {
-    auto& entries = f.node.entries;
+  const Node::Entry* find_entry(Frame& f, const std::string& key) {
+    std::span<const Node::Entry> entries(entries_.begin() + static_cast<ptrdiff_t>(f.first), entries_.end());
     if (entries.size() < 32) {
       for (const auto& e : entries)
         if (e.key == key) return &e;
@@ -164,6 +169,15 @@ class Builder {
     for (size_t i = f.index->size(); i < entries.size(); ++i) f.index->emplace(entries[i].key, i);
     auto it = f.index->find(key);
     return it == f.index->end() ? nullptr : &entries[it->second];
+  }
+
+  // Moves what collected on `from` since `first` into `to`, exactly sized.
+  template <typename T>
+  static void close(std::vector<T>& from, size_t first, std::vector<T>& to) {
+    auto begin = from.begin() + static_cast<ptrdiff_t>(first);
+    to.reserve(static_cast<size_t>(from.end() - begin));
+    to.insert(to.end(), std::make_move_iterator(begin), std::make_move_iterator(from.end()));
+    from.erase(begin, from.end());
   }
 
   Location at(const yaml_mark_t& m) const {
@@ -213,23 +227,29 @@ class Builder {
           return false;
         }
         if (!count(1, at(ev.start_mark))) return false;
-        Frame f;
+        Frame& f = stack_.emplace_back();
         bool seq = ev.type == YAML_SEQUENCE_START_EVENT;
         f.node.kind = seq ? Node::Kind::sequence : Node::Kind::map;
         f.node.where = at(ev.start_mark);
         f.node.tag = tag_of(seq ? ev.data.sequence_start.tag : ev.data.mapping_start.tag);
+        f.first = seq ? items_.size() : entries_.size();
         const yaml_char_t* anchor = seq ? ev.data.sequence_start.anchor : ev.data.mapping_start.anchor;
         if (anchor) f.anchor = reinterpret_cast<const char*>(anchor);
-        stack_.push_back(std::move(f));
         return true;
       }
       case YAML_SEQUENCE_END_EVENT:
       case YAML_MAPPING_END_EVENT: {
-        Frame f = std::move(stack_.back());
-        stack_.pop_back();
-        if (f.node.is_map()) apply_merges(f);
+        Frame& f = stack_.back();
+        if (f.node.is_map()) {
+          apply_merges(f);
+          close(entries_, f.first, f.node.entries);
+        } else {
+          close(items_, f.first, f.node.items);
+        }
         if (!f.anchor.empty()) anchors_[f.anchor] = f.node;
-        return add(std::move(f.node));
+        Node done = std::move(f.node);
+        stack_.pop_back();
+        return add(std::move(done));
       }
       case YAML_ALIAS_EVENT: {
         std::string name = reinterpret_cast<const char*>(ev.data.alias.anchor);
@@ -253,7 +273,7 @@ class Builder {
     }
     Frame& top = stack_.back();
     if (top.node.is_sequence()) {
-      top.node.items.push_back(std::move(n));
+      items_.push_back(std::move(n));
       return true;
     }
     if (!top.key) {
@@ -282,7 +302,7 @@ class Builder {
                                           first->key_at.line));
       return true;
     }
-    top.node.entries.push_back({std::move(key.text), key.where, std::move(n)});
+    entries_.push_back({std::move(key.text), key.where, std::move(n)});
     return true;
   }
 
@@ -304,7 +324,7 @@ class Builder {
           continue;
         }
         for (auto& e : src->entries)
-          if (!find_entry(f, e.key)) f.node.entries.push_back(std::move(e));
+          if (!find_entry(f, e.key)) entries_.push_back(std::move(e));
       }
     }
   }
@@ -312,6 +332,8 @@ class Builder {
   uint32_t file_;
   Diagnostics& diags_;
   std::vector<Frame> stack_;
+  std::vector<Node> items_;           // of the open sequences, innermost last
+  std::vector<Node::Entry> entries_;  // of the open mappings, innermost last
   std::unordered_map<std::string, Node> anchors_;
   std::optional<Node> root_;
   size_t built_ = 0;

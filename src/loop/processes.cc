@@ -368,7 +368,8 @@ void Processes::main_exited(pid_t pid, int status) {
   const config::Service& s = cfg_.services[static_cast<size_t>(id)];
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  bool left = ::kill(-pid, 0) == 0 || cgroups_.populated(s.name);
+  bool oom = sig == SIGKILL && cgroups_.oom_killed(s.name);  // (read before the cgroup goes)
+  bool left = !cgroups_.release_if_empty(s.name) || ::kill(-pid, 0) == 0;
   if (left) p.left_group = pid;
   p.daemon = s.type == config::ServiceType::forking && s.succeeded(code, sig);
   if (p.daemon && !left) {
@@ -383,7 +384,6 @@ void Processes::main_exited(pid_t pid, int status) {
     p.starting = false;
     p.ready_fd.reset();
   }
-  bool oom = sig == SIGKILL && cgroups_.oom_killed(s.name);
   feed_(engine::Exited{id, code, sig, left, oom});
 }
 
@@ -391,7 +391,8 @@ void Processes::main_exited(pid_t pid, int status) {
 void Processes::groups_drained() {
   for (size_t i = 0; i < procs_.size(); ++i) {
     Proc& p = procs_[i];
-    if (!p.left_group || ::kill(-p.left_group, 0) == 0 || cgroups_.populated(cfg_.services[i].name)) continue;
+    if (!p.left_group || ::kill(-p.left_group, 0) == 0 || !cgroups_.release_if_empty(cfg_.services[i].name))
+      continue;
     p.left_group = 0;
     drain_output(static_cast<Id>(i));  // what the group wrote until now
     feed_(engine::GroupEmpty{static_cast<Id>(i)});

@@ -36,8 +36,12 @@ using engine::Id;
 using engine::TimePoint;
 
 struct Supervisor::Impl : probes::Host {
-  Impl(const config::Config& c, const graph::Graph& g, SupervisorOptions o)
-      : cfg(c), graph(g), options(std::move(o)), engine(cfg, graph), redact(options.redactor) {}
+  Impl(config::Config c, graph::Graph g, SupervisorOptions o)
+      : cfg(std::move(c)),
+        graph(std::move(g)),
+        options(std::move(o)),
+        engine(cfg, graph),
+        redact(options.redactor) {}
 
   // The config the stack runs on: replaced by a reload (engine/reload.h), in
   // place, so everything below keeps its reference. The services of earlier
@@ -313,12 +317,7 @@ struct Supervisor::Impl : probes::Host {
     }
     // 2. The environment every service starts from.
     processes.prepare(config::stack_environment(environ, cfg.environment), &files.logs());
-    // 3. Control: the API, the state directory's watch (signals are watched
-    //    from the start), `up --timeout`.
-    start_api();
-    watches.start();
-    if (auto watched = stops.watch_state_dir(cfg.project_dir, files.dir(), options.state_dir); !watched)
-      screen.event_line(watched.error());
+    // 3. `up --timeout`.
     asio::steady_timer deadline(io);
     if (options.startup_timeout) {
       deadline.expires_after(*options.startup_timeout);
@@ -333,10 +332,18 @@ struct Supervisor::Impl : probes::Host {
     actions.push(engine.start(clock.now(), options.targets));
     schedules.start();  // (what it shows is handled after the first actions)
     if (options.live_progress && engine.phase() == engine::Phase::starting) screen.start_live();
-    // 5. The loop, until every service is down.
     dispatch();
+    // 5. Control, once the first services are on their way (nothing here is
+    //    needed for a spawn, and a stack's launch is timed from its first
+    //    start): the API, the files' watches, the state directory's watch
+    //    (signals are watched from the start).
+    start_api();
+    watches.start();
+    if (auto watched = stops.watch_state_dir(cfg.project_dir, files.dir(), options.state_dir); !watched)
+      screen.event_line(watched.error());
+    // 6. The loop, until every service is down.
     io.run();
-    // 6. The last exits and output, the report, the state as it ended;
+    // 7. The last exits and output, the report, the state as it ended;
     //    on_state hooks still on their way get a few seconds (a stack that
     //    FAILED is what someone most wants to hear about).
     deadline.cancel();
@@ -353,8 +360,8 @@ struct Supervisor::Impl : probes::Host {
   }
 };
 
-Supervisor::Supervisor(const config::Config& cfg, const graph::Graph& g, SupervisorOptions options)
-    : impl_(std::make_unique<Impl>(cfg, g, std::move(options))) {}
+Supervisor::Supervisor(config::Config cfg, graph::Graph g, SupervisorOptions options)
+    : impl_(std::make_unique<Impl>(std::move(cfg), std::move(g), std::move(options))) {}
 Supervisor::~Supervisor() = default;
 int Supervisor::run() {
   return impl_->run();

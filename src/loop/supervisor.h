@@ -53,7 +53,9 @@ struct SupervisorOptions {
 
 class Supervisor {
  public:
-  Supervisor(const config::Config& cfg, const graph::Graph& g, SupervisorOptions options);
+  // Takes the config and graph: `up` hands them over in the freshly forked
+  // supervisor, where a copy would cost a copy-on-write fault per page.
+  Supervisor(config::Config cfg, graph::Graph g, SupervisorOptions options);
   ~Supervisor();
 
   // Runs until every service is down; returns the exit code of `up`.

@@ -272,7 +272,7 @@ Project load(const LoadOptions& o) {
   ctx.namespaces = o.namespaces;
   ctx.strict = strict;
   ctx.variables = &p.variables;
-  config::decode(root, ctx, p.config, p.diags);
+  config::decode(std::move(root), ctx, p.config, p.diags);
   // The global env files' values come first; `environment:` entries override them.
   if (!exported.empty()) {
     auto own = std::move(p.config.environment);

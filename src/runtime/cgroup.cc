@@ -116,13 +116,31 @@ std::string v1_own_dir(std::string_view controller) {
   return "";
 }
 
+// A cgroup interface file, read with plain read()s: these are read for
+// every exit of a service (a stream costs more than the read itself).
+std::optional<std::string> read_interface_file(int dir_fd, const char* name) {
+  int fd = ::openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string text;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  if (n < 0) return std::nullopt;
+  return text;
+}
+
+// Whether anything runs in the cgroup or below it; nullopt when it cannot be read.
+std::optional<bool> read_populated(const std::string& dir) {
+  auto text = read_interface_file(AT_FDCWD, (dir + "/cgroup.events").c_str());
+  if (!text) return std::nullopt;
+  auto at = text->find("populated ");
+  if (at == std::string::npos || at + 10 >= text->size()) return std::nullopt;
+  return (*text)[at + 10] != '0';
+}
+
 bool events_populated(const std::string& dir) {
-  std::ifstream in(dir + "/cgroup.events");
-  std::string key;
-  int value = 0;
-  while (in >> key >> value)
-    if (key == "populated") return value != 0;
-  return false;
+  return read_populated(dir).value_or(false);
 }
 
 }  // namespace
@@ -308,15 +326,26 @@ void Cgroups::kill(const std::string& service) {
 void Cgroups::signal_outside_group(const std::string& service, pid_t group, int sig) {
   auto it = current_.find(service);
   if (it == current_.end() || it->second.fd < 0) return;
-  std::ifstream procs(it->second.dir + "/cgroup.procs");
+  auto procs = read_interface_file(it->second.fd, "cgroup.procs");
+  if (!procs) return;
+  std::istringstream pids(*procs);
   pid_t pid;
-  while (procs >> pid)
+  while (pids >> pid)
     if (::getpgid(pid) != group) ::kill(pid, sig);
 }
 
-bool Cgroups::populated(const std::string& service) const {
+bool Cgroups::release_if_empty(const std::string& service) {
   auto it = current_.find(service);
-  return it != current_.end() && it->second.fd >= 0 && events_populated(it->second.dir);
+  if (it == current_.end() || it->second.fd < 0) return true;
+  Attempt& a = it->second;
+  // rmdir refuses a populated cgroup: one call both asks and removes.
+  if (::rmdir(a.dir.c_str()) != 0 && errno != ENOENT) {
+    if (errno == EBUSY || events_populated(a.dir)) return false;
+  }
+  ::close(a.fd);
+  a.fd = -1;
+  release(a);  // its v1 namesakes
+  return true;
 }
 
 namespace {
@@ -343,6 +372,9 @@ std::vector<Cgroups::Process> Cgroups::processes(const std::string& project_dir)
 }
 
 Result<int> Cgroups::kill_stack(const std::string& stack_dir) {
+  // The stack's own cgroup.events covers every service's cgroup: one read
+  // when nothing is left (the usual end), instead of one per cgroup.
+  if (read_populated(stack_dir) == false) return 0;
   auto before = processes_in(stack_dir).size();
   if (before == 0) return 0;
   // Recursive: every service's cgroup.

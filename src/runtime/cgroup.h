@@ -90,7 +90,11 @@ class Cgroups {
   // (systemd's control-group mode). The group's members had it from
   // kill(-group); a second copy would run a shell's TERM trap twice.
   void signal_outside_group(const std::string& service, pid_t group, int sig);
-  bool populated(const std::string& service) const;
+  // After the attempt's main process exited: whether no process is left in
+  // its cgroup, which is then removed at once (while the stack runs or
+  // stops, not with the whole stack's at exit, where 1,000 of them would
+  // delay the exit). True when cgroups are not in use.
+  bool release_if_empty(const std::string& service);
 
   // The whole stack: kill everything in it. Returns how many processes it
   // killed (were there, and are gone), or why it could not.

@@ -10,9 +10,11 @@
 
 namespace lineup::runtime {
 
-Terminal::Terminal(int fd, size_t max_queued_bytes) : fd_(fd), max_(max_queued_bytes) {
-  thread_ = std::thread([this] { run(); });
-}
+namespace {
+constexpr size_t kMaxWrite = 64 << 10;
+}  // namespace
+
+Terminal::Terminal(int fd, size_t max_queued_bytes) : fd_(fd), max_(max_queued_bytes) {}
 
 Terminal::~Terminal() {
   drain(2000);
@@ -25,6 +27,7 @@ Terminal::~Terminal() {
   wake_.notify_all();
   // A writer stuck in write() on a terminal that never reads again must not
   // hold up lineup's exit.
+  if (!thread_.joinable()) return;  // nothing was ever written
   if (stuck)
     thread_.detach();
   else
@@ -48,6 +51,14 @@ void Terminal::write_later(std::string text) {
 }
 
 void Terminal::wake() {
+  // The writer starts with the first line, not with the supervisor: its
+  // stack and clone are then not on the way to the first service's spawn.
+  if (!thread_.joinable()) {
+    std::lock_guard lock(mu_);
+    if (queue_.empty()) return;
+    thread_ = std::thread([this] { run(); });
+    return;
+  }
   wake_.notify_one();
 }
 
@@ -64,6 +75,12 @@ void Terminal::run() {
     if (queue_.empty() && stop_) return;
     std::string text = std::move(queue_.front());
     queue_.pop_front();
+    // What else is queued goes out in the same write(): a burst of lines
+    // (a stack of 1,000 stopping) is a few syscalls, not one per line.
+    while (!queue_.empty() && text.size() + queue_.front().size() <= kMaxWrite) {
+      text += queue_.front();
+      queue_.pop_front();
+    }
     queued_bytes_ -= text.size();
     if (dropped_lines_) {
       text =

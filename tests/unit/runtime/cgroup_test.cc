@@ -83,5 +83,41 @@ TEST(Cgroups, TheCgroupPassSignalsOnlyProcessesOutsideTheGroup) {
   std::filesystem::remove_all(dir);
 }
 
+// An attempt's cgroup goes as soon as its processes are gone (not with the
+// whole stack at exit), and stays while one is left.
+TEST(Cgroups, AnAttemptsCgroupIsRemovedOnceEmptyAndKeptWhileAProcessIsLeft) {
+  auto dir = std::filesystem::temp_directory_path() / ("lineup-cgroup-empty-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto stack = Cgroups::stack_dir(dir.string(), true);
+  if (!stack) {
+    std::filesystem::remove_all(dir);
+    GTEST_SKIP() << "cgroup v2 is not delegated to this user here";
+  }
+  {
+    Cgroups cgroups(stack);
+    int fd = cgroups.attempt_fd("svc");
+    ASSERT_GE(fd, 0);
+    pid_t first = sleeper_in(fd);
+    pid_t second = sleeper_in(fd);
+    KillLeftovers guard{{&first, &second}};
+    ASSERT_GT(first, 0);
+    ASSERT_GT(second, 0);
+    std::string attempt = *stack + "/svc-svc.1";
+
+    ::kill(first, SIGTERM);
+    EXPECT_EQ(killed_by(first), SIGTERM);
+    EXPECT_FALSE(cgroups.release_if_empty("svc"));  // `second` is still in it
+    EXPECT_TRUE(std::filesystem::exists(attempt));
+
+    ::kill(second, SIGTERM);
+    EXPECT_EQ(killed_by(second), SIGTERM);
+    EXPECT_TRUE(cgroups.release_if_empty("svc"));
+    EXPECT_FALSE(std::filesystem::exists(attempt));
+    EXPECT_TRUE(cgroups.release_if_empty("svc"));  // asked again: nothing is there
+  }
+  EXPECT_TRUE(Cgroups::sweep_stale(dir.string()));
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace lineup::runtime
