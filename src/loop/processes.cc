@@ -165,6 +165,7 @@ void Processes::spawn(Id id) {
     req.rlimits.push_back({RLIMIT_NPROC, static_cast<rlim_t>(s.limits.nproc->soft),
                            static_cast<rlim_t>(s.limits.nproc->hard), "nproc"});
   auto pid = runtime::spawn(req);
+  cgroups_.spawned(s.name);
   output->write.reset();  // the child has its copies; the read ends see EOF when it is gone
   if (readiness) readiness->write.reset();
   if (!pid) {

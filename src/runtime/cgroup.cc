@@ -118,8 +118,8 @@ std::string v1_own_dir(std::string_view controller) {
 
 // A cgroup interface file, read with plain read()s: these are read for
 // every exit of a service (a stream costs more than the read itself).
-std::optional<std::string> read_interface_file(int dir_fd, const char* name) {
-  int fd = ::openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
+std::optional<std::string> read_interface_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   std::string text;
   char buf[4096];
@@ -132,7 +132,7 @@ std::optional<std::string> read_interface_file(int dir_fd, const char* name) {
 
 // Whether anything runs in the cgroup or below it; nullopt when it cannot be read.
 std::optional<bool> read_populated(const std::string& dir) {
-  auto text = read_interface_file(AT_FDCWD, (dir + "/cgroup.events").c_str());
+  auto text = read_interface_file(dir + "/cgroup.events");
   if (!text) return std::nullopt;
   auto at = text->find("populated ");
   if (at == std::string::npos || at + 10 >= text->size()) return std::nullopt;
@@ -245,6 +245,7 @@ int Cgroups::attempt_fd(const std::string& service, const config::Limits& limits
   a.fd = -1;
   if (::mkdir(a.dir.c_str(), 0755) == 0 || errno == EEXIST)
     a.fd = ::open(a.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  a.active = a.fd >= 0;
   if (a.fd >= 0 && enabled_) {  // before the process is born in it: no moment without its limits
     if (limits.memory && enabled_->memory && enabled_->memory_v1.empty())
       write_text(a.dir + "/memory.max", std::to_string(*limits.memory));
@@ -292,12 +293,21 @@ std::vector<std::pair<int, std::string>> Cgroups::attempt_joins(const std::strin
   return it == current_.end() ? std::vector<std::pair<int, std::string>>{} : it->second.v1_procs;
 }
 
-void Cgroups::release(Attempt& a) {
-  if (a.fd >= 0) {
-    ::close(a.fd);
-    ::rmdir(a.dir.c_str());
-  }
+void Cgroups::spawned(const std::string& service) {
+  auto it = current_.find(service);
+  if (it == current_.end()) return;
+  Attempt& a = it->second;
+  if (a.fd >= 0) ::close(a.fd);
   a.fd = -1;
+  for (auto& [fd, controller] : a.v1_procs) ::close(fd);
+  a.v1_procs.clear();
+}
+
+void Cgroups::release(Attempt& a) {
+  if (a.fd >= 0) ::close(a.fd);
+  if (a.active) ::rmdir(a.dir.c_str());
+  a.fd = -1;
+  a.active = false;
   for (auto& [fd, controller] : a.v1_procs) ::close(fd);
   a.v1_procs.clear();
   for (const auto& dir : a.v1_dirs) ::rmdir(dir.c_str());
@@ -307,7 +317,7 @@ void Cgroups::release(Attempt& a) {
 
 bool Cgroups::oom_killed(const std::string& service) const {
   auto it = current_.find(service);
-  if (it == current_.end() || it->second.fd < 0) return false;
+  if (it == current_.end() || !it->second.active) return false;
   // cgroup v1 says it in memory.oom_control, v2 in memory.events: "oom_kill N" both.
   std::ifstream in(it->second.memory_v1.empty() ? it->second.dir + "/memory.events"
                                                 : it->second.memory_v1 + "/memory.oom_control");
@@ -319,14 +329,14 @@ bool Cgroups::oom_killed(const std::string& service) const {
 }
 
 void Cgroups::kill(const std::string& service) {
-  if (auto it = current_.find(service); it != current_.end() && it->second.fd >= 0)
+  if (auto it = current_.find(service); it != current_.end() && it->second.active)
     write_text(it->second.dir + "/cgroup.kill", "1");
 }
 
 void Cgroups::signal_outside_group(const std::string& service, pid_t group, int sig) {
   auto it = current_.find(service);
-  if (it == current_.end() || it->second.fd < 0) return;
-  auto procs = read_interface_file(it->second.fd, "cgroup.procs");
+  if (it == current_.end() || !it->second.active) return;
+  auto procs = read_interface_file(it->second.dir + "/cgroup.procs");
   if (!procs) return;
   std::istringstream pids(*procs);
   pid_t pid;
@@ -336,14 +346,13 @@ void Cgroups::signal_outside_group(const std::string& service, pid_t group, int 
 
 bool Cgroups::release_if_empty(const std::string& service) {
   auto it = current_.find(service);
-  if (it == current_.end() || it->second.fd < 0) return true;
+  if (it == current_.end() || !it->second.active) return true;
   Attempt& a = it->second;
   // rmdir refuses a populated cgroup: one call both asks and removes.
   if (::rmdir(a.dir.c_str()) != 0 && errno != ENOENT) {
     if (errno == EBUSY || events_populated(a.dir)) return false;
   }
-  ::close(a.fd);
-  a.fd = -1;
+  a.active = false;
   release(a);  // its v1 namesakes
   return true;
 }

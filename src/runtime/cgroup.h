@@ -81,6 +81,10 @@ class Cgroups {
   // The cgroup v1 `cgroup.procs` files the attempt's process joins (open for
   // writing, with their controller), after attempt_fd; owned here.
   std::vector<std::pair<int, std::string>> attempt_joins(const std::string& service) const;
+  // The attempt's process is born: the descriptors above are closed (a
+  // supervisor of 10,000 services would otherwise hold 10,000 more, and
+  // every later spawn copies and closes the whole table).
+  void spawned(const std::string& service);
   // The last attempt's cgroup counted an OOM kill (memory.events oom_kill).
   bool oom_killed(const std::string& service) const;
   // SIGKILL to every process of the service (cgroup.kill).
@@ -104,7 +108,8 @@ class Cgroups {
  private:
   struct Attempt {
     std::string dir;
-    int fd = -1;
+    int fd = -1;          // open from attempt_fd() until spawned()
+    bool active = false;  // the cgroup exists and is this service's current one
     int number = 0;
     std::vector<std::string> v1_dirs;                   // its cgroups in v1 hierarchies
     std::vector<std::pair<int, std::string>> v1_procs;  // their cgroup.procs, open
