@@ -10,7 +10,6 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
-#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -89,15 +88,6 @@ void raise_descriptor_limit(size_t services) {
   }
   constexpr rlim_t kPerService = 3, kOwn = 64;
   rlim_t need = kOwn + kPerService * services;
-  // Root (CAP_SYS_RESOURCE) may raise the hard limit too: 10,000 services
-  // need more than the usual 20,000 or 4,096. Refused for others: the
-  // warning below says so.
-  if (rl.rlim_cur != RLIM_INFINITY && need > rl.rlim_cur) {
-    struct rlimit more {
-      need, std::max(need, rl.rlim_max)
-    };
-    if (::setrlimit(RLIMIT_NOFILE, &more) == 0) rl = more;
-  }
   if (rl.rlim_cur != RLIM_INFINITY && need > rl.rlim_cur)
     fmt::print(
         stderr,

@@ -14,7 +14,11 @@ namespace {
 constexpr size_t kMaxWrite = 64 << 10;
 }  // namespace
 
-Terminal::Terminal(int fd, size_t max_queued_bytes) : fd_(fd), max_(max_queued_bytes) {}
+Terminal::Terminal(int fd, size_t max_queued_bytes) : fd_(fd), max_(max_queued_bytes) {
+  // Started with the supervisor, not with the first line: under a process
+  // limit (RLIMIT_NPROC) the services could take the last slot first.
+  thread_ = std::thread([this] { run(); });
+}
 
 Terminal::~Terminal() {
   drain(2000);
@@ -27,7 +31,6 @@ Terminal::~Terminal() {
   wake_.notify_all();
   // A writer stuck in write() on a terminal that never reads again must not
   // hold up lineup's exit.
-  if (!thread_.joinable()) return;  // nothing was ever written
   if (stuck)
     thread_.detach();
   else
@@ -51,14 +54,6 @@ void Terminal::write_later(std::string text) {
 }
 
 void Terminal::wake() {
-  // The writer starts with the first line, not with the supervisor: its
-  // stack and clone are then not on the way to the first service's spawn.
-  if (!thread_.joinable()) {
-    std::lock_guard lock(mu_);
-    if (queue_.empty()) return;
-    thread_ = std::thread([this] { run(); });
-    return;
-  }
   wake_.notify_one();
 }
 

@@ -23,8 +23,7 @@ class Terminal {
   Terminal(const Terminal&) = delete;
   Terminal& operator=(const Terminal&) = delete;
 
-  // Never blocks (beyond a mutex held for a queue push). Called from one
-  // thread (the loop's): the writer thread is started by the first wake().
+  // Never blocks (beyond a mutex held for a queue push).
   void write(std::string text);
   // Queues without waking the writer: a caller about to do something that
   // is timed (a spawn) batches its lines and calls wake() once afterwards,
