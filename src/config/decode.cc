@@ -279,9 +279,10 @@ class Decoder {
     const Node* node = &e.value;
     Node merged;
     if (defaults) {
+      Location where = e.value.where;
       merged = *defaults;
       merge_into(merged, std::move(e.value));
-      merged.where = e.value.where;
+      merged.where = where;
       node = &merged;
     }
     const Node& n = *node;

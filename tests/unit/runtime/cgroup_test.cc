@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "runtime/spawn.h"
@@ -51,16 +52,28 @@ struct KillLeftovers {
   }
 };
 
-TEST(Cgroups, TheCgroupPassSignalsOnlyProcessesOutsideTheGroup) {
-  auto dir = std::filesystem::temp_directory_path() / ("lineup-cgroup-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  auto stack = Cgroups::stack_dir(dir.string(), true);
-  if (!stack) {
-    std::filesystem::remove_all(dir);
-    GTEST_SKIP() << "cgroup v2 is not delegated to this user here";
+// A stack's cgroup of its own for each test, swept and removed after it.
+class CgroupsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("lineup-cgroup-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    stack_ = Cgroups::stack_dir(dir_.string(), true);
+    if (!stack_) GTEST_SKIP() << "cgroup v2 is not delegated to this user here";
   }
+  void TearDown() override {
+    if (stack_) {
+      EXPECT_TRUE(Cgroups::sweep_stale(dir_.string()));  // removes the test's cgroups
+    }
+    std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
+  std::optional<std::string> stack_;
+};
+
+TEST_F(CgroupsTest, TheCgroupPassSignalsOnlyProcessesOutsideTheGroup) {
   {
-    Cgroups cgroups(stack);
+    Cgroups cgroups(stack_);
     int fd = cgroups.attempt_fd("svc");
     ASSERT_GE(fd, 0);
     // Two processes in the service's cgroup, each in its own process group
@@ -79,22 +92,13 @@ TEST(Cgroups, TheCgroupPassSignalsOnlyProcessesOutsideTheGroup) {
     ::kill(group, SIGTERM);
     EXPECT_EQ(killed_by(group), SIGTERM);
   }
-  EXPECT_TRUE(Cgroups::sweep_stale(dir.string()));  // removes the test's cgroups
-  std::filesystem::remove_all(dir);
 }
 
 // An attempt's cgroup goes as soon as its processes are gone (not with the
 // whole stack at exit), and stays while one is left.
-TEST(Cgroups, AnAttemptsCgroupIsRemovedOnceEmptyAndKeptWhileAProcessIsLeft) {
-  auto dir = std::filesystem::temp_directory_path() / ("lineup-cgroup-empty-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  auto stack = Cgroups::stack_dir(dir.string(), true);
-  if (!stack) {
-    std::filesystem::remove_all(dir);
-    GTEST_SKIP() << "cgroup v2 is not delegated to this user here";
-  }
+TEST_F(CgroupsTest, AnAttemptsCgroupIsRemovedOnceEmptyAndKeptWhileAProcessIsLeft) {
   {
-    Cgroups cgroups(stack);
+    Cgroups cgroups(stack_);
     int fd = cgroups.attempt_fd("svc");
     ASSERT_GE(fd, 0);
     pid_t first = sleeper_in(fd);
@@ -102,7 +106,7 @@ TEST(Cgroups, AnAttemptsCgroupIsRemovedOnceEmptyAndKeptWhileAProcessIsLeft) {
     KillLeftovers guard{{&first, &second}};
     ASSERT_GT(first, 0);
     ASSERT_GT(second, 0);
-    std::string attempt = *stack + "/svc-svc.1";
+    std::string attempt = *stack_ + "/svc-svc.1";
 
     ::kill(first, SIGTERM);
     EXPECT_EQ(killed_by(first), SIGTERM);
@@ -115,8 +119,6 @@ TEST(Cgroups, AnAttemptsCgroupIsRemovedOnceEmptyAndKeptWhileAProcessIsLeft) {
     EXPECT_FALSE(std::filesystem::exists(attempt));
     EXPECT_TRUE(cgroups.release_if_empty("svc"));  // asked again: nothing is there
   }
-  EXPECT_TRUE(Cgroups::sweep_stale(dir.string()));
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
