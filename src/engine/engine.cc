@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cassert>
 #include <csignal>
 
 namespace lineup::engine {
@@ -60,8 +61,11 @@ std::vector<Action> Engine::start(TimePoint now, const std::vector<Id>& targets)
     if (want[i]) order.push_back(static_cast<Id>(i));
   std::stable_sort(order.begin(), order.end(), [&](Id a, Id b) { return starts_before(a, b); });
   for (Id id : order) {
-    s(id).view.goal = Goal::up;
-    s(id).view.state = State::pending;
+    Svc& v = s(id);
+    count(v, -1);
+    v.view.goal = Goal::up;
+    v.view.state = State::pending;
+    count(v, +1);
     enqueue(id);
   }
   settle();
@@ -89,7 +93,7 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
           }
         } else if constexpr (std::is_same_v<E, SpawnFailed>) {
           Svc& v = s(e.id);
-          v.alive = false;
+          set_alive(v, false);
           v.view.pid = 0;
           if (v.view.state == State::starting)
             attempt_failed(e.id, e.error);
@@ -165,7 +169,7 @@ std::vector<Action> Engine::handle(const Event& ev, TimePoint now) {
         } else if constexpr (std::is_same_v<E, RestartRequested>) {
           Svc& v = s(e.id);
           if (shutting_down()) return;
-          v.view.goal = Goal::up;
+          set_goal(v, Goal::up);
           if (v.alive) {
             ++v.extra_restarts;
             count_restarts(v);
@@ -225,10 +229,10 @@ void Engine::request_start(Id first) {
     if (id != first && v.view.state == State::completed) {
       // A finished oneshot (a migration) still counts: starting what needs
       // it does not run it again. Naming it on its own does.
-      v.view.goal = Goal::up;
+      set_goal(v, Goal::up);
       continue;
     }
-    v.view.goal = Goal::up;
+    set_goal(v, Goal::up);
     if (!v.alive && v.view.state != State::backoff) {
       // Asked for by hand: a fresh start, as `systemctl reset-failed` + start gives.
       if (v.view.state == State::failed || v.view.state == State::blocked) fresh_tracker(id);
@@ -240,7 +244,7 @@ void Engine::request_start(Id first) {
 
 void Engine::request_stop(Id id) {
   Svc& v = s(id);
-  v.view.goal = Goal::down;
+  set_goal(v, Goal::down);
   if (v.alive) {
     if (v.view.state != State::stopping) begin_stop(id, State::stopped);
   } else if (!is_down(v.view.state)) {
@@ -263,7 +267,7 @@ void Engine::shutdown(bool emergency) {
   for (size_t i = 0; i < svc_.size(); ++i) {
     Id id = static_cast<Id>(i);
     Svc& v = svc_[i];
-    v.view.goal = Goal::down;
+    set_goal(v, Goal::down);
     if (emergency && v.alive) {
       ++v.token;
       v.view.after_stop = State::stopped;
@@ -278,7 +282,9 @@ void Engine::set_state(Id id, State st, std::string message) {
   Svc& v = s(id);
   State from = v.view.state;
   if (from == st && message.empty()) return;
+  count(v, -1);
   v.view.state = st;
+  count(v, +1);
   v.view.ready = st == State::ready;
   // A service holds a max_parallel_starts slot exactly while it is starting.
   if (from == State::starting) --starting_count_;
@@ -348,15 +354,8 @@ void Engine::update_phase() {
     // FAILED (or STOPPING) until the last process is gone.
     if (all_down()) next = Phase::stopped;
   } else {
-    bool settled = true, degraded = false;
-    for (const auto& v : svc_) {
-      if (v.view.goal != Goal::up) continue;
-      State st = v.view.state;
-      if (st == State::pending || st == State::waiting || st == State::starting || st == State::backoff ||
-          st == State::stopping)
-        settled = false;
-      if (is_given_up(st)) degraded = true;
-    }
+    assert(tally_ == recount());
+    bool settled = tally_.unsettled == 0, degraded = tally_.given_up > 0;
     if (startup_over() || settled) next = degraded ? Phase::degraded : Phase::ready;
     if (settled && !removal_pending()) reloading_ = false;
   }
@@ -364,7 +363,48 @@ void Engine::update_phase() {
 }
 
 bool Engine::all_down() const {
-  return std::none_of(svc_.begin(), svc_.end(), [](const Svc& v) { return v.alive; });
+  assert(tally_ == recount());
+  return tally_.alive == 0;
+}
+
+void Engine::set_goal(Svc& v, Goal goal) {
+  count(v, -1);
+  v.view.goal = goal;
+  count(v, +1);
+}
+
+void Engine::set_alive(Svc& v, bool alive) {
+  count(v, -1);
+  v.alive = alive;
+  count(v, +1);
+}
+
+// What one service adds to the tally.
+Engine::Tally Engine::share(const Svc& v) {
+  bool up = v.view.goal == Goal::up;
+  State st = v.view.state;
+  bool on_its_way = st == State::pending || st == State::waiting || st == State::starting ||
+                    st == State::backoff || st == State::stopping;
+  return {up && on_its_way, up && is_given_up(st), v.alive};
+}
+
+// Taken away (sign -1) before a service changes, added back (+1) after.
+void Engine::count(const Svc& v, int sign) {
+  Tally one = share(v);
+  tally_.unsettled += sign * one.unsettled;
+  tally_.given_up += sign * one.given_up;
+  tally_.alive += sign * one.alive;
+}
+
+Engine::Tally Engine::recount() const {
+  Tally all;
+  for (const auto& v : svc_) {
+    Tally one = share(v);
+    all.unsettled += one.unsettled;
+    all.given_up += one.given_up;
+    all.alive += one.alive;
+  }
+  return all;
 }
 
 bool Engine::finished() const {

@@ -130,7 +130,7 @@ void Engine::exited(const Exited& e) {
     out_.push_back(Signal{id, SIGKILL});
   }
   v.last_exit = e.daemon_gone ? (v.view.state == State::stopping ? 0 : 1) : signal ? 128 + signal : code;
-  v.alive = false;
+  set_alive(v, false);
   out_.push_back(RunProbes{id, ProbeSet::none});
   std::string how = e.daemon_gone ? "its daemon exited"
                     : e.oom && v.spec->limits.memory

@@ -191,7 +191,7 @@ std::vector<Action> Engine::reload(const ReloadPlan& plan, TimePoint now) {
     switch (c.change) {
       case Change::stop:  // step() stops it once what depends on it has stopped
         v.view.retired = true;
-        v.view.goal = Goal::down;
+        set_goal(v, Goal::down);
         enqueue(c.id);
         break;
       case Change::start:
@@ -202,7 +202,7 @@ std::vector<Action> Engine::reload(const ReloadPlan& plan, TimePoint now) {
       case Change::restart:
         v.view.retired = false;
         v.held = removes;
-        v.view.goal = Goal::up;
+        set_goal(v, Goal::up);
         if (v.alive) {
           ++v.extra_restarts;
           count_restarts(v);

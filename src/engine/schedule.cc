@@ -115,7 +115,7 @@ void Engine::try_start(Id id) {
     return;
   }
   ++v.view.attempts;
-  v.alive = true;
+  set_alive(v, true);
   v.launched = false;
   v.view.spawned_at = now_;
   v.view.ready_at.reset();

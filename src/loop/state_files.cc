@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace lineup::loop {
@@ -27,15 +28,21 @@ Result<Ok> StateFiles::open(const std::string& state_dir) {
 void StateFiles::changed() {
   if (armed_) return;
   armed_ = true;
-  timer_.expires_after(std::chrono::milliseconds(50));
+  timer_.expires_after(delay());
   timer_.async_wait([this](boost::system::error_code) {
     armed_ = false;
     write_state();
   });
 }
 
+std::chrono::nanoseconds StateFiles::delay() const {
+  return std::max<std::chrono::nanoseconds>(std::chrono::milliseconds(50), 20 * last_write_);
+}
+
 void StateFiles::write_state() {
+  auto begin = std::chrono::steady_clock::now();
   write("state.json", state_json_());
+  last_write_ = std::chrono::steady_clock::now() - begin;
 }
 
 void StateFiles::write(std::string_view name, const std::string& content) {

@@ -2,14 +2,17 @@
 // runs: state.json (what `ps` shows) and last-run.json (the startup
 // report, what `up -d` and `report` print).
 //
-// state.json is written at most every 50 ms, and only after a change, so an
-// idle stack never wakes up for it. One descriptor is held in reserve: when
+// state.json is written only after a change, so an idle stack never wakes
+// up for it, and at most every 50 ms, or 20 times as long as its last write
+// took: at thousands of services a write takes milliseconds, and a busy
+// start would otherwise spend a large share of the loop rewriting it. One descriptor is held in reserve: when
 // the services' pipes and logs have used up RLIMIT_NOFILE, these files
 // (which say why) are still written.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -31,8 +34,11 @@ class StateFiles {
   const runtime::SafeDir& dir() const { return dir_; }
   const runtime::SafeDir& logs() const { return logs_; }
 
-  // Something state.json shows has changed: written within 50 ms.
+  // Something state.json shows has changed: written within 50 ms (longer
+  // for a large stack, as above).
   void changed();
+  // How long the next write waits after changed().
+  std::chrono::nanoseconds delay() const;
   // state.json, now.
   void write_state();
   void write(std::string_view name, const std::string& content);
@@ -40,6 +46,7 @@ class StateFiles {
  private:
   boost::asio::steady_timer timer_;
   bool armed_ = false;
+  std::chrono::nanoseconds last_write_{0};
   std::function<std::string()> state_json_;
   runtime::SafeDir dir_, logs_;
   int spare_fd_ = -1;

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -49,14 +51,74 @@ struct Attributes {
   ~Attributes() { posix_spawnattr_destroy(&attr); }
 };
 
+// A spawn's descriptors, staged at low numbers so that the child can keep
+// only those. A child born with a copy of lineup's descriptor table pays for
+// each entry twice, the copy and exec closing it, and lineup holds one per
+// service (its output pipe): at 1,000 services that was most of a spawn's
+// cost, growing with the stack. So the child shares the table (CLONE_FILES)
+// and takes a private copy of its first `keep_below()` entries only
+// (close_range with CLOSE_RANGE_UNSHARE); what it needs is dup'd into slots
+// reserved there once, and the slots go back to /dev/null after the spawn (a
+// slot holding a pipe's write end would keep its reader from seeing EOF).
+// One spawner at a time, as the child's stack below: the loop's thread.
+class Slots {
+ public:
+  static constexpr size_t kCount = 8;
+
+  static Slots& get() {
+    static Slots slots;
+    return slots;
+  }
+  // The slot now holding a copy of `fd`, or -1 (no slot free or reserved).
+  int stage(int fd) {
+    if (fd < 0 || used_ == kCount || null_ < 0) return -1;
+    int slot = fds_[used_];
+    if (::dup3(fd, slot, O_CLOEXEC) < 0) return -1;
+    ++used_;
+    return slot;
+  }
+  void release() {
+    for (; used_ > 0; --used_) ::dup3(null_, fds_[used_ - 1], O_CLOEXEC);
+  }
+  // 0 when nothing is reserved: the child then copies the whole table.
+  int keep_below() const { return null_ < 0 ? 0 : keep_below_; }
+
+ private:
+  // The lowest free numbers, taken before the stack's pipes crowd the table.
+  Slots() {
+    null_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    for (int& slot : fds_) {
+      slot = null_ < 0 ? -1 : ::fcntl(null_, F_DUPFD_CLOEXEC, 3);
+      if (slot < 0) {  // out of descriptors: no staging, a whole copy each time
+        for (int taken : fds_)
+          if (taken >= 0) ::close(taken);
+        if (null_ >= 0) ::close(null_);
+        null_ = -1;
+        return;
+      }
+      keep_below_ = std::max(keep_below_, slot + 1);
+    }
+  }
+  int null_ = -1;
+  std::array<int, kCount> fds_;
+  size_t used_ = 0;
+  int keep_below_ = 0;
+};
+
 // What the child needs, prepared by the parent: the child may not allocate.
 struct ChildContext {
   const SpawnRequest* request;
   const char* program;
   char* const* argv;
   char* const* envp;
+  // The request's descriptors as the child finds them (their slots when
+  // staged), in this order: output, each extra fd's source, each cgroup v1
+  // file; then the fork-style path's error pipe. The child may renumber them.
+  std::vector<int> fds;
+  int keep_below = 0;      // > 0: the child keeps descriptors below it only
+  int above_targets = 3;   // no fd to be placed is at or above this
   int exec_errno = 0;      // set by a child that could not exec (shared memory, or the pipe below)
-  int failed_limit = -1;   // or could not set rlimits[failed_limit]
+  int failed_limit = -1;   // or could not set r.rlimits[failed_limit]
   int failed_cgroup = -1;  // or could not join join_cgroups[failed_cgroup]
   int error_fd = -1;       // the fork-style path's way back
 };
@@ -68,12 +130,38 @@ struct ChildError {
   int cgroup;
 };
 
+// The child's way out before exec: errno to the parent, exit 127.
+int fail_in_child(ChildContext& c) {
+  c.exec_errno = errno;
+  if (c.error_fd >= 0) {
+    ChildError e{c.exec_errno, c.failed_limit, c.failed_cgroup};
+    [[maybe_unused]] auto n = ::write(c.error_fd, &e, sizeof e);
+  }
+  return 127;
+}
+
 // The posix_spawn setup done by hand, for clone3: what runs in the child
 // between clone and exec. Only async-signal-safe calls (lineup has threads),
 // and no allocation. Returns (127) only if the exec failed.
 int child_main(void* context) {
   auto& c = *static_cast<ChildContext*>(context);
   const SpawnRequest& r = *c.request;
+  // A table of its own before anything else: until then the parent's is shared.
+  bool own_table =
+      c.keep_below > 0 && ::close_range(static_cast<unsigned>(c.keep_below), ~0U, CLOSE_RANGE_UNSHARE) == 0;
+  if (!own_table && ::unshare(CLONE_FILES) != 0) return fail_in_child(c);
+  // lineup's own descriptors (Asio does not open sockets close-on-exec: the
+  // API's listening socket, probe connections) must not reach the service.
+  ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+  // Out of the way of the numbers the extra fds go to, so that placing one
+  // cannot close another that is still to be placed.
+  if (!r.extra_fds.empty()) {
+    for (int& fd : c.fds)
+      if (fd >= 0 && fd < c.above_targets && (fd = ::fcntl(fd, F_DUPFD_CLOEXEC, c.above_targets)) < 0)
+        return fail_in_child(c);
+    if (c.error_fd >= 0 && c.error_fd < c.above_targets)
+      c.error_fd = ::fcntl(c.error_fd, F_DUPFD_CLOEXEC, c.above_targets);
+  }
   ::setpgid(0, 0);
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
@@ -92,11 +180,12 @@ int child_main(void* context) {
     else
       ::dup2(from, to);
   };
-  if (r.output_fd >= 0) {
-    place(r.output_fd, 1);
-    place(r.output_fd, 2);
+  size_t next = 0;
+  if (int output = c.fds[next++]; output >= 0) {
+    place(output, 1);
+    place(output, 2);
   }
-  for (auto [from, to] : r.extra_fds) place(from, to);
+  for (auto [from, to] : r.extra_fds) place(c.fds[next++], to);
   for (size_t i = 0; i < r.rlimits.size() && c.failed_limit < 0; ++i) {
     struct rlimit l {
       r.rlimits[i].soft, r.rlimits[i].hard
@@ -105,16 +194,11 @@ int child_main(void* context) {
   }
   // "0": the writer itself. In before exec, so the limits hold from its first instruction.
   for (size_t i = 0; i < r.join_cgroups.size() && c.failed_limit < 0 && c.failed_cgroup < 0; ++i)
-    if (::write(r.join_cgroups[i].first, "0", 1) != 1) c.failed_cgroup = static_cast<int>(i);
+    if (::write(c.fds[next + i], "0", 1) != 1) c.failed_cgroup = static_cast<int>(i);
   if (c.failed_limit < 0 && c.failed_cgroup < 0 &&
       (r.working_dir.empty() || ::chdir(r.working_dir.c_str()) == 0))
     ::execve(c.program, c.argv, c.envp);
-  c.exec_errno = errno;
-  if (c.error_fd >= 0) {
-    ChildError e{c.exec_errno, c.failed_limit, c.failed_cgroup};
-    [[maybe_unused]] auto n = ::write(c.error_fd, &e, sizeof e);
-  }
-  return 127;
+  return fail_in_child(c);
 }
 
 #if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
@@ -148,7 +232,7 @@ long clone3_call(clone_args* args, int (*fn)(void*), void* arg) {
 pid_t clone_into_cgroup(ChildContext& c, int cgroup_fd) {
   alignas(16) static char stack[64 * 1024];  // one spawner (the loop), one child at a time
   clone_args args{};
-  args.flags = CLONE_VM | CLONE_VFORK | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);
+  args.flags = CLONE_VM | CLONE_VFORK | CLONE_FILES | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);
   args.exit_signal = SIGCHLD;
   args.cgroup = cgroup_fd >= 0 ? static_cast<uint64_t>(cgroup_fd) : 0;
   args.stack = reinterpret_cast<uint64_t>(stack);
@@ -173,13 +257,21 @@ pid_t clone_into_cgroup(ChildContext& c, int cgroup_fd) {
   int errors[2];
   if (::pipe2(errors, O_CLOEXEC) != 0) return -1;
   clone_args args{};
-  args.flags = CLONE_VFORK | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);
+  args.flags = CLONE_VFORK | CLONE_FILES | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);
   args.exit_signal = SIGCHLD;
   args.cgroup = cgroup_fd >= 0 ? static_cast<uint64_t>(cgroup_fd) : 0;
   c.error_fd = errors[1];
+  if (c.keep_below > 0) {
+    int slot = Slots::get().stage(errors[1]);
+    if (slot >= 0)
+      c.error_fd = slot;
+    else
+      c.keep_below = 0;  // the slots are still in a whole copy of the table
+  }
   long pid = ::syscall(SYS_clone3, &args, sizeof args);
   if (pid == 0) ::_exit(child_main(&c));
   int saved = errno;
+  Slots::get().release();  // the slot's copy of the write end too, or the read below never sees EOF
   ::close(errors[1]);
   ChildError e{0, -1, -1};
   if (pid > 0 && ::read(errors[0], &e, sizeof e) == sizeof e) {
@@ -256,9 +348,6 @@ Result<pid_t, SpawnError> spawn(const SpawnRequest& r) {
     if (::access(check.c_str(), X_OK) != 0) return unexpected(SpawnError{Stage::exec, program, errno});
   }
 
-  // lineup's own descriptors (Asio does not open sockets close-on-exec: the
-  // API's listening socket, probe connections) must not reach the service.
-  ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
   std::vector<char*> argv, envp;
   argv.reserve(r.argv.size() + 1);
   for (const auto& a : r.argv) argv.push_back(const_cast<char*>(a.c_str()));
@@ -267,23 +356,39 @@ Result<pid_t, SpawnError> spawn(const SpawnRequest& r) {
   for (const auto& e : r.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
 
-  if (r.cgroup_fd >= 0 || !r.rlimits.empty() || !r.join_cgroups.empty()) {
-    ChildContext c{&r, program.c_str(), argv.data(), envp.data()};
-    pid_t pid = clone_into_cgroup(c, r.cgroup_fd);
-    if (pid > 0) {
-      int exec_errno = c.exec_errno;
-      if (exec_errno == 0) return pid;
-      ::waitpid(pid, nullptr, 0);  // it has exited with 127: reap it here, it never ran
-      if (c.failed_limit >= 0)
-        return unexpected(
-            SpawnError{Stage::limit, r.rlimits[static_cast<size_t>(c.failed_limit)].name, exec_errno});
-      if (c.failed_cgroup >= 0)
-        return unexpected(SpawnError{
-            Stage::cgroup, r.join_cgroups[static_cast<size_t>(c.failed_cgroup)].second, exec_errno});
-      return unexpected(SpawnError{Stage::exec, r.argv[0], exec_errno});
-    }
-    // No clone3 or no CLONE_INTO_CGROUP (kernel < 5.7): posix_spawn below.
+  ChildContext c{&r, program.c_str(), argv.data(), envp.data(), {}};
+  std::vector<int> given{r.output_fd};
+  for (auto [from, to] : r.extra_fds) {
+    given.push_back(from);
+    c.above_targets = std::max(c.above_targets, to + 1);
   }
+  for (const auto& join : r.join_cgroups) given.push_back(join.first);
+  Slots& slots = Slots::get();
+  c.keep_below = slots.keep_below();
+  c.fds = given;
+  for (int& fd : c.fds)
+    if (c.keep_below > 0 && fd >= 0 && (fd = slots.stage(fd)) < 0) c.keep_below = 0;
+  if (c.keep_below == 0) {  // not all of them fit: the parent's own numbers, a whole copy
+    slots.release();
+    c.fds = std::move(given);
+  }
+  c.above_targets = std::max(c.above_targets, c.keep_below);
+  pid_t cloned = clone_into_cgroup(c, r.cgroup_fd);
+  slots.release();
+  if (cloned > 0) {
+    int exec_errno = c.exec_errno;
+    if (exec_errno == 0) return cloned;
+    ::waitpid(cloned, nullptr, 0);  // it has exited with 127: reap it here, it never ran
+    if (c.failed_limit >= 0)
+      return unexpected(
+          SpawnError{Stage::limit, r.rlimits[static_cast<size_t>(c.failed_limit)].name, exec_errno});
+    if (c.failed_cgroup >= 0)
+      return unexpected(
+          SpawnError{Stage::cgroup, r.join_cgroups[static_cast<size_t>(c.failed_cgroup)].second, exec_errno});
+    return unexpected(SpawnError{Stage::exec, r.argv[0], exec_errno});
+  }
+  // No clone3 (kernel < 5.3) or no CLONE_INTO_CGROUP (< 5.7): posix_spawn below.
+  ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);  // as the child above does in its own table
   // Built only here: glibc checks every fd of a file action against
   // RLIMIT_NOFILE, a getrlimit call each, which the clone3 path never needs.
   static Attributes attributes;

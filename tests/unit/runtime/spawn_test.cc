@@ -9,12 +9,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "util/fd.h"
 
@@ -108,6 +110,83 @@ TEST(Spawn, AReadinessFdIsPlacedAtTheNumberAsked) {
   ASSERT_TRUE(pid) << pid.error().message();
   ready->write.reset();
   EXPECT_EQ(read_all(ready->read), "ready\n");
+  EXPECT_EQ(exit_code(*pid), 0);
+}
+
+// A child copied lineup's whole descriptor table (a pipe per service) and
+// exec closed it entry by entry: a spawn's cost grew with the stack. The
+// child now keeps a table of a few entries: the kernel's FDSize says how
+// large the table it got was. And it shares ours until then, so our own
+// 0, 1 and 2 must come out of the spawn untouched.
+TEST(Spawn, TheChildGetsASmallTableWithOnlyWhatItIsGiven) {
+  // The first spawn reserves the low numbers the child's table is made of,
+  // as the supervisor's first spawn does before its stack's pipes exist.
+  auto first = spawn_silent({"/bin/true"}, {}, "");
+  ASSERT_TRUE(first) << first.error().message();
+  EXPECT_EQ(exit_code(*first), 0);
+  auto out = Pipe::open();
+  ASSERT_TRUE(out);
+  std::vector<Fd> crowd;  // as a stack of services does; some not close-on-exec, as Asio's sockets
+  for (int i = 0; i < 300; ++i)
+    crowd.emplace_back(i % 2 ? ::dup(out->read.get()) : ::fcntl(out->read.get(), F_DUPFD_CLOEXEC, 0));
+  ASSERT_GE(crowd.back().get(), 300);
+  struct stat before[3], after[3];
+  for (int fd = 0; fd < 3; ++fd) ASSERT_EQ(::fstat(fd, &before[fd]), 0);
+  SpawnRequest req;
+  req.argv = {"/bin/sh", "-c", "grep FDSize /proc/$$/status; ls /proc/$$/fd | tr '\\n' ' '"};
+  req.output_fd = out->write.get();
+  auto pid = spawn(req);
+  ASSERT_TRUE(pid) << pid.error().message();
+  out->write.reset();
+  crowd.clear();  // our copies of the read end: the child never had them
+  std::string text = read_all(out->read);
+  EXPECT_EQ(exit_code(*pid), 0);
+  EXPECT_EQ(text, "FDSize:\t64\n0 1 2 ");
+  for (int fd = 0; fd < 3; ++fd) {
+    ASSERT_EQ(::fstat(fd, &after[fd]), 0);
+    EXPECT_EQ(after[fd].st_ino, before[fd].st_ino) << "fd " << fd;
+    EXPECT_EQ(after[fd].st_dev, before[fd].st_dev) << "fd " << fd;
+  }
+}
+
+// The descriptors are handed over at low numbers, where the ones asked for
+// may be: two readiness fds swapping places still reach the right pipes,
+// wherever the numbers used for the hand-over are (tried at every pair of
+// numbers a shell can redirect to).
+TEST(Spawn, ExtraFdsThatCrossEachOtherReachTheirPipes) {
+  auto a = Pipe::open(), b = Pipe::open();
+  ASSERT_TRUE(a && b);
+  std::string expected_a, expected_b;
+  for (int fd = 3; fd < 9; ++fd) {
+    SpawnRequest req;
+    req.argv = {"/bin/sh", "-c", fmt::format("echo a{0} >&{1}; echo b{0} >&{0}", fd, fd + 1)};
+    req.extra_fds = {{a->write.get(), fd + 1}, {b->write.get(), fd}};
+    auto pid = spawn(req);
+    ASSERT_TRUE(pid) << pid.error().message();
+    EXPECT_EQ(exit_code(*pid), 0);
+    expected_a += fmt::format("a{}\n", fd);
+    expected_b += fmt::format("b{}\n", fd);
+  }
+  a->write.reset();
+  b->write.reset();
+  EXPECT_EQ(read_all(a->read), expected_a);
+  EXPECT_EQ(read_all(b->read), expected_b);
+}
+
+// More descriptors than the hand-over has room for: the child then takes a
+// copy of the whole table, and still finds each at its number.
+TEST(Spawn, MoreExtraFdsThanTheHandOverHoldsStillArrive) {
+  auto out = Pipe::open(), extra = Pipe::open();
+  ASSERT_TRUE(out && extra);
+  SpawnRequest req;
+  req.argv = {"/bin/sh", "-c",
+              "for n in $(seq 3 14); do test -e /proc/$$/fd/$n || echo \"$n missing\"; done; echo checked"};
+  req.output_fd = out->write.get();
+  for (int fd = 3; fd <= 14; ++fd) req.extra_fds.emplace_back(extra->write.get(), fd);
+  auto pid = spawn(req);
+  ASSERT_TRUE(pid) << pid.error().message();
+  out->write.reset();
+  EXPECT_EQ(read_all(out->read), "checked\n");
   EXPECT_EQ(exit_code(*pid), 0);
 }
 
