@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,7 @@ inline engine::ServiceView service(std::string name, engine::State state, config
 
 struct Stack {
   engine::Snapshot snap;
-  std::string last_run = "{\"result\":\"DEGRADED\"}\n";
+  std::function<std::string()> last_run = [] { return std::string("{\"result\":\"DEGRADED\"}\n"); };
   std::vector<engine::ProbeStats> stats;
 
   Stack() {

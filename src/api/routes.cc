@@ -203,8 +203,9 @@ Routed route(const Request& r, const View& v) {
   if (path == "/health/ready") return get ? ready(v) : Routed{error(405, "use GET"), {}};
   if (path == "/health/startup") {
     if (!get) return {error(405, "use GET"), {}};
-    if (v.last_run_json.empty()) return {error(404, "the startup has no result yet"), {}};
-    return {{200, "application/json", v.last_run_json}, {}};
+    std::string report = v.last_run_json();
+    if (report.empty()) return {error(404, "the startup has no result yet"), {}};
+    return {{200, "application/json", std::move(report)}, {}};
   }
   if (path == "/v1/services") return get ? services(v) : Routed{error(405, "use GET"), {}};
   if (path == "/metrics") {

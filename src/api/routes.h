@@ -4,6 +4,7 @@
 // a socket or a clock, so every route is unit-testable with plain values.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,7 +38,9 @@ struct Command {
 // What the handlers may read: an immutable picture of the stack.
 struct View {
   const engine::Snapshot& snapshot;
-  const std::string& last_run_json;  // the startup report, "" before it exists
+  // The startup report, "" before it exists; asked for by the one route that
+  // shows it (at thousands of services it is megabytes, read from its file).
+  const std::function<std::string()>& last_run_json;
   const std::vector<engine::ProbeStats>* probe_stats = nullptr;
 };
 

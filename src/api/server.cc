@@ -187,8 +187,8 @@ struct Server::Impl {
       if (auto it = cache.find(r.target); it != cache.end()) return {it->second, std::nullopt};
     }
     engine::Snapshot snap = hooks.snapshot();
-    std::string last_run = hooks.last_run_json();
-    Routed routed = route(r, View{snap, last_run, hooks.probe_stats ? &hooks.probe_stats() : nullptr});
+    Routed routed =
+        route(r, View{snap, hooks.last_run_json, hooks.probe_stats ? &hooks.probe_stats() : nullptr});
     if (cacheable && !routed.command && cache.size() < kMaxCached) cache.emplace(r.target, routed.response);
     return routed;
   }

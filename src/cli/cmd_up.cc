@@ -74,8 +74,9 @@ void print_reasons(const std::string& state_dir, std::FILE* to) {
     fmt::print(to, "  {}\n", printable(line));
 }
 
-// Each service holds about three descriptors while it runs (its output
-// pipe, its cgroup, its log file). The soft limit is raised to the hard one,
+// Each service holds one or two descriptors while it runs: its output pipe,
+// and its log file once it has written a line (the attempt's cgroup is
+// closed once the process is in it). The soft limit is raised to the hard one,
 // as systemd and supervisord (minfds) do, so the common soft limit of 1024
 // does not stop a stack at a few hundred services; services inherit it.
 // When even the hard limit is short, say so before anything starts.
@@ -86,7 +87,7 @@ void raise_descriptor_limit(size_t services) {
     rl.rlim_cur = rl.rlim_max;
     ::setrlimit(RLIMIT_NOFILE, &rl);
   }
-  constexpr rlim_t kPerService = 3, kOwn = 64;
+  constexpr rlim_t kPerService = 2, kOwn = 64;
   rlim_t need = kOwn + kPerService * services;
   if (rl.rlim_cur != RLIM_INFINITY && need > rl.rlim_cur)
     fmt::print(

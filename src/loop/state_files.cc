@@ -1,10 +1,13 @@
 #include "loop/state_files.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
+
 #include <cerrno>
+#include "util/fd.h"
 
 namespace lineup::loop {
 
@@ -43,13 +46,35 @@ void StateFiles::write_state() {
   auto begin = std::chrono::steady_clock::now();
   write("state.json", state_json_());
   last_write_ = std::chrono::steady_clock::now() - begin;
+  release_freed_memory();
 }
 
-void StateFiles::write(std::string_view name, const std::string& content) {
-  if (dir_.fd() < 0 || dir_.write_atomically(name, content) || errno != EMFILE || spare_fd_ < 0) return;
+// A render at thousands of services allocates megabytes for a moment; the
+// allocator keeps freed pages between live ones, and the supervisor stays
+// that large for its whole life unless they are handed back.
+void StateFiles::release_freed_memory() {
+  ::malloc_trim(0);
+}
+
+bool StateFiles::write(std::string_view name, const std::string& content) {
+  if (dir_.fd() < 0) return false;
+  if (dir_.write_atomically(name, content)) return true;
+  if (errno != EMFILE || spare_fd_ < 0) return false;
   ::close(spare_fd_);
-  dir_.write_atomically(name, content);
+  bool written = dir_.write_atomically(name, content);
   spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return written;
+}
+
+std::optional<std::string> StateFiles::read(std::string_view name) const {
+  Fd fd(dir_.open_file(name, O_RDONLY));
+  if (!fd) return std::nullopt;
+  std::string text;
+  char buffer[64 * 1024];
+  ssize_t n;
+  while ((n = ::read(fd.get(), buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
+  if (n < 0) return std::nullopt;
+  return text;
 }
 
 }  // namespace lineup::loop

@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,7 +42,12 @@ class StateFiles {
   std::chrono::nanoseconds delay() const;
   // state.json, now.
   void write_state();
-  void write(std::string_view name, const std::string& content);
+  // Whether it was written (a full disk, no descriptor left: not).
+  bool write(std::string_view name, const std::string& content);
+  // A file written here before, or nothing if it cannot be read.
+  std::optional<std::string> read(std::string_view name) const;
+  // What a render freed goes back to the system (after the render's own memory is gone).
+  static void release_freed_memory();
 
  private:
   boost::asio::steady_timer timer_;

@@ -119,7 +119,10 @@ struct Supervisor::Impl : probes::Host {
   bool stack_end_said = false;  // the line saying which service's stop_stack_on stopped the stack
   TimePoint started = clock.now();
   std::time_t started_wall = std::time(nullptr);
-  std::string last_run;  // the startup report as last written
+  // The startup report once written: its file holds it; kept here only when
+  // it could not be written (0.5 KB per service otherwise held for nothing).
+  bool last_run_written = false;
+  std::string last_run;
 
   double seconds_since(TimePoint t) const { return std::chrono::duration<double>(clock.now() - t).count(); }
 
@@ -223,8 +226,11 @@ struct Supervisor::Impl : probes::Host {
   }
 
   void write_last_run(engine::Phase phase) {
-    last_run = report::last_run_json(phase, redacted_snapshot(), graph, started, started_wall, clock.now());
-    files.write("last-run.json", last_run);
+    std::string report =
+        report::last_run_json(phase, redacted_snapshot(), graph, started, started_wall, clock.now());
+    last_run_written = true;
+    last_run = files.write("last-run.json", report) ? std::string() : std::move(report);
+    StateFiles::release_freed_memory();
   }
 
   // --- a reload: the file read again, applied to the running stack -------------------------
@@ -279,9 +285,11 @@ struct Supervisor::Impl : probes::Host {
     hooks.snapshot = [this] { return redacted_snapshot(); };
     // While the stack starts: the report so far, with the result STARTING.
     hooks.last_run_json = [this] {
-      return last_run.empty() ? report::last_run_json(engine.phase(), redacted_snapshot(), graph, started,
-                                                      started_wall, clock.now())
-                              : last_run;
+      if (!last_run_written)
+        return report::last_run_json(engine.phase(), redacted_snapshot(), graph, started, started_wall,
+                                     clock.now());
+      if (!last_run.empty()) return last_run;
+      return files.read("last-run.json").value_or(std::string());
     };
     hooks.probe_stats = [this]() -> const std::vector<engine::ProbeStats>& { return runner.stats(); };
     // Both counts only grow: their sum changes whenever either does.

@@ -42,7 +42,8 @@ engine::Snapshot stack() {
 
 Routed call(const std::string& method, const std::string& target, const engine::Snapshot& snap,
             const std::string& last_run = "") {
-  return route({method, target, ""}, View{snap, last_run});
+  std::function<std::string()> report = [&] { return last_run; };
+  return route({method, target, ""}, View{snap, report});
 }
 
 TEST(Routes, StatusCodesAndCommands) {
@@ -163,8 +164,8 @@ TEST(Routes, ProbeHistogramIsCumulativeWithCountAndSum) {
   stats[0].record(0.0003, true);  // first bucket
   stats[0].record(0.02, false);   // le 0.025
   stats[0].record(7.0, false);    // beyond the last bound: only +Inf
-  std::string last_run;
-  auto r = route({"GET", "/metrics", ""}, View{snap, last_run, &stats});
+  std::function<std::string()> no_report = [] { return std::string(); };
+  auto r = route({"GET", "/metrics", ""}, View{snap, no_report, &stats});
   auto m = parse_prometheus(r.response.body);
   const std::string l = "service=\"db\",kind=\"postgres\"";
   EXPECT_EQ(m["lineup_probe_duration_seconds_bucket{" + l + ",le=\"0.0005\"}"], "1");

@@ -52,8 +52,8 @@ std::string served(const std::string& text) {
   v.status = text;
   v.error = text;
   engine::Snapshot snap{engine::Phase::starting, {v}};
-  std::string last_run;
-  api::Routed r = api::route({"GET", "/v1/services", ""}, api::View{snap, last_run});
+  std::function<std::string()> no_report = [] { return std::string(); };
+  api::Routed r = api::route({"GET", "/v1/services", ""}, api::View{snap, no_report});
   EXPECT_EQ(r.response.status, 200);
   EXPECT_TRUE(nlohmann::json::accept(r.response.body)) << r.response.body;
   return r.response.body;
@@ -295,8 +295,9 @@ TEST(FuzzRegressions, ApiChunkedLastChunkInPieces) {
   // Whatever the parser decides, the server answers it; a complete request is routed.
   if (parser.is_done()) {
     auto& req = parser.get();
+    std::function<std::string()> no_report = [] { return std::string(); };
     api::Routed r = api::route({std::string(req.method_string()), std::string(req.target()), req.body()},
-                               api::View{engine::Snapshot{engine::Phase::ready, {}}, std::string()});
+                               api::View{engine::Snapshot{engine::Phase::ready, {}}, no_report});
     EXPECT_GE(r.response.status, 200);
   }
   // The plain case: "0\r\n" and "\r\n" in separate reads complete the message.
