@@ -2,7 +2,8 @@
 """Adds a `floor` peer to ../shared/bench for the dag workloads, then runs it.
 
 The shared harness has a bare posix_spawn floor (`raw`) for spawn-1000 but
-none for dag-100. `floor` is bench/dag_floor.c: a minimal scheduler that
+none for dag-100, and none with a cgroup per service (`rawcg`, below,
+bench/raw_cgroup.c). `floor` is bench/dag_floor.c: a minimal scheduler that
 spawns each service as soon as its dependencies wrote their readiness
 newline. Measured by the harness's own run_one(), its overhead is what
 exec, dynamic loading and the readiness pipe cost on this machine for the
@@ -55,6 +56,30 @@ class Floor(Peer):
 
 
 PEERS["floor"] = Floor()
+
+
+class RawCgroup(Peer):
+    """`raw` with a cgroup per service (bench/raw_cgroup.c): the floor for a
+    manager that puts each process in a cgroup of its own, as lineup does."""
+    name = "rawcg"
+    kinds = ("spawn", "idle")
+
+    def check(self):
+        self.bin = bench.BIN / "raw_cgroup"
+        src = HERE / "raw_cgroup.c"
+        if not self.bin.exists() or self.bin.stat().st_mtime < src.stat().st_mtime:
+            bench.BIN.mkdir(parents=True, exist_ok=True)
+            subprocess.run(["cc", "-O2", "-o", str(self.bin), str(src)], check=True)
+        return None
+
+    def prepare(self, rd, w, ctx):
+        self.n = len(w["services"])
+
+    def launch(self, rd):
+        return self._popen([str(self.bin), "hold", str(self.n)], rd)
+
+
+PEERS["rawcg"] = RawCgroup()
 
 if __name__ == "__main__":
     sys.argv[0] = str(SHARED / "bench.py")
