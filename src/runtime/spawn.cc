@@ -60,7 +60,8 @@ struct Attributes {
 // (close_range with CLOSE_RANGE_UNSHARE); what it needs is dup'd into slots
 // reserved there once, and the slots go back to /dev/null after the spawn (a
 // slot holding a pipe's write end would keep its reader from seeing EOF).
-// One spawner at a time, as the child's stack below: the loop's thread.
+// One spawner at a time, as the child's stack below: the loop's thread. And
+// nothing in lineup closes descriptors it did not open, so the slots stay ours.
 class Slots {
  public:
   static constexpr size_t kCount = 8;
