@@ -448,13 +448,22 @@ class Engine {
   };
 
   void set_state(Id id, State s, std::string message = {});
-  // Every change of a service's goal, state or `alive` goes through these,
-  // which keep tally_ (what update_phase and all_down read) in step.
+  // Kept per change rather than counted per event: with 10,000 services a
+  // pass over all of them after each of their events was a fifth of a
+  // start's CPU. Checked against a full count after each turn in debug builds.
+  struct Tally {
+    int unsettled = 0;  // goal up and on its way: pending, waiting, starting, backoff, stopping
+    int given_up = 0;   // goal up and failed, blocked or skipped
+    int alive = 0;      // with a process
+    bool operator==(const Tally&) const = default;
+  };
+  // Every change of a service's goal, state or `alive` goes through these
+  // (set_state included), which keep tally_ in step.
   void set_goal(Svc& v, Goal goal);
   void set_alive(Svc& v, bool alive);
   void count(const Svc& v, int sign);
-  struct Tally;
   static Tally share(const Svc& v);
+  Tally recount() const;
   void request_stop(Id id);
   void fresh_tracker(Id id);
   void compute_chains();
@@ -502,17 +511,7 @@ class Engine {
   Phase phase_ = Phase::starting;
   Phase announced_ = Phase::starting;
   int starting_count_ = 0;  // services in `starting` (kept by set_state): max_parallel_starts' slots
-  // Kept per change rather than counted per event: with 10,000 services a
-  // pass over all of them after each of their events was a fifth of a
-  // start's CPU. Checked against a full count after each turn in debug builds.
-  struct Tally {
-    int unsettled = 0;  // goal up and on its way: pending, waiting, starting, backoff, stopping
-    int given_up = 0;   // goal up and failed, blocked or skipped
-    int alive = 0;      // with a process
-    bool operator==(const Tally&) const = default;
-  };
-  Tally tally_;
-  Tally recount() const;
+  Tally tally_;             // what update_phase and all_down read
   // A reload after the startup result: until what it started has settled,
   // snapshots show the phase STARTING (what `up` on a running stack waits for).
   bool reloading_ = false;

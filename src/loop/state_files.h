@@ -5,9 +5,10 @@
 // state.json is written only after a change, so an idle stack never wakes
 // up for it, and at most every 50 ms, or 20 times as long as its last write
 // took: at thousands of services a write takes milliseconds, and a busy
-// start would otherwise spend a large share of the loop rewriting it. One descriptor is held in reserve: when
-// the services' pipes and logs have used up RLIMIT_NOFILE, these files
-// (which say why) are still written.
+// start would otherwise spend a large share of the loop rewriting it.
+//
+// One descriptor is held in reserve: when the services' pipes and logs have
+// used up RLIMIT_NOFILE, these files (which say why) are still written.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
