@@ -28,6 +28,15 @@ import bench  # noqa: E402
 from peers import PEERS, Peer  # noqa: E402
 
 
+def compiled(name):
+    """bench/NAME.c built into the harness's bin directory when it is newer."""
+    binary, src = bench.BIN / name, HERE / f"{name}.c"
+    if not binary.exists() or binary.stat().st_mtime < src.stat().st_mtime:
+        bench.BIN.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["cc", "-O2", "-o", str(binary), str(src)], check=True)
+    return binary
+
+
 class Floor(Peer):
     name = "floor"
     supports_deps = True
@@ -36,11 +45,7 @@ class Floor(Peer):
     kinds = ("dag",)
 
     def check(self):
-        self.bin = bench.BIN / "dag_floor"
-        src = HERE / "dag_floor.c"
-        if not self.bin.exists() or self.bin.stat().st_mtime < src.stat().st_mtime:
-            bench.BIN.mkdir(parents=True, exist_ok=True)
-            subprocess.run(["cc", "-O2", "-o", str(self.bin), str(src)], check=True)
+        self.bin = compiled("dag_floor")
         return None
 
     def prepare(self, rd, w, ctx):
@@ -65,11 +70,7 @@ class RawCgroup(Peer):
     kinds = ("spawn", "idle")
 
     def check(self):
-        self.bin = bench.BIN / "raw_cgroup"
-        src = HERE / "raw_cgroup.c"
-        if not self.bin.exists() or self.bin.stat().st_mtime < src.stat().st_mtime:
-            bench.BIN.mkdir(parents=True, exist_ok=True)
-            subprocess.run(["cc", "-O2", "-o", str(self.bin), str(src)], check=True)
+        self.bin = compiled("raw_cgroup")
         return None
 
     def prepare(self, rd, w, ctx):

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include "util/fd.h"
+#include "util/read_file.h"
 
 namespace lineup::loop {
 
@@ -69,12 +70,9 @@ bool StateFiles::write(std::string_view name, const std::string& content) {
 std::optional<std::string> StateFiles::read(std::string_view name) const {
   Fd fd(dir_.open_file(name, O_RDONLY));
   if (!fd) return std::nullopt;
-  std::string text;
-  char buffer[64 * 1024];
-  ssize_t n;
-  while ((n = ::read(fd.get(), buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
-  if (n < 0) return std::nullopt;
-  return text;
+  auto text = read_to_end(fd.get());
+  if (!text) return std::nullopt;
+  return std::move(*text);
 }
 
 }  // namespace lineup::loop

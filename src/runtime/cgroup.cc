@@ -17,6 +17,9 @@
 #include <thread>
 #include <tuple>
 
+#include "util/fd.h"
+#include "util/read_file.h"
+
 namespace lineup::runtime {
 
 namespace fs = std::filesystem;
@@ -119,15 +122,11 @@ std::string v1_own_dir(std::string_view controller) {
 // A cgroup interface file, read with plain read()s: these are read for
 // every exit of a service (a stream costs more than the read itself).
 std::optional<std::string> read_interface_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string text;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
-  ::close(fd);
-  if (n < 0) return std::nullopt;
-  return text;
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::nullopt;
+  auto text = read_to_end(fd.get());
+  if (!text) return std::nullopt;
+  return std::move(*text);
 }
 
 // Whether anything runs in the cgroup or below it; nullopt when it cannot be read.

@@ -23,28 +23,27 @@ Result<std::string, ReadError> read_file(const std::string& path, size_t cap) {
     ::close(fd);
     return unexpected(ReadError{EISDIR, "is a directory"});
   }
-  std::string out;
   // A regular file says its size; a device or a pipe is read until the cap.
-  if (S_ISREG(st.st_mode)) out.reserve(std::min(static_cast<size_t>(st.st_size), cap) + 1);
+  auto out =
+      read_to_end(fd, cap, S_ISREG(st.st_mode) ? std::min(static_cast<size_t>(st.st_size), cap) + 1 : 0);
+  ::close(fd);
+  return out;
+}
+
+Result<std::string, ReadError> read_to_end(int fd, size_t cap, size_t expected) {
+  std::string out;
+  out.reserve(expected);
   char buf[64 * 1024];
   while (true) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int e = errno;
-      ::close(fd);
-      return unexpected(ReadError{e, std::strerror(e)});
-    }
-    if (n == 0) break;
+    if (n < 0) return unexpected(ReadError{errno, std::strerror(errno)});
+    if (n == 0) return out;
     out.append(buf, static_cast<size_t>(n));
-    if (out.size() > cap) {
-      ::close(fd);
+    if (out.size() > cap)
       return unexpected(ReadError{
           EFBIG, fmt::format("is larger than {} MiB (the limit for a file lineup reads)", cap >> 20)});
-    }
   }
-  ::close(fd);
-  return out;
 }
 
 }  // namespace lineup

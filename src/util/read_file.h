@@ -19,5 +19,9 @@ struct ReadError {
   bool missing() const;
 };
 Result<std::string, ReadError> read_file(const std::string& path, size_t cap = kMaxInputFile);
+// The reading part of read_file, for a descriptor its caller opened its own
+// way (relative to a checked directory, a cgroup's file): read to its end,
+// left open. `expected`: the size to reserve, when known.
+Result<std::string, ReadError> read_to_end(int fd, size_t cap = kMaxInputFile, size_t expected = 0);
 
 }  // namespace lineup

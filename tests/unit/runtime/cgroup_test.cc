@@ -67,6 +67,16 @@ class CgroupsTest : public ::testing::Test {
     }
     std::filesystem::remove_all(dir_);
   }
+  // Two sleepers in the first attempt cgroup of service `svc`, each in its
+  // own process group (spawn makes one per child).
+  void two_sleepers(Cgroups& cgroups, pid_t& a, pid_t& b) {
+    int fd = cgroups.attempt_fd("svc");
+    ASSERT_GE(fd, 0);
+    a = sleeper_in(fd);
+    b = sleeper_in(fd);
+    ASSERT_GT(a, 0);
+    ASSERT_GT(b, 0);
+  }
   std::filesystem::path dir_;
   std::optional<std::string> stack_;
 };
@@ -74,16 +84,10 @@ class CgroupsTest : public ::testing::Test {
 TEST_F(CgroupsTest, TheCgroupPassSignalsOnlyProcessesOutsideTheGroup) {
   {
     Cgroups cgroups(stack_);
-    int fd = cgroups.attempt_fd("svc");
-    ASSERT_GE(fd, 0);
-    // Two processes in the service's cgroup, each in its own process group
-    // (spawn makes one per child): `group` stands for the attempt's group,
-    // `outside` for a process that left it.
-    pid_t group = sleeper_in(fd);
-    pid_t outside = sleeper_in(fd);
+    // `group` stands for the attempt's group, `outside` for a process that left it.
+    pid_t group = 0, outside = 0;
     KillLeftovers guard{{&group, &outside}};
-    ASSERT_GT(group, 0);
-    ASSERT_GT(outside, 0);
+    ASSERT_NO_FATAL_FAILURE(two_sleepers(cgroups, group, outside));
 
     cgroups.signal_outside_group("svc", group, SIGUSR1);
     EXPECT_EQ(killed_by(outside), SIGUSR1);
@@ -99,13 +103,9 @@ TEST_F(CgroupsTest, TheCgroupPassSignalsOnlyProcessesOutsideTheGroup) {
 TEST_F(CgroupsTest, AnAttemptsCgroupIsRemovedOnceEmptyAndKeptWhileAProcessIsLeft) {
   {
     Cgroups cgroups(stack_);
-    int fd = cgroups.attempt_fd("svc");
-    ASSERT_GE(fd, 0);
-    pid_t first = sleeper_in(fd);
-    pid_t second = sleeper_in(fd);
+    pid_t first = 0, second = 0;
     KillLeftovers guard{{&first, &second}};
-    ASSERT_GT(first, 0);
-    ASSERT_GT(second, 0);
+    ASSERT_NO_FATAL_FAILURE(two_sleepers(cgroups, first, second));
     std::string attempt = *stack_ + "/svc-svc.1";
 
     ::kill(first, SIGTERM);
