@@ -5,18 +5,16 @@
 
 #include <gtest/gtest.h>
 
+#include "load_fixture.h"
+
 namespace lineup::config {
 namespace {
 
-EnvList parse(std::string_view text, Diagnostics& diags, const Variables& base = {}) {
+EnvList parse_env(std::string_view text, Diagnostics& diags, const Variables& base = {}) {
   return parse_env_text(text, intern_file("test.env"), base, diags);
 }
 
-std::string dump(const Diagnostics& diags) {
-  std::string out;
-  for (const auto& d : diags.items()) out += format(d) + "\n";
-  return out;
-}
+using lineup::testing::dump;
 
 TEST(EnvFile, Parses) {
   struct Case {
@@ -60,7 +58,7 @@ TEST(EnvFile, Parses) {
   };
   for (const auto& c : cases) {
     Diagnostics diags;
-    EnvList got = parse(c.text, diags);
+    EnvList got = parse_env(c.text, diags);
     EXPECT_EQ(got, c.expected) << c.name;
     EXPECT_TRUE(diags.items().empty()) << c.name << "\n" << dump(diags);
   }
@@ -71,7 +69,7 @@ TEST(EnvFile, InterpolatesFromBaseVariables) {
   base.set("HOST", "db.internal");
   base.set("FROM_ENV", "env-value");
   Diagnostics diags;
-  EnvList got = parse("URL=postgres://${HOST}/app\nFROM_ENV\nNOT_IN_ENV\n", diags, base);
+  EnvList got = parse_env("URL=postgres://${HOST}/app\nFROM_ENV\nNOT_IN_ENV\n", diags, base);
   // A bare NAME takes its value from the environment, and is left out when that has none.
   EnvList expected = {{"URL", "postgres://db.internal/app"}, {"FROM_ENV", "env-value"}};
   EXPECT_EQ(got, expected);
@@ -115,7 +113,7 @@ TEST(EnvFile, InvalidLinesGiveDiagnosticsAndParsingGoesOn) {
   };
   for (const auto& c : cases) {
     Diagnostics diags;
-    EnvList got = parse(c.text, diags);
+    EnvList got = parse_env(c.text, diags);
     EXPECT_EQ(got, c.expected) << c.name;
     ASSERT_EQ(diags.items().size(), 1u) << c.name << "\n" << dump(diags);
     const Diagnostic& d = diags.items().front();
@@ -128,7 +126,7 @@ TEST(EnvFile, InvalidLinesGiveDiagnosticsAndParsingGoesOn) {
 
 TEST(EnvFile, EveryBadLineIsReported) {
   Diagnostics diags;
-  EnvList got = parse("bad one\nA=1\n2=x\nbad two\n", diags);
+  EnvList got = parse_env("bad one\nA=1\n2=x\nbad two\n", diags);
   EXPECT_EQ(got, (EnvList{{"A", "1"}}));
   ASSERT_EQ(diags.items().size(), 3u) << dump(diags);
   EXPECT_EQ(diags.items()[0].where.line, 1);

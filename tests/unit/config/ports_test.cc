@@ -6,14 +6,14 @@
 namespace lineup::config {
 namespace {
 
-struct Case {
+struct PortCase {
   const char* text;
   int first, last;  // 0: no fixed host port
   const char* protocol;
 };
 
 TEST(PortMapping, ShortSyntaxHostSide) {
-  const Case cases[] = {
+  const PortCase cases[] = {
       {"8000", 8000, 8000, "tcp"},
       {"8000:80", 8000, 8000, "tcp"},
       {"127.0.0.1:8000:80", 8000, 8000, "tcp"},

@@ -5,16 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include "load_fixture.h"
+
 #include <chrono>
 
 namespace lineup::config {
 namespace {
 
-std::string dump(const Diagnostics& diags) {
-  std::string out;
-  for (const auto& d : diags.items()) out += format(d) + "\n";
-  return out;
-}
+using lineup::testing::dump;
 
 uint32_t test_file() {
   return intern_file("tree_test.yaml");

@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 using test_servers::Outcome;
 using test_servers::run_check;
 
-constexpr const char* kPassword = "s3cret-Pw";
+constexpr const char* kPostgresPassword = "s3cret-Pw";
 
 class PostgresProbe : public ::testing::Test {
  protected:
@@ -44,7 +44,7 @@ class PostgresProbe : public ::testing::Test {
       error = "cannot create a temporary directory";
       return;
     }
-    { std::ofstream(dir + "/pw") << kPassword << "\n"; }
+    { std::ofstream(dir + "/pw") << kPostgresPassword << "\n"; }
     if (as->change && (::chown(dir.c_str(), as->uid, as->gid) != 0 ||
                        ::chown((dir + "/pw").c_str(), as->uid, as->gid) != 0)) {
       error = "cannot chown the temporary directory to postgres";
@@ -70,8 +70,8 @@ class PostgresProbe : public ::testing::Test {
       return;
     }
     // Fixtures for the queries, over a plain blocking libpq connection.
-    std::string conninfo =
-        "postgresql://app:" + std::string(kPassword) + "@127.0.0.1:" + std::to_string(port) + "/postgres";
+    std::string conninfo = "postgresql://app:" + std::string(kPostgresPassword) +
+                           "@127.0.0.1:" + std::to_string(port) + "/postgres";
     PGconn* c = PQconnectdb(conninfo.c_str());
     if (PQstatus(c) != CONNECTION_OK) {
       error = std::string("fixture connection failed: ") + PQerrorMessage(c);
@@ -100,7 +100,8 @@ class PostgresProbe : public ::testing::Test {
 
   void SetUp() override { ASSERT_TRUE(error.empty()) << error; }
 
-  static std::string url(const std::string& password = kPassword, const std::string& host = "127.0.0.1") {
+  static std::string url(const std::string& password = kPostgresPassword,
+                         const std::string& host = "127.0.0.1") {
     return "postgresql://app:" + password + "@" + host + ":" + std::to_string(port) + "/postgres";
   }
 
@@ -120,7 +121,7 @@ TEST_F(PostgresProbe, GoodPasswordLogsInWithScram) {
 }
 
 TEST_F(PostgresProbe, LocalhostIsPassedAsAnAddress) {
-  auto o = check({url(kPassword, "localhost"), "SELECT 1", false});
+  auto o = check({url(kPostgresPassword, "localhost"), "SELECT 1", false});
   EXPECT_TRUE(o.result.ok) << o.result.reason;
 }
 
@@ -145,15 +146,15 @@ TEST_F(PostgresProbe, MissingPassword) {
 }
 
 TEST_F(PostgresProbe, UnknownDatabase) {
-  auto o =
-      check({"postgresql://app:" + std::string(kPassword) + "@127.0.0.1:" + std::to_string(port) + "/nope",
-             "SELECT 1", false});
+  auto o = check(
+      {"postgresql://app:" + std::string(kPostgresPassword) + "@127.0.0.1:" + std::to_string(port) + "/nope",
+       "SELECT 1", false});
   EXPECT_FALSE(o.result.ok);
   EXPECT_EQ(o.result.reason, "database \"nope\" does not exist");
 }
 
 TEST_F(PostgresProbe, ClosedPortIsConnectionRefused) {
-  auto o = check({"postgresql://app:" + std::string(kPassword) +
+  auto o = check({"postgresql://app:" + std::string(kPostgresPassword) +
                       "@127.0.0.1:" + std::to_string(test_servers::free_port()) + "/postgres",
                   "SELECT 1", false});
   EXPECT_EQ(o.calls, 1);

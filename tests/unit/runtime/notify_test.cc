@@ -17,7 +17,7 @@
 namespace lineup::runtime {
 namespace {
 
-void run_with_guard(boost::asio::io_context& io) {
+void run_until_it_arrives(boost::asio::io_context& io) {
   boost::asio::steady_timer guard(io, std::chrono::seconds(60));
   guard.async_wait([&](boost::system::error_code ec) {
     if (!ec) {
@@ -64,7 +64,7 @@ TEST(NotifySocket, ADatagramArrivesParsed) {
   });
   sd_notify((*socket)->address(), "STATUS=warming up");
   sd_notify((*socket)->address(), "READY=1");
-  run_with_guard(io);
+  run_until_it_arrives(io);
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].status.value_or(""), "warming up");
   EXPECT_TRUE(got[1].ready);
@@ -93,7 +93,7 @@ TEST(ReadyPipe, ANewlineIsReadyAndCloseWithoutOneIsNot) {
   });
   ::close(silent_fds[1]);  // closed without a newline: never ready
   ASSERT_EQ(::write(ready_fds[1], "\n", 1), 1);
-  run_with_guard(io);
+  run_until_it_arrives(io);
   ::close(ready_fds[1]);
   io.restart();
   io.poll();

@@ -23,9 +23,9 @@ struct Line {
   bool operator==(const Line&) const = default;
 };
 
-struct Pipe {
+struct ServicePipe {
   int read = -1, write = -1;
-  Pipe() {
+  ServicePipe() {
     int fds[2];
     EXPECT_EQ(::pipe2(fds, O_CLOEXEC), 0);
     read = fds[0];
@@ -38,7 +38,7 @@ struct Pipe {
     ::close(write);
     write = -1;
   }
-  ~Pipe() {
+  ~ServicePipe() {
     if (write >= 0) ::close(write);
   }
 };
@@ -53,7 +53,7 @@ TEST(OutputPipes, DrainReadsWhatIsThereNowInWholeLines) {
         lines.push_back({std::string(l), current});
       },
       [&] { ++batches; });
-  Pipe p;
+  ServicePipe p;
   pipes.add(p.read);
   p.put("one\ntwo\nthr");
   pipes.drain();  // no loop turn needed: read now
@@ -70,7 +70,7 @@ TEST(OutputPipes, AnUnfinishedLastLineIsStillALineAtEndOfFile) {
   std::vector<std::string> lines;
   OutputPipes pipes(
       io, [&](std::string_view l, bool) { lines.emplace_back(l); }, [] {});
-  Pipe p;
+  ServicePipe p;
   pipes.add(p.read);
   p.put("complete\nno newline");
   p.close();
@@ -88,7 +88,7 @@ TEST(OutputPipes, OnlyTheCurrentAttemptSpeaksForTheService) {
         lines.push_back({std::string(l), current});
       },
       [] {});
-  Pipe first, second;
+  ServicePipe first, second;
   pipes.add(first.read);
   first.put("attempt 1\n");
   pipes.drain();
@@ -115,7 +115,7 @@ TEST(OutputPipes, TheLoopReadsWithoutBeingAsked) {
         if (lines.size() == 2) io.stop();
       },
       [] {});
-  Pipe p;
+  ServicePipe p;
   pipes.add(p.read);
   p.put("a\nb\n");
   boost::asio::steady_timer guard(io, std::chrono::seconds(60));

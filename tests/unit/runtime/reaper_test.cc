@@ -24,7 +24,7 @@ pid_t child_exiting_with(int code) {
 }
 
 // A generous guard: the test fails instead of hanging if a SIGCHLD is lost.
-void run_with_guard(boost::asio::io_context& io) {
+void run_until_every_exit_is_reported(boost::asio::io_context& io) {
   boost::asio::steady_timer guard(io, std::chrono::seconds(60));
   bool expired = false;
   guard.async_wait([&](boost::system::error_code ec) {
@@ -58,7 +58,7 @@ TEST(Reaper, WatchedAndUnwatchedChildrenEachGoWhereTheyBelong) {
     watched_status = WEXITSTATUS(status);
     done();
   });
-  run_with_guard(io);
+  run_until_every_exit_is_reported(io);
   EXPECT_EQ(watched_status, 7);
   EXPECT_EQ(unwatched, (std::map<pid_t, int>{{a, 3}, {b, 4}}));
   EXPECT_GE(rounds, 1);
@@ -92,7 +92,7 @@ TEST(Reaper, AChildKilledBySignalReportsTheSignal) {
     io.stop();
   });
   ::kill(pid, SIGTERM);
-  run_with_guard(io);
+  run_until_every_exit_is_reported(io);
   EXPECT_EQ(sig, SIGTERM);
 }
 
