@@ -30,7 +30,12 @@ using namespace runtime;
 
 namespace {
 constexpr size_t kLogRotateBytes = 16 << 20;
-}
+// How long the processes outside a stopping service's group wait for the
+// signal its group got (unless its main process exits first): reading the
+// cgroup's member list is the larger part of a stop's cost, and a service
+// that stops promptly never needs it.
+constexpr auto kOutsideGroupDelay = std::chrono::milliseconds(100);
+}  // namespace
 
 // One service's OS state. Its output pipes outlive each attempt's main
 // process (children may hold the write end): every pipe is read to its end.
@@ -70,7 +75,8 @@ Processes::Processes(boost::asio::io_context& io, const config::Config& cfg, con
       print_output_(print_output),
       feed_(std::move(feed)),
       reaper_(
-          io, [this](pid_t pid, int status) { main_exited(pid, status); }, [this] { groups_drained(); }) {
+          io, [this](pid_t pid, int status) { main_exited(pid, status); }, [this] { groups_drained(); }),
+      sweep_timer_(io) {
   procs_.resize(cfg.services.size());
 }
 
@@ -307,11 +313,49 @@ void Processes::deliver(Id id, pid_t group, pid_t target, int sig) {
   ::kill(target, sig);
   if (target > 0) return;  // the main process alone
   // setsid() escapees and daemons of the service too.
+  if (sig == SIGKILL) {
+    cgroups_.kill(cfg_.services[static_cast<size_t>(id)].name);
+    return;
+  }
+  sweeps_.push_back({id, group, sig, std::chrono::steady_clock::now() + kOutsideGroupDelay});
+  arm_sweep();
+}
+
+void Processes::arm_sweep() {
+  if (sweep_armed_ || sweeps_.empty()) return;
+  sweep_armed_ = true;
+  sweep_timer_.expires_at(sweeps_.front().due);
+  sweep_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;  // cancelled: lineup is ending
+    sweep_armed_ = false;
+    sweep_due();
+  });
+}
+
+void Processes::sweep_due() {
+  auto now = std::chrono::steady_clock::now();
+  size_t done = 0;
+  for (; done < sweeps_.size() && sweeps_[done].due <= now; ++done) {
+    const Sweep& s = sweeps_[done];
+    const Proc& p = procs_[static_cast<size_t>(s.id)];
+    // Only while the attempt it was for is the one running (or its remains):
+    // one whose main process exited and left nothing is skipped unread.
+    if (s.group == (p.pid ? p.pid : p.left_group))
+      cgroups_.signal_outside_group(cfg_.services[static_cast<size_t>(s.id)].name, s.group, s.sig);
+  }
+  sweeps_.erase(sweeps_.begin(), sweeps_.begin() + static_cast<std::ptrdiff_t>(done));
+  arm_sweep();
+}
+
+// The main process is gone and left processes in the cgroup: what waits for
+// the group's signal gets it now.
+void Processes::sweep_now(Id id) {
   const std::string& name = cfg_.services[static_cast<size_t>(id)].name;
-  if (sig == SIGKILL)
-    cgroups_.kill(name);
-  else
-    cgroups_.signal_outside_group(name, group, sig);
+  std::erase_if(sweeps_, [&](const Sweep& s) {
+    if (s.id != id) return false;
+    cgroups_.signal_outside_group(name, s.group, s.sig);
+    return true;
+  });
 }
 
 void Processes::post_start(Id id, size_t from) {
@@ -371,7 +415,10 @@ void Processes::main_exited(pid_t pid, int status) {
   int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   bool oom = sig == SIGKILL && cgroups_.oom_killed(s.name);  // (read before the cgroup goes)
   bool left = !cgroups_.release_if_empty(s.name) || ::kill(-pid, 0) == 0;
-  if (left) p.left_group = pid;
+  if (left) {
+    p.left_group = pid;
+    sweep_now(id);
+  }
   p.daemon = s.type == config::ServiceType::forking && s.succeeded(code, sig);
   if (p.daemon && !left) {
     p.daemon_unseen = true;

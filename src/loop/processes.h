@@ -15,6 +15,8 @@
 #include <sys/types.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -71,8 +73,21 @@ class Processes {
   struct Proc;
   const std::vector<std::string>& env_for(engine::Id id);
   // `sig` to `target` (the main process, or -group): for a group, also to
-  // what left it inside the service's cgroup.
+  // what left it inside the service's cgroup (swept below).
   void deliver(engine::Id id, pid_t group, pid_t target, int sig);
+  // The processes that left the group inside the service's cgroup get the
+  // group's signal once its main process has exited, or kOutsideGroupDelay
+  // after the signal, whichever comes first: the usual service is gone by
+  // then, and its cgroup is never read (docs/design.md, "Stopping").
+  struct Sweep {
+    engine::Id id;
+    pid_t group;
+    int sig;
+    std::chrono::steady_clock::time_point due;
+  };
+  void arm_sweep();
+  void sweep_due();
+  void sweep_now(engine::Id id);
   void on_line(engine::Id id, std::string_view line, bool current);
   void flush(Proc& p);
   // A copy of the output at `where` (log_location), its directory held in `dir`
@@ -96,6 +111,9 @@ class Processes {
   std::vector<Proc> procs_;
   std::unordered_map<pid_t, engine::Id> pid_to_service_;
   runtime::Reaper reaper_;
+  std::vector<Sweep> sweeps_;  // in the order of their due times
+  boost::asio::steady_timer sweep_timer_;
+  bool sweep_armed_ = false;
   // Lines read in one go, for the log and the terminal: written in one
   // piece per batch, and before any state change a line causes.
   std::string file_chunk_, term_chunk_;

@@ -30,6 +30,7 @@ Result<Ok> StateFiles::open(const std::string& state_dir) {
 }
 
 void StateFiles::changed() {
+  stale_ = true;
   if (armed_) return;
   armed_ = true;
   timer_.expires_after(delay());
@@ -43,7 +44,12 @@ std::chrono::nanoseconds StateFiles::delay() const {
   return std::max<std::chrono::nanoseconds>(std::chrono::milliseconds(50), 20 * last_write_);
 }
 
+void StateFiles::flush() {
+  if (stale_) write_state();
+}
+
 void StateFiles::write_state() {
+  stale_ = false;
   auto begin = std::chrono::steady_clock::now();
   write("state.json", state_json_());
   last_write_ = std::chrono::steady_clock::now() - begin;

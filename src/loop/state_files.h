@@ -43,6 +43,12 @@ class StateFiles {
   std::chrono::nanoseconds delay() const;
   // state.json, now.
   void write_state();
+  // Something state.json shows may have changed (every engine event), with
+  // no need to write it before the next changed() or flush().
+  void mark_stale() { stale_ = true; }
+  // state.json, now, unless nothing may have changed since it was written
+  // (at the end: the last phase change has usually written it already).
+  void flush();
   // Whether it was written (a full disk, no descriptor left: not).
   bool write(std::string_view name, const std::string& content);
   // A file written here before, or nothing if it cannot be read.
@@ -53,6 +59,7 @@ class StateFiles {
  private:
   boost::asio::steady_timer timer_;
   bool armed_ = false;
+  bool stale_ = true;
   std::chrono::nanoseconds last_write_{0};
   std::function<std::string()> state_json_;
   runtime::SafeDir dir_, logs_;

@@ -134,6 +134,7 @@ struct Supervisor::Impl : probes::Host {
 
   void dispatch() {
     dispatching = true;
+    files.mark_stale();
     for (size_t i = 0; i < pending.size(); ++i) {
       engine::Event ev = std::move(pending[i]);
       actions.push(engine.handle(ev, clock.now()));
@@ -359,7 +360,7 @@ struct Supervisor::Impl : probes::Host {
     server->close();
     processes.finish();
     if (!result_reported) write_last_run(engine.phase());
-    files.write_state();
+    files.flush();
     stops.stop_watching();
     screen.drain(2000);
     // A service that ends the stack gives its exit code, as process-compose's exit_on_end does.

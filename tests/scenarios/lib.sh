@@ -87,6 +87,9 @@ free_port() {
 # guardian is frozen instead (stopped, as checked in /proc, since `kill
 # -STOP` returns before the target stops), then the supervisor is killed,
 # which continues no one, then the guardian.
+gone() {   # every process named has exited
+  local p; for p in "$@"; do ! kill -0 "$p" 2>/dev/null || return 1; done
+}
 stopped() {   # (a process that is gone counts: it cannot act either)
   local p; for p in "$@"; do [ -e "/proc/$p" ] || continue; [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" = T ] || return 1; done
 }

@@ -7,7 +7,6 @@ source "$(dirname "$0")/../lib.sh"
 PY=/usr/bin/python3; [ -x $PY ] || PY=python3
 
 alive() { kill -0 "$1" 2>/dev/null; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
 status_of() { grep "^$2:" "/proc/$1/status" | awk '{print $2}'; }   # in kB
 state_is() { [ "$(ps_field "$1" state)" = "$2" ]; }
 reading_fifo() { [ "$(readlink "/proc/$1/fd/0")" = "$WORK/term" ]; }

@@ -20,7 +20,6 @@ fi
 in_cgroup() { [ "$(cat "$stack"/svc-"$1".*/cgroup.procs | wc -l)" -ge 2 ]; }
 wait_until 20 in_cgroup escapee && pass || fail "the setsid escapee is not in the cgroup"
 wait_until 20 in_cgroup daemon && pass || fail "the double-forked daemon is not in the cgroup"
-gone() { ! kill -0 "$1" 2>/dev/null && ! kill -0 "$2" 2>/dev/null; }
 read -r guardian supervisor < .lineup/lineup.pid
 kill_both "$guardian" "$supervisor"   # as if at the same instant (lib.sh)
 wait_until 10 gone "$guardian" "$supervisor" && pass || fail "lineup survived kill -9"

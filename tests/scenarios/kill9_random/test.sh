@@ -57,7 +57,6 @@ pids_written() {
   read -r guardian supervisor < .lineup/lineup.pid
   [ -n "${guardian:-}" ] && [ -n "${supervisor:-}" ]
 }
-gone() { ! kill -0 "$1" 2>/dev/null; }
 
 trial_fail() { fail "trial $trial (kill -9 of the $victim ${delay_ms} ms into $phase): $*"; }
 

@@ -21,7 +21,6 @@ more_cleanup() {
 trap more_cleanup EXIT
 
 alive() { kill -0 "$1" 2>/dev/null; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, 1/100 s
 # CPU the process used in one second, in 1/100 s.
 cpu_in_a_second() { local a b; a=$(cpu_ticks "$1"); sleep 1; b=$(cpu_ticks "$1"); echo $((b - a)); }

@@ -17,6 +17,15 @@ if ! grep -q "lineup-" "/proc/$main/cgroup" 2>/dev/null; then
   exit 0
 fi
 check test "$(ps -o sid= -p "$(cat helper.pid)" | tr -d ' ')" = "$(cat helper.pid)"
+# The stubborn one: its main process ignores TERM, so its helper's signal
+# comes from the cgroup (lineup reads it a moment after the group's signal,
+# or as soon as the main process has exited); the main one is killed at the
+# end of its 4 s grace period.
+wait_until 30 test -s stubborn-helper.pid || fail "stubborn's helper did not start"
+expect_exit 0 "$LINEUP" stop stubborn
+check test -s stubborn.ignored
+check test -s stubborn-helper.term
+check wait_until 10 gone "$(cat stubborn-helper.pid)"
 expect_exit 0 "$LINEUP" down --timeout 120
 check test -s stopper.ran
 check test -s helper.term
