@@ -238,15 +238,22 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
   }
 
   pid_t guardian = ::getpid();
-  int code = runtime::run_guarded([&] {
-    runtime::write_pids(*dir, {guardian, ::getpid()});
-    // This is the supervisor's own copy of the process: the project is its to take.
-    return loop::Supervisor(std::move(p->config), std::move(p->graph), std::move(so)).run();
-  });
+  std::optional<std::string> stack_cgroup = so.cgroup;
+  int code = runtime::run_guarded(
+      [&] {
+        runtime::write_pids(*dir, {guardian, ::getpid()});
+        // This is the supervisor's own copy of the process: the project is its to take.
+        return loop::Supervisor(std::move(p->config), std::move(p->graph), std::move(so)).run();
+      },
+      [&] {  // the guardian needs none of it (`cfg` is gone with it)
+        p.reset();
+        so = {};
+      });
   // In the guardian, after every descendant is gone: the cgroups too.
-  if (so.cgroup) {
-    (void)runtime::Cgroups::kill_stack(*so.cgroup);  // normally empty by now; the guardian has no one to tell
-    runtime::Cgroups::remove_stack(*so.cgroup);
+  if (stack_cgroup) {
+    (void)runtime::Cgroups::kill_stack(
+        *stack_cgroup);  // normally empty by now; the guardian has no one to tell
+    runtime::Cgroups::remove_stack(*stack_cgroup);
   }
   // Last: a waiting `up -d` whose startup FAILED returns when this closes.
   if (result_fd >= 0) ::close(result_fd);

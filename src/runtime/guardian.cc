@@ -1,5 +1,6 @@
 #include "runtime/guardian.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -12,7 +13,7 @@
 
 namespace lineup::runtime {
 
-int run_guarded(const std::function<int()>& supervisor) {
+int run_guarded(const std::function<int()>& supervisor, const std::function<void()>& drop) {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   sigset_t handled, old;
   sigemptyset(&handled);
@@ -43,6 +44,10 @@ int run_guarded(const std::function<int()>& supervisor) {
     std::_Exit(code);
   }
 
+  if (drop) {
+    drop();
+    ::malloc_trim(0);
+  }
   int code = 1;
   bool worker_done = false;
   while (!worker_done) {

@@ -18,7 +18,10 @@ namespace lineup::runtime {
 
 // Forks the supervisor, runs `supervisor` in it, and guards it from this
 // process. Returns (in the guardian) the supervisor's exit code once every
-// descendant is gone.
-int run_guarded(const std::function<int()>& supervisor);
+// descendant is gone. `drop` runs in the guardian right after the fork: what
+// it holds for the supervisor's sake (the loaded config) goes, and its memory
+// back to the system (the guardian's copy of a 10,000-service config was
+// 12 MB of pages the supervisor no longer shared).
+int run_guarded(const std::function<int()>& supervisor, const std::function<void()>& drop = {});
 
 }  // namespace lineup::runtime
