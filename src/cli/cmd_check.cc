@@ -34,7 +34,7 @@ void check_ports_free(const project::Project& p, config::Diagnostics& diags) {
 // Limits that need a cgroup v2 controller this machine does not give lineup.
 void check_limits_enforceable(const project::Project& p, config::Diagnostics& diags) {
   for (const auto& u : runtime::Cgroups::unenforceable(p.config.services))
-    diags.warning(u.service->limits.where, u.why);
+    diags.warning(u.service->limits->where, u.why);
 }
 
 int run_check(const GlobalOptions& g, const CheckOptions& o) {

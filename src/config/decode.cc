@@ -399,9 +399,9 @@ class Decoder {
     if (const Node* f = n.find("fail_on_log"))
       if (auto v = r_.string(*f, "fail_on_log")) {
         s.fail_on_log = Pattern(*v);
-        if (!s.fail_on_log.empty() && !s.fail_on_log.valid())
+        if (!s.fail_on_log->empty() && !s.fail_on_log->valid())
           diags_.error(f->where, fmt::format("fail_on_log: invalid regular expression \"{}\": {}", *v,
-                                             s.fail_on_log.error));
+                                             s.fail_on_log->error));
       }
     if (const Node* c = n.find("success_exit_codes")) {
       s.success_exit_codes.clear();
@@ -415,12 +415,14 @@ class Decoder {
         if (auto v = r_.word(*i, "stop_stack_on", "end, failure or skipped", kStackStopNames))
           s.stop_stack_on.push_back(*v);
     }
-    if (const Node* k = n.find("x-kubernetes")) decode_kubernetes(*k, s.kubernetes, scope());
+    if (const Node* k = n.find("x-kubernetes")) decode_kubernetes(*k, s.kubernetes.emplace(), scope());
     if (const Node* h = n.find("on_state")) decode_on_state(*h, s.on_state, scope());
-    if (const Node* l = n.find("limits")) decode_limits(*l, s.limits, scope());
+    if (const Node* l = n.find("limits")) decode_limits(*l, s.limits.emplace(), scope());
     if (const Node* w = n.find("watch")) decode_watch(*w, s.watch, scope());
     if (const Node* sch = n.find("schedule")) {
-      decode_schedule(*sch, s.schedule, scope());
+      std::optional<Schedule> schedule;
+      decode_schedule(*sch, schedule, scope());
+      if (schedule) s.schedule = std::move(*schedule);
       // A schedule runs something to its end: a oneshot, unless the file says otherwise.
       if (s.schedule && n.find("type") && s.type != ServiceType::oneshot)
         diags_.error(sch->where, fmt::format("schedule: only a oneshot runs on a schedule (\"{}\" is type: "

@@ -22,6 +22,7 @@
 #include "util/cron.h"
 #include "util/duration.h"
 #include "util/names.h"
+#include "util/rare.h"
 #include "util/regex.h"
 
 namespace lineup::config {
@@ -316,9 +317,11 @@ struct Service {
   std::vector<Command> post_start;      // run in order each time it becomes ready; a failure is only logged
   std::vector<StateHook> on_state;      // this service's events (the top-level hooks get them too)
   std::vector<StackStop> stop_stack_on;
-  Limits limits;
+  // The sections few services set are out of line (util/rare.h): unset, each is
+  // a pointer, and reads as its default.
+  Rare<Limits> limits;
   std::vector<WatchRule> watch;
-  std::optional<Schedule> schedule;
+  Rare<Schedule> schedule;  // set: it runs on it
   // `replicas: N` (N >= 2) runs N copies, NAME-1..NAME-N (config/replicas.h):
   // each copy has `replica_of` = NAME and `replica` = its number, 1-based.
   int replicas = 1;
@@ -330,11 +333,11 @@ struct Service {
   std::vector<std::string> namespaces;  // process-compose's `namespace`; none is "default"
   bool disabled = false;
   std::optional<Millis> expected_startup;
-  Pattern fail_on_log;
+  Rare<Pattern> fail_on_log;
   bool mask_output = true;   // secret values in its output shown as *** (log file and terminal)
   std::string log_location;  // also write its output here (process-compose's key); absolute once normalised
   std::vector<int> success_exit_codes{0};
-  KubernetesHints kubernetes;
+  Rare<KubernetesHints> kubernetes;
 
   bool runnable() const { return command.has_value(); }
   // An exit that counts as a success: a code in success_exit_codes, no signal.

@@ -242,12 +242,12 @@ json to_json(const Config& cfg, const Redactor& redact) {
       }
       j["watch"] = rules;
     }
-    if (!s.limits.empty()) {
+    if (!s.limits->empty()) {
       json l = json::object();
-      if (s.limits.memory) l["memory"] = format_bytes(*s.limits.memory);
-      if (s.limits.cpus) l["cpus"] = *s.limits.cpus;
-      if (s.limits.pids) l["pids"] = *s.limits.pids;
-      for (auto [key, r] : {std::pair{"nofile", s.limits.nofile}, std::pair{"nproc", s.limits.nproc}})
+      if (s.limits->memory) l["memory"] = format_bytes(*s.limits->memory);
+      if (s.limits->cpus) l["cpus"] = *s.limits->cpus;
+      if (s.limits->pids) l["pids"] = *s.limits->pids;
+      for (auto [key, r] : {std::pair{"nofile", s.limits->nofile}, std::pair{"nproc", s.limits->nproc}})
         if (r) l[key] = r->soft == r->hard ? json(r->soft) : json{{"soft", r->soft}, {"hard", r->hard}};
       j["limits"] = l;
     }
@@ -262,7 +262,7 @@ json to_json(const Config& cfg, const Redactor& redact) {
     if (!s.profiles.empty()) j["profiles"] = s.profiles;
     if (!s.namespaces.empty()) j["namespace"] = s.namespaces;
     if (s.expected_startup) j["expected_startup"] = dur(*s.expected_startup);
-    if (!s.fail_on_log.empty()) j["fail_on_log"] = redact(s.fail_on_log.text);
+    if (!s.fail_on_log->empty()) j["fail_on_log"] = redact(s.fail_on_log->text);
     if (!s.mask_output) j["mask_output"] = false;
     if (!s.log_location.empty()) j["log_location"] = redact(s.log_location);
     if (s.success_exit_codes != std::vector<int>{0}) j["success_exit_codes"] = s.success_exit_codes;

@@ -133,9 +133,9 @@ void Engine::exited(const Exited& e) {
   set_alive(v, false);
   out_.push_back(RunProbes{id, ProbeSet::none});
   std::string how = e.daemon_gone ? "its daemon exited"
-                    : e.oom && v.spec->limits.memory
+                    : e.oom && v.spec->limits->memory
                         ? fmt::format("killed by the OOM killer (memory limit {})",
-                                      config::format_bytes(*v.spec->limits.memory))
+                                      config::format_bytes(*v.spec->limits->memory))
                     : e.oom  ? "killed by the OOM killer"
                     : signal ? fmt::format("killed by signal {}", signal)
                              : fmt::format("exited with code {}", code);

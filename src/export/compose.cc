@@ -138,7 +138,7 @@ Result<Exported> export_compose(const config::Config& cfg, const graph::Graph& g
         ports.push_back(fmt::format("{}:{}{}", p.port, p.port, p.protocol == "tcp" ? "" : "/" + p.protocol));
       svc["ports"] = ports;
     }
-    const auto& l = s.limits;
+    const auto& l = *s.limits;
     if (l.memory) svc["mem_limit"] = std::to_string(*l.memory);
     if (l.cpus) svc["cpus"] = *l.cpus;
     if (l.pids) svc["pids_limit"] = *l.pids;

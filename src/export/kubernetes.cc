@@ -151,7 +151,7 @@ class KubernetesExporter {
 
   std::string image_of(const Service& s) const {
     if (auto it = o_.images.find(s.name); it != o_.images.end()) return it->second;
-    if (!s.kubernetes.image.empty()) return s.kubernetes.image;
+    if (!s.kubernetes->image.empty()) return s.kubernetes->image;
     if (!s.image.empty() && !s.built_here()) return s.image;
     return o_.default_image;
   }
@@ -273,7 +273,7 @@ class KubernetesExporter {
     // postgres, redis, mysql, websocket: `lineup wait` in the service's own image, or a TCP connect.
     auto target = wait_target(p);
     if (!target) return std::nullopt;
-    if (s.kubernetes.exec_probes) {
+    if (s.kubernetes->exec_probes) {
       std::string url = hide_password(*target, s, env, /*for_shell=*/true);
       if (url == *target)
         return json{
@@ -443,7 +443,7 @@ class KubernetesExporter {
         // to reach, its ready pods (its readinessProbe runs its own checks),
         // both read from the API server with the waiter's service account.
         auto [scheme, resource] = oneshot ? std::pair{"job", "jobs"}
-                                  : dep.kubernetes.kind == "StatefulSet"
+                                  : dep.kubernetes->kind == "StatefulSet"
                                       ? std::pair{"statefulset", "statefulsets"}
                                       : std::pair{"deployment", "deployments"};
         env.push_back({{"name", "POD_NAMESPACE"},
@@ -525,7 +525,7 @@ class KubernetesExporter {
   // limits.memory and cpus are the container's resources.limits (requests
   // default to them); pids, nofile and nproc are the node's business.
   void resources(const Service& s, json& c) {
-    const auto& l = s.limits;
+    const auto& l = *s.limits;
     json limits = json::object();
     if (l.memory) limits["memory"] = std::to_string(*l.memory);
     if (l.cpus) limits["cpu"] = fmt::format("{}m", static_cast<long long>(std::llround(*l.cpus * 1000)));
@@ -554,7 +554,7 @@ class KubernetesExporter {
       lost(s, "stop_signal: Kubernetes stops a container with SIGTERM (the image's STOPSIGNAL decides)");
     if (!s.post_start.empty())
       lost(s, "post_start: a failing Kubernetes postStart hook kills the container, lineup's is only logged");
-    if (!s.fail_on_log.empty()) lost(s, "fail_on_log: Kubernetes does not read a container's output");
+    if (!s.fail_on_log->empty()) lost(s, "fail_on_log: Kubernetes does not read a container's output");
     if (s.type == config::ServiceType::forking)
       lost(s,
            "type: forking: a container ends when its main process exits; the image must run the daemon "
@@ -583,7 +583,7 @@ class KubernetesExporter {
     } else {
       if (s.restart.policy == config::RestartPolicy::no)
         lost(s, "restart: no: a Deployment's pod is always restarted");
-      bool stateful = s.kubernetes.kind == "StatefulSet";
+      bool stateful = s.kubernetes->kind == "StatefulSet";
       json spec = {{"replicas", s.replicas}, {"selector", {{"matchLabels", labels(s)}}}};
       if (stateful) spec["serviceName"] = name;
       spec["template"] = template_;
@@ -595,9 +595,9 @@ class KubernetesExporter {
                            {"spec", spec}}});
     }
     auto ports = service_ports(s);
-    if (!ports.empty() || s.kubernetes.kind == "StatefulSet") {
+    if (!ports.empty() || s.kubernetes->kind == "StatefulSet") {
       json spec = {{"selector", labels(s)}};
-      if (s.kubernetes.kind == "StatefulSet") spec["clusterIP"] = "None";
+      if (s.kubernetes->kind == "StatefulSet") spec["clusterIP"] = "None";
       json list = json::array();
       for (const auto& p : ports)
         list.push_back({{"name", fmt::format("tcp-{}", p.port)}, {"port", p.port}, {"targetPort", p.name()}});

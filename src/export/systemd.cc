@@ -298,7 +298,7 @@ class SystemdExporter {
     // kill_mode main is systemd's mixed: the main process first, SIGKILL to the whole group at the end.
     u += "KillSignal=" + signal_name(s.stop_signal) +
          (s.kill_mode == config::KillMode::main ? "\nKillMode=mixed\n" : "\nKillMode=control-group\n");
-    const auto& l = s.limits;
+    const auto& l = *s.limits;
     if (l.memory) u += fmt::format("MemoryMax={}\n", *l.memory);
     if (l.cpus) u += fmt::format("CPUQuota={}%\n", static_cast<long long>(std::llround(*l.cpus * 100)));
     if (l.pids) u += fmt::format("TasksMax={}\n", *l.pids);
@@ -313,7 +313,7 @@ class SystemdExporter {
 
     if (!s.live.empty())
       lost(s, "live probes: systemd has no liveness check (a watchdog needs the service's help)");
-    if (!s.fail_on_log.empty()) lost(s, "fail_on_log: systemd does not read a service's output");
+    if (!s.fail_on_log->empty()) lost(s, "fail_on_log: systemd does not read a service's output");
     if (s.restart.backoff.multiplier != 1.0 && s.restart.policy != config::RestartPolicy::no)
       lost(s, "backoff growth: RestartSec= is a fixed delay (the first of lineup's)");
     return u;

@@ -162,14 +162,14 @@ void Processes::spawn(Id id) {
       req.extra_fds.emplace_back(readiness->write.get(), nf->fd);
     }
   req.env = env_for(id);
-  req.cgroup_fd = cgroups_.attempt_fd(s.name, s.limits);
+  req.cgroup_fd = cgroups_.attempt_fd(s.name, *s.limits);
   req.join_cgroups = cgroups_.attempt_joins(s.name);
-  if (s.limits.nofile)
-    req.rlimits.push_back({RLIMIT_NOFILE, static_cast<rlim_t>(s.limits.nofile->soft),
-                           static_cast<rlim_t>(s.limits.nofile->hard), "nofile"});
-  if (s.limits.nproc)
-    req.rlimits.push_back({RLIMIT_NPROC, static_cast<rlim_t>(s.limits.nproc->soft),
-                           static_cast<rlim_t>(s.limits.nproc->hard), "nproc"});
+  if (const auto& nofile = s.limits->nofile)
+    req.rlimits.push_back(
+        {RLIMIT_NOFILE, static_cast<rlim_t>(nofile->soft), static_cast<rlim_t>(nofile->hard), "nofile"});
+  if (const auto& nproc = s.limits->nproc)
+    req.rlimits.push_back(
+        {RLIMIT_NPROC, static_cast<rlim_t>(nproc->soft), static_cast<rlim_t>(nproc->hard), "nproc"});
   auto pid = runtime::spawn(req);
   cgroups_.spawned(s.name);
   output->write.reset();  // the child has its copies; the read ends see EOF when it is gone
@@ -218,7 +218,7 @@ void Processes::on_line(Id id, std::string_view line, bool current) {
     combined_chunk_.push_back('\n');
   }
   if (print_output_) term_chunk_ += screen_.output_line(id, spec.name, shown);
-  const Pattern& fail_on_log = cfg_.services[static_cast<size_t>(id)].fail_on_log;
+  const Pattern& fail_on_log = *cfg_.services[static_cast<size_t>(id)].fail_on_log;
   bool running = p.pid || p.daemon;
   if (!current || !(p.starting || (fail_on_log.valid() && running))) return;
   // Lines before this one reach the log and the terminal before any state change it causes.

@@ -201,13 +201,13 @@ std::vector<Cgroups::Unenforceable> Cgroups::unenforceable(const std::vector<con
   std::vector<Unenforceable> out;
   std::optional<LimitSupport> support;
   for (const auto& s : services) {
-    if (!s.limits.needs_cgroup()) continue;
+    if (!s.limits->needs_cgroup()) continue;
     if (!support) support = limit_support();
-    if (support->covers(s.limits)) continue;
+    if (support->covers(*s.limits)) continue;
     std::vector<std::string> keys;
-    if (s.limits.memory && !support->memory) keys.push_back("limits.memory");
-    if (s.limits.cpus && !support->cpu) keys.push_back("limits.cpus");
-    if (s.limits.pids && !support->pids) keys.push_back("limits.pids");
+    if (s.limits->memory && !support->memory) keys.push_back("limits.memory");
+    if (s.limits->cpus && !support->cpu) keys.push_back("limits.cpus");
+    if (s.limits->pids && !support->pids) keys.push_back("limits.pids");
     out.push_back(
         {&s, fmt::format("{} of {} cannot be enforced here: {}; the service runs without {}",
                          fmt::join(keys, ", "), s.name, support->why, keys.size() == 1 ? "it" : "them")});
@@ -218,8 +218,13 @@ std::vector<Cgroups::Unenforceable> Cgroups::unenforceable(const std::vector<con
 Cgroups::~Cgroups() {
   for (auto& [name, a] : current_) {
     if (a.fd >= 0) ::close(a.fd);
-    for (auto& [fd, controller] : a.v1_procs) ::close(fd);
+    for (const auto& [fd, controller] : a.v1->procs) ::close(fd);
   }
+}
+
+// "svc-": never the name of an interface file (cgroup.*).
+std::string Cgroups::dir_of(const std::string& service, const Attempt& a) const {
+  return fmt::format("{}/svc-{}.{}", *stack_, service, a.number);
 }
 
 int Cgroups::attempt_fd(const std::string& service, const config::Limits& limits) {
@@ -238,20 +243,20 @@ int Cgroups::attempt_fd(const std::string& service, const config::Limits& limits
     }
   }
   Attempt& a = current_[service];
-  release(a);  // the last attempt's cgroups, if empty by now; the stack's removal gets the rest
-  // "svc-": never the name of an interface file (cgroup.*).
-  a.dir = fmt::format("{}/svc-{}.{}", *stack_, service, ++a.number);
+  release(service, a);  // the last attempt's cgroups, if empty by now; the stack's removal gets the rest
+  ++a.number;
+  std::string dir = dir_of(service, a);
   a.fd = -1;
-  if (::mkdir(a.dir.c_str(), 0755) == 0 || errno == EEXIST)
-    a.fd = ::open(a.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (::mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST)
+    a.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   a.active = a.fd >= 0;
   if (a.fd >= 0 && enabled_) {  // before the process is born in it: no moment without its limits
     if (limits.memory && enabled_->memory && enabled_->memory_v1.empty())
-      write_text(a.dir + "/memory.max", std::to_string(*limits.memory));
+      write_text(dir + "/memory.max", std::to_string(*limits.memory));
     if (limits.cpus && enabled_->cpu && enabled_->cpu_v1.empty())
-      write_text(a.dir + "/cpu.max", fmt::format("{} 100000", static_cast<long long>(*limits.cpus * 100000)));
+      write_text(dir + "/cpu.max", fmt::format("{} 100000", static_cast<long long>(*limits.cpus * 100000)));
     if (limits.pids && enabled_->pids && enabled_->pids_v1.empty())
-      write_text(a.dir + "/pids.max", std::to_string(*limits.pids));
+      write_text(dir + "/pids.max", std::to_string(*limits.pids));
     v1_attempt(a, service, limits);
   }
   return a.fd;
@@ -268,16 +273,17 @@ void Cgroups::v1_attempt(Attempt& a, const std::string& service, const config::L
     if ((::mkdir(stack.c_str(), 0755) != 0 && errno != EEXIST) ||
         (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST))
       return std::string();
-    a.v1_dirs.push_back(dir);
+    a.v1.emplace().dirs.push_back(dir);
     for (const auto& [file, value] : settings) write_text(dir + "/" + file, value);
     int procs = ::open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
-    if (procs >= 0) a.v1_procs.emplace_back(procs, controller);
+    if (procs >= 0) a.v1.emplace().procs.emplace_back(procs, controller);
     return dir;
   };
   if (limits.memory && !enabled_->memory_v1.empty()) {
     // Swap left alone, as memory.max leaves it on cgroup v2 (design.md, "Swap is not limited").
-    a.memory_v1 =
+    std::string memory =
         make(enabled_->memory_v1, "memory", {{"memory.limit_in_bytes", std::to_string(*limits.memory)}});
+    if (!memory.empty()) a.v1.emplace().memory = std::move(memory);
   }
   if (limits.pids && !enabled_->pids_v1.empty())
     make(enabled_->pids_v1, "pids", {{"pids.max", std::to_string(*limits.pids)}});
@@ -289,7 +295,7 @@ void Cgroups::v1_attempt(Attempt& a, const std::string& service, const config::L
 
 std::vector<std::pair<int, std::string>> Cgroups::attempt_joins(const std::string& service) const {
   auto it = current_.find(service);
-  return it == current_.end() ? std::vector<std::pair<int, std::string>>{} : it->second.v1_procs;
+  return it == current_.end() ? std::vector<std::pair<int, std::string>>{} : it->second.v1->procs;
 }
 
 void Cgroups::spawned(const std::string& service) {
@@ -298,28 +304,31 @@ void Cgroups::spawned(const std::string& service) {
   Attempt& a = it->second;
   if (a.fd >= 0) ::close(a.fd);
   a.fd = -1;
-  for (auto& [fd, controller] : a.v1_procs) ::close(fd);
-  a.v1_procs.clear();
+  if (V1* v1 = a.v1.get()) {
+    for (auto& [fd, controller] : v1->procs) ::close(fd);
+    v1->procs.clear();
+  }
 }
 
-void Cgroups::release(Attempt& a) {
+void Cgroups::release(const std::string& service, Attempt& a) {
   if (a.fd >= 0) ::close(a.fd);
-  if (a.active) ::rmdir(a.dir.c_str());
+  if (a.active) ::rmdir(dir_of(service, a).c_str());
   a.fd = -1;
   a.active = false;
-  for (auto& [fd, controller] : a.v1_procs) ::close(fd);
-  a.v1_procs.clear();
-  for (const auto& dir : a.v1_dirs) ::rmdir(dir.c_str());
-  a.v1_dirs.clear();
-  a.memory_v1.clear();
+  if (V1* v1 = a.v1.get()) {
+    for (auto& [fd, controller] : v1->procs) ::close(fd);
+    for (const auto& dir : v1->dirs) ::rmdir(dir.c_str());
+  }
+  a.v1.reset();
 }
 
 bool Cgroups::oom_killed(const std::string& service) const {
   auto it = current_.find(service);
   if (it == current_.end() || !it->second.active) return false;
   // cgroup v1 says it in memory.oom_control, v2 in memory.events: "oom_kill N" both.
-  std::ifstream in(it->second.memory_v1.empty() ? it->second.dir + "/memory.events"
-                                                : it->second.memory_v1 + "/memory.oom_control");
+  const std::string& memory_v1 = it->second.v1->memory;
+  std::ifstream in(memory_v1.empty() ? dir_of(service, it->second) + "/memory.events"
+                                     : memory_v1 + "/memory.oom_control");
   std::string key;
   long long value = 0;
   while (in >> key >> value)
@@ -329,13 +338,13 @@ bool Cgroups::oom_killed(const std::string& service) const {
 
 void Cgroups::kill(const std::string& service) {
   if (auto it = current_.find(service); it != current_.end() && it->second.active)
-    write_text(it->second.dir + "/cgroup.kill", "1");
+    write_text(dir_of(service, it->second) + "/cgroup.kill", "1");
 }
 
 void Cgroups::signal_outside_group(const std::string& service, pid_t group, int sig) {
   auto it = current_.find(service);
   if (it == current_.end() || !it->second.active) return;
-  auto procs = read_interface_file(it->second.dir + "/cgroup.procs");
+  auto procs = read_interface_file(dir_of(service, it->second) + "/cgroup.procs");
   if (!procs) return;
   std::istringstream pids(*procs);
   pid_t pid;
@@ -348,11 +357,12 @@ bool Cgroups::release_if_empty(const std::string& service) {
   if (it == current_.end() || !it->second.active) return true;
   Attempt& a = it->second;
   // rmdir refuses a populated cgroup: one call both asks and removes.
-  if (::rmdir(a.dir.c_str()) != 0 && errno != ENOENT) {
-    if (errno == EBUSY || events_populated(a.dir)) return false;
+  std::string dir = dir_of(service, a);
+  if (::rmdir(dir.c_str()) != 0 && errno != ENOENT) {
+    if (errno == EBUSY || events_populated(dir)) return false;
   }
   a.active = false;
-  release(a);  // its v1 namesakes
+  release(service, a);  // its v1 namesakes
   return true;
 }
 

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "config/spec.h"
+#include "util/rare.h"
 #include "util/result.h"
 
 namespace lineup::runtime {
@@ -106,17 +107,23 @@ class Cgroups {
   static void remove_stack(const std::string& stack_dir);
 
  private:
+  // Its namesakes in the cgroup v1 hierarchies of a hybrid machine, for a limit v2 cannot set.
+  struct V1 {
+    std::vector<std::string> dirs;
+    std::vector<std::pair<int, std::string>> procs;  // their cgroup.procs, open
+    std::string memory;                              // of dirs, the memory one (its OOM count)
+  };
+  // One per service, kept small (a stack may have 10,000): the directory's
+  // name is made from the service's and the number when it is needed.
   struct Attempt {
-    std::string dir;
     int fd = -1;          // open from attempt_fd() until spawned()
     bool active = false;  // the cgroup exists and is this service's current one
-    int number = 0;
-    std::vector<std::string> v1_dirs;                   // its cgroups in v1 hierarchies
-    std::vector<std::pair<int, std::string>> v1_procs;  // their cgroup.procs, open
-    std::string memory_v1;                              // of v1_dirs, the memory one (its OOM count)
+    int number = 0;       // svc-NAME.<number>
+    Rare<V1> v1;
   };
+  std::string dir_of(const std::string& service, const Attempt& a) const;
   void v1_attempt(Attempt& a, const std::string& service, const config::Limits& limits);
-  static void release(Attempt& a);
+  void release(const std::string& service, Attempt& a);
   std::optional<std::string> stack_;
   std::map<std::string, Attempt> current_;
   std::optional<LimitSupport> enabled_;  // the controllers turned on for the stack's children, once

@@ -17,7 +17,7 @@ Limits limits_of(std::string_view yaml) {
   TempProject tmp;
   auto p = load_yaml(tmp, yaml);
   EXPECT_FALSE(p.diags.has_errors()) << dump(p.diags);
-  return p.config.services.empty() ? Limits{} : p.config.services[0].limits;
+  return p.config.services.empty() ? Limits{} : *p.config.services[0].limits;
 }
 
 TEST(DecodeLimits, LineupSpelling) {

@@ -109,7 +109,7 @@ TEST(Replicas, ComposeScaleAndDeployReplicas) {
 )");
   ASSERT_FALSE(p.diags.has_errors()) << dump(p.diags);
   EXPECT_EQ(names(p.config), (std::vector<std::string>{"a-1", "a-2", "b-1", "b-2", "b-3"}));
-  EXPECT_EQ(p.config.services[4].limits.pids, 50) << "deploy's other keys still read";
+  EXPECT_EQ(p.config.services[4].limits->pids, 50) << "deploy's other keys still read";
 }
 
 TEST(Replicas, ProcessComposeReplicas) {
