@@ -78,7 +78,7 @@ class Processes {
   // The processes that left the group inside the service's cgroup get the
   // group's signal once its main process has exited, or kOutsideGroupDelay
   // after the signal, whichever comes first: the usual service is gone by
-  // then, and its cgroup is never read (docs/design.md, "Stopping").
+  // then, and its cgroup is never read (docs/design.md, "Exits and stops").
   struct Sweep {
     engine::Id id;
     pid_t group;
