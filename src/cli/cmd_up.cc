@@ -251,8 +251,8 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
       });
   // In the guardian, after every descendant is gone: the cgroups too.
   if (stack_cgroup) {
-    (void)runtime::Cgroups::kill_stack(
-        *stack_cgroup);  // normally empty by now; the guardian has no one to tell
+    // Normally empty by now; the guardian has no one to tell if it is not.
+    (void)runtime::Cgroups::kill_stack(*stack_cgroup);
     runtime::Cgroups::remove_stack(*stack_cgroup);
   }
   // Last: a waiting `up -d` whose startup FAILED returns when this closes.

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <tuple>
 
 #include "config/environment.h"
 #include "runtime/notify.h"
@@ -164,12 +165,11 @@ void Processes::spawn(Id id) {
   req.env = env_for(id);
   req.cgroup_fd = cgroups_.attempt_fd(s.name, *s.limits);
   req.join_cgroups = cgroups_.attempt_joins(s.name);
-  if (const auto& nofile = s.limits->nofile)
-    req.rlimits.push_back(
-        {RLIMIT_NOFILE, static_cast<rlim_t>(nofile->soft), static_cast<rlim_t>(nofile->hard), "nofile"});
-  if (const auto& nproc = s.limits->nproc)
-    req.rlimits.push_back(
-        {RLIMIT_NPROC, static_cast<rlim_t>(nproc->soft), static_cast<rlim_t>(nproc->hard), "nproc"});
+  for (const auto& [resource, limit, key] : {std::tuple{RLIMIT_NOFILE, &s.limits->nofile, "nofile"},
+                                             std::tuple{RLIMIT_NPROC, &s.limits->nproc, "nproc"}})
+    if (*limit)
+      req.rlimits.push_back(
+          {resource, static_cast<rlim_t>((*limit)->soft), static_cast<rlim_t>((*limit)->hard), key});
   auto pid = runtime::spawn(req);
   cgroups_.spawned(s.name);
   output->write.reset();  // the child has its copies; the read ends see EOF when it is gone

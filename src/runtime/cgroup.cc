@@ -273,10 +273,11 @@ void Cgroups::v1_attempt(Attempt& a, const std::string& service, const config::L
     if ((::mkdir(stack.c_str(), 0755) != 0 && errno != EEXIST) ||
         (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST))
       return std::string();
-    a.v1.emplace().dirs.push_back(dir);
+    V1& v1 = a.v1.emplace();
+    v1.dirs.push_back(dir);
     for (const auto& [file, value] : settings) write_text(dir + "/" + file, value);
     int procs = ::open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
-    if (procs >= 0) a.v1.emplace().procs.emplace_back(procs, controller);
+    if (procs >= 0) v1.procs.emplace_back(procs, controller);
     return dir;
   };
   if (limits.memory && !enabled_->memory_v1.empty()) {
