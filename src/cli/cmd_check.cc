@@ -23,7 +23,7 @@ struct CheckOptions {
 void check_ports_free(const project::Project& p, config::Diagnostics& diags) {
   for (const auto& s : p.config.services) {
     if (!s.runnable()) continue;
-    for (const auto& port : s.ports)
+    for (const auto& port : *s.ports)
       if (!runtime::port_is_free(port.port, port.protocol))
         diags.warning(port.where, fmt::format("port {} of service \"{}\" is in use right now: `up` will fail "
                                               "unless it is freed",

@@ -66,7 +66,7 @@ int run_plan(const GlobalOptions& g, const std::string& format) {
                             {"required", e.required}});
     json replicas = json::object();  // replica -> the service of the file it is a copy of
     for (const auto& s : cfg.services)
-      if (s.replica) replicas[s.name] = s.replica_of;
+      if (s.replica) replicas[s.name] = *s.replica_of;
     if (!replicas.empty()) j["replica_of"] = replicas;
     j["critical_path"] = names(plan.critical.path);
     j["expected_s"] = seconds(plan.critical.total);

@@ -128,13 +128,13 @@ int run_up(const GlobalOptions& g, const UpOptions& o) {
   std::vector<std::string> containers, providers;
   for (size_t i = 0; i < cfg.services.size(); ++i) {
     const auto& s = cfg.services[i];
-    if (wanted[i] && !s.runnable()) (s.provider.empty() ? containers : providers).push_back(s.name);
+    if (wanted[i] && !s.runnable()) (s.provider->empty() ? containers : providers).push_back(s.name);
   }
   for (const auto& name : providers)
     fmt::print(stderr,
                "lineup: {} is a compose provider service (provider: {}): compose has a plugin create it, and "
                "lineup cannot run it. Leave it out with `profiles:`, or give it a `command:`.\n",
-               name, cfg.find(name)->provider);
+               name, *cfg.find(name)->provider);
   if (!containers.empty())
     fmt::print(stderr,
                "lineup: {} {} (image, no command): lineup runs processes. Give them a "

@@ -302,15 +302,15 @@ class Decoder {
       if (auto v = r_.integer(*r, "replicas", 0, kMaxReplicas)) s.replicas = static_cast<int>(*v);
     bool named = std::find(ctx_.named_services.begin(), ctx_.named_services.end(), s.name) !=
                  ctx_.named_services.end();
-    bool in_profile = s.profiles.empty() ||
-                      std::find(s.profiles.begin(), s.profiles.end(), cfg.profile) != s.profiles.end();
+    bool in_profile = s.profiles->empty() ||
+                      std::find(s.profiles->begin(), s.profiles->end(), cfg.profile) != s.profiles->end();
     // -n (process-compose's namespaces): a service with none is in "default".
     auto in = [&](const std::string& ns) {
       return std::find(ctx_.namespaces.begin(), ctx_.namespaces.end(), ns) != ctx_.namespaces.end();
     };
     bool in_namespace =
         ctx_.namespaces.empty() ||
-        (s.namespaces.empty() ? in("default") : std::any_of(s.namespaces.begin(), s.namespaces.end(), in));
+        (s.namespaces->empty() ? in("default") : std::any_of(s.namespaces->begin(), s.namespaces->end(), in));
     // `replicas: 0` (compose's `scale: 0`) leaves it out, as `disabled:` does; named, it runs once.
     if (!named && (!in_profile || !in_namespace || s.disabled || s.replicas == 0)) {
       cfg.inactive_services.push_back(s.name);
@@ -321,7 +321,7 @@ class Decoder {
     if (const Node* c = n.find("command")) s.command = r_.command(*c, "command");
     if (const Node* i = n.find("image"))
       if (auto v = r_.string(*i, "image")) s.image = *v;
-    if (const Node* b = n.find("build"); b && s.image.empty()) {
+    if (const Node* b = n.find("build"); b && s.image->empty()) {
       // A service built from a Dockerfile is a container service as well.
       const Node* context = b->is_map() ? b->find("context") : b;
       s.image =
@@ -373,19 +373,21 @@ class Decoder {
       if (auto v = r_.word(*k, "kill_mode", "a kill mode", kKillModeNames)) s.kill_mode = *v;
     if (const Node* g = n.find("stop_grace_period"))
       if (auto d = r_.duration(*g, "stop_grace_period")) s.stop_grace_period = *d;
-    if (const Node* c = n.find("stop_command")) s.stop_command = r_.command(*c, "stop_command");
+    if (const Node* c = n.find("stop_command"))
+      if (auto v = r_.command(*c, "stop_command")) s.stop_command = std::move(*v);
     if (const Node* c = n.find("pre_stop")) {
       if (s.stop_command)
         diags_.error(c->where, "pre_stop is another name for stop_command: give one of them");
-      else
-        s.stop_command = r_.command(*c, "pre_stop");
+      else if (auto v = r_.command(*c, "pre_stop"))
+        s.stop_command = std::move(*v);
     }
     if (const Node* h = n.find("post_start")) {
       if (h->is_sequence()) {
         for (const auto& item : h->items)
-          if (auto c = r_.command(item, "post_start command")) s.post_start.push_back(std::move(*c));
+          if (auto c = r_.command(item, "post_start command"))
+            s.post_start.emplace().push_back(std::move(*c));
       } else if (auto c = r_.command(*h, "post_start")) {
-        s.post_start.push_back(std::move(*c));
+        s.post_start.emplace().push_back(std::move(*c));
       }
     }
     if (const Node* p = n.find("ports")) decode_ports(*p, s, scope());
@@ -413,12 +415,12 @@ class Decoder {
     if (const Node* st = n.find("stop_stack_on")) {
       for (const Node* i : one_or_many(*st))
         if (auto v = r_.word(*i, "stop_stack_on", "end, failure or skipped", kStackStopNames))
-          s.stop_stack_on.push_back(*v);
+          s.stop_stack_on.emplace().push_back(*v);
     }
     if (const Node* k = n.find("x-kubernetes")) decode_kubernetes(*k, s.kubernetes.emplace(), scope());
-    if (const Node* h = n.find("on_state")) decode_on_state(*h, s.on_state, scope());
+    if (const Node* h = n.find("on_state")) decode_on_state(*h, s.on_state.emplace(), scope());
     if (const Node* l = n.find("limits")) decode_limits(*l, s.limits.emplace(), scope());
-    if (const Node* w = n.find("watch")) decode_watch(*w, s.watch, scope());
+    if (const Node* w = n.find("watch")) decode_watch(*w, s.watch.emplace(), scope());
     if (const Node* sch = n.find("schedule")) {
       std::optional<Schedule> schedule;
       decode_schedule(*sch, schedule, scope());
@@ -439,7 +441,7 @@ class Decoder {
         s.provider = *v;
     }
 
-    if (!s.command && s.image.empty() && s.provider.empty())
+    if (!s.command && s.image->empty() && s.provider->empty())
       diags_.error(e.key_at, fmt::format("{} has no command: add `command:` (what to run)", what));
     cfg.services.push_back(std::move(s));
   }

@@ -41,7 +41,7 @@ void decode_ports(const Node& n, Service& s, const DecodeScope& sc) {
     if (!*ports) continue;  // a random host port: nothing to check
     for (int p = (*ports)->first; p <= (*ports)->last; ++p) {
       int target = (*ports)->target ? (*ports)->target + (p - (*ports)->first) : 0;
-      s.ports.push_back({p, (*ports)->protocol, target, item.where});
+      s.ports.emplace().push_back({p, (*ports)->protocol, target, item.where});
     }
   }
 }
@@ -68,7 +68,7 @@ void decode_expose(const Node& n, Service& s, const DecodeScope& sc) {
       continue;
     }
     if (ports->protocol == "tcp")
-      for (int p = ports->first; p <= ports->last; ++p) s.expose.push_back(p);
+      for (int p = ports->first; p <= ports->last; ++p) s.expose.emplace().push_back(p);
   }
 }
 

@@ -15,8 +15,9 @@ void normalize(Config& cfg, Diagnostics& diags) {
   if (!cfg.log_location.empty()) cfg.log_location = absolute_in(cfg.project_dir, cfg.log_location);
   for (auto& s : cfg.services) {
     s.working_dir = absolute_in(cfg.project_dir, s.working_dir);
-    if (!s.log_location.empty()) s.log_location = absolute_in(cfg.project_dir, s.log_location);
-    for (auto& w : s.watch) w.path = absolute_in(cfg.project_dir, w.path);
+    if (!s.log_location->empty()) s.log_location = absolute_in(cfg.project_dir, *s.log_location);
+    if (auto* watch = s.watch.get())
+      for (auto& w : *watch) w.path = absolute_in(cfg.project_dir, w.path);
     for (auto* probes : {&s.ready, &s.live})
       for (auto& p : *probes)
         if (auto* f = std::get_if<FileProbe>(&p.kind)) f->path = absolute_in(cfg.project_dir, f->path);

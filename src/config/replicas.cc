@@ -25,12 +25,12 @@ void set_variable(std::vector<std::pair<std::string, std::string>>& env, const s
 // it, and every copy's probe would see the first one.
 void check_shared_addresses(const Service& s, Diagnostics& diags) {
   if (!s.runnable()) return;
-  if (!s.ports.empty())
-    diags.error(s.ports.front().where,
+  if (!s.ports->empty())
+    diags.error(s.ports->front().where,
                 fmt::format("service \"{}\" has replicas: {} and ports: {}: every replica would listen on "
                             "port {}; leave `ports:` out and give each replica its own port from "
                             "$LINEUP_REPLICA",
-                            s.name, s.replicas, s.ports.front().port, s.ports.front().port));
+                            s.name, s.replicas, s.ports->front().port, s.ports->front().port));
   for (const auto* list : {&s.ready, &s.live})
     for (const auto& p : *list)
       if (std::holds_alternative<TcpProbe>(p.kind) || std::holds_alternative<HttpProbe>(p.kind) ||
@@ -99,7 +99,7 @@ void expand_replicas(Config& cfg, Diagnostics& diags) {
                                          s.name, s.replicas, copy.name));
       copy.replica_of = s.name;
       copy.replica = i;
-      copy.log_location = replica_log(s.log_location, i);
+      if (s.log_location) copy.log_location = replica_log(*s.log_location, i);
       set_variable(copy.environment, "LINEUP_REPLICA", std::to_string(i));
       set_variable(copy.environment, "PC_REPLICA_NUM", std::to_string(i - 1));
       out.push_back(std::move(copy));
@@ -132,13 +132,13 @@ Config fold_replicas(const Config& cfg) {
   out.services.clear();
   std::map<std::string, std::string, std::less<>> base_of;  // replica name -> base name
   for (const auto& s : cfg.services)
-    if (s.replica) base_of.emplace(s.name, s.replica_of);
+    if (s.replica) base_of.emplace(s.name, *s.replica_of);
   for (const auto& s : cfg.services) {
     if (s.replica > 1) continue;
     Service one = s;
     if (s.replica) {
-      one.name = s.replica_of;
-      one.replica_of.clear();
+      one.name = *s.replica_of;
+      one.replica_of.reset();
       one.replica = 0;
       std::erase_if(one.environment, [](const auto& kv) {
         return kv.first == "LINEUP_REPLICA" || kv.first == "PC_REPLICA_NUM";
@@ -161,7 +161,7 @@ std::vector<size_t> services_named(const Config& cfg, std::string_view name) {
   for (size_t i = 0; i < cfg.services.size(); ++i)
     if (cfg.services[i].name == name) return {i};
   for (size_t i = 0; i < cfg.services.size(); ++i)
-    if (cfg.services[i].replica_of == name) out.push_back(i);
+    if (*cfg.services[i].replica_of == name) out.push_back(i);
   return out;
 }
 

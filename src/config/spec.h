@@ -295,8 +295,9 @@ struct Service {
   std::string name;
   Location where;
   std::optional<Command> command;
-  std::string image;     // compose: set with no command = a container service
-  std::string provider;  // compose `provider: {type}` (a model, a cloud resource): run by a compose plugin
+  Rare<std::string> image;  // compose: set with no command = a container service
+  Rare<std::string>
+      provider;  // compose `provider: {type}` (a model, a cloud resource): run by a compose plugin
   ServiceType type = ServiceType::service;
   std::string working_dir;  // absolute once normalised (the project directory when not set)
   std::vector<std::pair<std::string, std::string>> environment;  // service env files, then `environment`
@@ -313,29 +314,30 @@ struct Service {
   int stop_signal = 15;
   KillMode kill_mode = KillMode::group;
   Millis stop_grace_period{10'000};
-  std::optional<Command> stop_command;  // also spelled pre_stop (compose)
-  std::vector<Command> post_start;      // run in order each time it becomes ready; a failure is only logged
-  std::vector<StateHook> on_state;      // this service's events (the top-level hooks get them too)
-  std::vector<StackStop> stop_stack_on;
   // The sections few services set are out of line (util/rare.h): unset, each is
   // a pointer, and reads as its default.
+  Rare<Command> stop_command;             // also spelled pre_stop (compose)
+  Rare<std::vector<Command>> post_start;  // run in order each time it becomes ready; a failure is only logged
+  Rare<std::vector<StateHook>> on_state;  // this service's events (the top-level hooks get them too)
+  Rare<std::vector<StackStop>> stop_stack_on;
   Rare<Limits> limits;
-  std::vector<WatchRule> watch;
+  Rare<std::vector<WatchRule>> watch;
   Rare<Schedule> schedule;  // set: it runs on it
   // `replicas: N` (N >= 2) runs N copies, NAME-1..NAME-N (config/replicas.h):
   // each copy has `replica_of` = NAME and `replica` = its number, 1-based.
   int replicas = 1;
-  std::string replica_of;
+  Rare<std::string> replica_of;
   int replica = 0;
-  std::vector<Port> ports;
-  std::vector<int> expose;  // compose `expose:`: ports other services reach, not published on the host
-  std::vector<std::string> profiles;
-  std::vector<std::string> namespaces;  // process-compose's `namespace`; none is "default"
+  Rare<std::vector<Port>> ports;
+  Rare<std::vector<int>> expose;  // compose `expose:`: ports other services reach, not published on the host
+  Rare<std::vector<std::string>> profiles;
+  Rare<std::vector<std::string>> namespaces;  // process-compose's `namespace`; none is "default"
   bool disabled = false;
   std::optional<Millis> expected_startup;
   Rare<Pattern> fail_on_log;
-  bool mask_output = true;   // secret values in its output shown as *** (log file and terminal)
-  std::string log_location;  // also write its output here (process-compose's key); absolute once normalised
+  bool mask_output = true;  // secret values in its output shown as *** (log file and terminal)
+  // Also write its output here (process-compose's key); absolute once normalised.
+  Rare<std::string> log_location;
   std::vector<int> success_exit_codes{0};
   Rare<KubernetesHints> kubernetes;
 
@@ -345,9 +347,9 @@ struct Service {
     return signal == 0 &&
            std::find(success_exit_codes.begin(), success_exit_codes.end(), code) != success_exit_codes.end();
   }
-  bool container_only() const { return !command && (!image.empty() || !provider.empty()); }
+  bool container_only() const { return !command && (!image->empty() || !provider->empty()); }
   // A compose `build:` is recorded in `image` as "built from DIR": no image to pull.
-  bool built_here() const { return image.starts_with("built from "); }
+  bool built_here() const { return image->starts_with("built from "); }
 };
 
 struct ProfileSettings {

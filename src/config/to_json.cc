@@ -170,10 +170,10 @@ json to_json(const Config& cfg, const Redactor& redact) {
   for (const auto& s : cfg.services) {
     json j = json::object();
     if (s.command) j["command"] = command_json(*s.command, redact);
-    if (!s.image.empty()) j["image"] = redact(s.image);
+    if (!s.image->empty()) j["image"] = redact(*s.image);
     j["type"] = std::string(name_of(s.type));
     if (s.replica) {  // one of `replicas: N` copies (config/replicas.h)
-      j["replica_of"] = s.replica_of;
+      j["replica_of"] = *s.replica_of;
       j["replica"] = s.replica;
     }
     // Normalised to an absolute path; the project directory is the default, not shown.
@@ -214,14 +214,14 @@ json to_json(const Config& cfg, const Redactor& redact) {
     if (s.kill_mode != KillMode::group) j["kill_mode"] = std::string(name_of(s.kill_mode));
     j["stop_grace_period"] = dur(s.stop_grace_period);
     if (s.stop_command) j["stop_command"] = command_json(*s.stop_command, redact);
-    if (!s.post_start.empty()) {
+    if (!s.post_start->empty()) {
       j["post_start"] = json::array();
-      for (const auto& c : s.post_start) j["post_start"].push_back(command_json(c, redact));
+      for (const auto& c : *s.post_start) j["post_start"].push_back(command_json(c, redact));
     }
-    if (!s.on_state.empty()) j["on_state"] = hooks_json(s.on_state, redact);
-    if (!s.stop_stack_on.empty()) {
+    if (!s.on_state->empty()) j["on_state"] = hooks_json(*s.on_state, redact);
+    if (!s.stop_stack_on->empty()) {
       j["stop_stack_on"] = json::array();
-      for (auto w : s.stop_stack_on) j["stop_stack_on"].push_back(std::string(name_of(w)));
+      for (auto w : *s.stop_stack_on) j["stop_stack_on"].push_back(std::string(name_of(w)));
     }
     if (s.schedule) {
       json sch = json::object();
@@ -231,9 +231,9 @@ json to_json(const Config& cfg, const Redactor& redact) {
       if (s.schedule->run_on_start) sch["run_on_start"] = true;
       j["schedule"] = sch;
     }
-    if (!s.watch.empty()) {
+    if (!s.watch->empty()) {
       json rules = json::array();
-      for (const auto& w : s.watch) {
+      for (const auto& w : *s.watch) {
         json r = {{"path", redact(w.path)}};
         if (!w.include.empty()) r["include"] = w.include;
         if (!w.exclude.empty()) r["exclude"] = w.exclude;
@@ -251,20 +251,20 @@ json to_json(const Config& cfg, const Redactor& redact) {
         if (r) l[key] = r->soft == r->hard ? json(r->soft) : json{{"soft", r->soft}, {"hard", r->hard}};
       j["limits"] = l;
     }
-    if (!s.ports.empty()) {
+    if (!s.ports->empty()) {
       json ports = json::array();
-      for (const auto& p : s.ports)
+      for (const auto& p : *s.ports)
         ports.push_back(p.protocol == "tcp" ? std::to_string(p.port)
                                             : std::to_string(p.port) + "/" + p.protocol);
       j["ports"] = ports;
     }
-    if (!s.expose.empty()) j["expose"] = s.expose;
-    if (!s.profiles.empty()) j["profiles"] = s.profiles;
-    if (!s.namespaces.empty()) j["namespace"] = s.namespaces;
+    if (!s.expose->empty()) j["expose"] = *s.expose;
+    if (!s.profiles->empty()) j["profiles"] = *s.profiles;
+    if (!s.namespaces->empty()) j["namespace"] = *s.namespaces;
     if (s.expected_startup) j["expected_startup"] = dur(*s.expected_startup);
     if (!s.fail_on_log->empty()) j["fail_on_log"] = redact(s.fail_on_log->text);
     if (!s.mask_output) j["mask_output"] = false;
-    if (!s.log_location.empty()) j["log_location"] = redact(s.log_location);
+    if (!s.log_location->empty()) j["log_location"] = redact(*s.log_location);
     if (s.success_exit_codes != std::vector<int>{0}) j["success_exit_codes"] = s.success_exit_codes;
     services[s.name] = j;
   }

@@ -97,7 +97,7 @@ void check_ports(const Config& cfg, Diagnostics& diags) {
   std::map<std::pair<int, std::string>, std::pair<const Service*, Location>> owner;
   for (const auto& s : cfg.services) {
     if (!s.runnable()) continue;  // container services bind inside their own network
-    for (const auto& p : s.ports) {
+    for (const auto& p : *s.ports) {
       auto [it, inserted] = owner.emplace(std::pair(p.port, p.protocol), std::pair(&s, p.where));
       if (inserted) continue;
       if (it->second.first == &s)
@@ -161,15 +161,15 @@ void check_api(const Config& cfg, const Variables& vars, Diagnostics& diags) {
 
 void report_container_services(const Config& cfg, Diagnostics& diags) {
   for (const auto& s : cfg.services)
-    if (s.container_only() && !s.provider.empty())
+    if (s.container_only() && !s.provider->empty())
       diags.note(s.where,
                  fmt::format("service \"{}\" is a compose provider service (provider: {}): compose has a "
                              "plugin create it; lineup cannot run it",
-                             s.name, s.provider));
+                             s.name, *s.provider));
     else if (s.container_only())
       diags.note(s.where, fmt::format("service \"{}\" is a container service (image: {}, no command): not "
                                       "runnable by the process runtime",
-                                      s.name, s.image));
+                                      s.name, *s.image));
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ Engine::Engine(const config::Config& cfg, const graph::Graph& g, uint64_t seed)
     const auto& spec = cfg.services[i];
     ServiceView v;
     v.name = spec.name;
-    v.replica_of = spec.replica_of;
+    v.replica_of = *spec.replica_of;
     v.state = State::stopped;
     v.goal = Goal::down;
     v.priority = spec.priority;
@@ -214,7 +214,7 @@ void Engine::became_ready(Id id) {
   set_state(id, State::ready);
   out_.push_back(RunProbes{id, v.spec->live.empty() ? ProbeSet::none : ProbeSet::live});
   arm(id, Timer::stable, v.tracker.reset_after());
-  if (!v.spec->post_start.empty()) out_.push_back(RunPostStart{id});
+  if (!v.spec->post_start->empty()) out_.push_back(RunPostStart{id});
 }
 
 // Goal up for `id` and everything it depends on; terminal states start over.
@@ -331,7 +331,7 @@ void Engine::begin_stop(Id id, State after, bool kill_now) {
     return;
   }
   set_state(id, State::stopping);
-  out_.push_back(Signal{id, v.spec->stop_signal, v.spec->stop_command.has_value(),
+  out_.push_back(Signal{id, v.spec->stop_signal, static_cast<bool>(v.spec->stop_command),
                         v.spec->kill_mode == config::KillMode::main});
   arm(id, Timer::grace, v.spec->stop_grace_period);
 }

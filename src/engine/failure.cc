@@ -40,10 +40,10 @@ void Engine::attempt_failed(Id id, std::string reason) {
 // The stack stops at the end of the turn (handle()).
 void Engine::check_stack_end(Id id, State from, State to, const std::string& why) {
   const Svc& v = s(id);
-  if (v.spec->stop_stack_on.empty() || stack_end_ || shutting_down() || v.view.goal != Goal::up) return;
+  if (v.spec->stop_stack_on->empty() || stack_end_ || shutting_down() || v.view.goal != Goal::up) return;
   auto wants = [&](config::StackStop w) {
-    return std::find(v.spec->stop_stack_on.begin(), v.spec->stop_stack_on.end(), w) !=
-           v.spec->stop_stack_on.end();
+    return std::find(v.spec->stop_stack_on->begin(), v.spec->stop_stack_on->end(), w) !=
+           v.spec->stop_stack_on->end();
   };
   bool ended =
       to == State::completed || to == State::failed || (to == State::stopped && from != State::stopping);

@@ -170,7 +170,7 @@ std::vector<Action> Engine::reload(const ReloadPlan& plan, TimePoint now) {
     const auto& spec = cfg_.services[i];
     ServiceView v;
     v.name = spec.name;
-    v.replica_of = spec.replica_of;
+    v.replica_of = *spec.replica_of;
     v.state = State::stopped;
     v.goal = Goal::down;
     svc_.push_back({std::move(v), &spec, RestartTracker(spec.restart, spec.circuit_breaker, seed_ + i)});

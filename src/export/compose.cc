@@ -72,7 +72,7 @@ Result<Exported> export_compose(const config::Config& cfg, const graph::Graph& g
     const Service& s = cfg.services[i];
     auto env = service_environment(cfg, s);
     json svc = json::object();
-    if (!s.image.empty() && !s.built_here()) svc["image"] = s.image;
+    if (!s.image->empty() && !s.built_here()) svc["image"] = *s.image;
     if (s.command) {
       if (s.command->from_entrypoint)
         svc["entrypoint"] = command(*s.command, env);
@@ -127,14 +127,14 @@ Result<Exported> export_compose(const config::Config& cfg, const graph::Graph& g
     }
     svc["stop_grace_period"] = duration_text(s.stop_grace_period);
     if (s.stop_command) svc["pre_stop"] = json::array({{{"command", command(*s.stop_command, env)}}});
-    if (!s.post_start.empty()) {
+    if (!s.post_start->empty()) {
       json hooks = json::array();
-      for (const auto& c : s.post_start) hooks.push_back({{"command", command(c, env)}});
+      for (const auto& c : *s.post_start) hooks.push_back({{"command", command(c, env)}});
       svc["post_start"] = hooks;
     }
-    if (!s.ports.empty()) {
+    if (!s.ports->empty()) {
       json ports = json::array();
-      for (const auto& p : s.ports)
+      for (const auto& p : *s.ports)
         ports.push_back(fmt::format("{}:{}{}", p.port, p.port, p.protocol == "tcp" ? "" : "/" + p.protocol));
       svc["ports"] = ports;
     }
@@ -144,7 +144,7 @@ Result<Exported> export_compose(const config::Config& cfg, const graph::Graph& g
     if (l.pids) svc["pids_limit"] = *l.pids;
     for (auto [key, r] : {std::pair{"nofile", l.nofile}, std::pair{"nproc", l.nproc}})
       if (r) svc["ulimits"][key] = {{"soft", r->soft}, {"hard", r->hard}};
-    if (!s.profiles.empty()) svc["profiles"] = s.profiles;
+    if (!s.profiles->empty()) svc["profiles"] = *s.profiles;
     if (!s.live.empty())
       out.not_carried.push_back(fmt::format("{}: live probes: compose has one healthcheck", s.name));
     if (s.type == config::ServiceType::forking)

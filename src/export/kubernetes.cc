@@ -80,7 +80,7 @@ class KubernetesExporter {
     if (!errors.empty()) return unexpected(join(errors, "\n"));
 
     for (const auto& s : cfg_.services)
-      for (const auto& p : s.ports) port_owner_.emplace(p.port, &s);
+      for (const auto& p : *s.ports) port_owner_.emplace(p.port, &s);
     for (size_t i = 0; i < cfg_.services.size(); ++i) service(static_cast<graph::Id>(i));
     priority_classes();
     if (auto bad = check_objects(bodies(), dependencies()); !bad.empty())
@@ -138,7 +138,7 @@ class KubernetesExporter {
     if (!is_local_host(host)) return nullptr;
     int port = probe_port(p);
     if (port == 0 ||
-        std::any_of(s.ports.begin(), s.ports.end(), [&](const auto& q) { return q.port == port; }))
+        std::any_of(s.ports->begin(), s.ports->end(), [&](const auto& q) { return q.port == port; }))
       return &s;
     auto it = port_owner_.find(port);
     return it != port_owner_.end() ? it->second : &s;
@@ -152,7 +152,7 @@ class KubernetesExporter {
   std::string image_of(const Service& s) const {
     if (auto it = o_.images.find(s.name); it != o_.images.end()) return it->second;
     if (!s.kubernetes->image.empty()) return s.kubernetes->image;
-    if (!s.image.empty() && !s.built_here()) return s.image;
+    if (!s.image->empty() && !s.built_here()) return *s.image;
     return o_.default_image;
   }
 
@@ -415,9 +415,9 @@ class KubernetesExporter {
       if (port > 0 && std::none_of(out.begin(), out.end(), [&](const auto& p) { return p.port == port; }))
         out.push_back({port, container ? container : port});
     };
-    for (const auto& p : s.ports)
+    for (const auto& p : *s.ports)
       if (p.protocol == "tcp") add(p.port, p.target);
-    for (int p : s.expose) add(p, 0);
+    for (int p : *s.expose) add(p, 0);
     for (const auto* list : {&s.ready, &s.live})
       for (const auto& p : *list)
         if (checked_service(s, p) == &s) add(probe_port(p), 0);
@@ -488,7 +488,7 @@ class KubernetesExporter {
     if (s.command) {
       const auto& cmd = *s.command;
       // compose: without an entrypoint, an image's command is its entrypoint's arguments.
-      bool args = !s.image.empty() && !s.built_here() && !cmd.from_entrypoint;
+      bool args = !s.image->empty() && !s.built_here() && !cmd.from_entrypoint;
       std::vector<std::string> argv = cmd.argv;
       if (args && cmd.shell)
         if (auto words = shell_words(cmd.argv.back())) argv = *words;
@@ -552,7 +552,7 @@ class KubernetesExporter {
     }
     if (s.stop_signal != 15)
       lost(s, "stop_signal: Kubernetes stops a container with SIGTERM (the image's STOPSIGNAL decides)");
-    if (!s.post_start.empty())
+    if (!s.post_start->empty())
       lost(s, "post_start: a failing Kubernetes postStart hook kills the container, lineup's is only logged");
     if (!s.fail_on_log->empty()) lost(s, "fail_on_log: Kubernetes does not read a container's output");
     if (s.type == config::ServiceType::forking)

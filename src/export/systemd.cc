@@ -275,7 +275,7 @@ class SystemdExporter {
     u += "ExecStart=" + start + "\n";
     if (!wait.empty()) u += "ExecStartPost=" + wait + "\n";
     // '-': a failing post_start is logged, not fatal, as in lineup.
-    for (const auto& hook : s.post_start) u += "ExecStartPost=-" + exec_line(hook, s) + "\n";
+    for (const auto& hook : *s.post_start) u += "ExecStartPost=-" + exec_line(hook, s) + "\n";
     if (s.stop_command) u += "ExecStop=" + exec_line(*s.stop_command, s) + "\n";
     bool oneshot = s.type == config::ServiceType::oneshot;
     switch (s.restart.policy) {

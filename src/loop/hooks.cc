@@ -109,10 +109,10 @@ Hooks::~Hooks() = default;
 
 void Hooks::service_changed(const engine::Notice& n, const engine::ServiceView& v) {
   const auto& service = cfg_.services[static_cast<size_t>(n.id)];
-  if (service.on_state.empty() && cfg_.on_state.empty()) return;
+  if (service.on_state->empty() && cfg_.on_state.empty()) return;
   for (auto e : events_of(n, v, troubled_[service.name])) {
     e.reason = redact_(e.reason);
-    offer(service.on_state, service.name, e);
+    offer(*service.on_state, service.name, e);
     offer(cfg_.on_state, "", e);
   }
 }

@@ -116,7 +116,7 @@ void Processes::spawn(Id id) {
   auto i = static_cast<size_t>(id);
   const auto& s = cfg_.services[i];
   Proc& p = procs_[i];
-  for (const auto& port : s.ports) {
+  for (const auto& port : *s.ports) {
     if (!port_is_free(port.port, port.protocol)) {
       feed_(engine::SpawnFailed{id, fmt::format("port {} is already in use", port.port)});
       return;
@@ -184,8 +184,8 @@ void Processes::spawn(Id id) {
   p.starting = true;
   pid_to_service_[p.pid] = id;
   if (p.log.path().empty() && logs_dir_) p.log = LogFile(*logs_dir_, s.name + ".log", kLogRotateBytes);
-  if (!s.log_location.empty() && p.copy.path() != s.log_location)
-    open_copy(s.log_location, p.copy_dir, p.copy, s.name + ": ");
+  if (!s.log_location->empty() && p.copy.path() != *s.log_location)
+    open_copy(*s.log_location, p.copy_dir, p.copy, s.name + ": ");
   if (!cfg_.log_location.empty() && combined_.path() != cfg_.log_location)
     open_copy(cfg_.log_location, combined_dir_, combined_, "");
   if (!p.output)
@@ -360,8 +360,8 @@ void Processes::sweep_now(Id id) {
 
 void Processes::post_start(Id id, size_t from) {
   const auto& s = cfg_.services[static_cast<size_t>(id)];
-  if (from >= s.post_start.size()) return;
-  const config::Command& command = s.post_start[from];
+  if (from >= s.post_start->size()) return;
+  const config::Command& command = (*s.post_start)[from];
   auto said = [this, &s, &command](std::string_view what) {
     screen_.event_line(fmt::format("{}: post_start {}: {}", s.name, redact_(command.display()), what));
   };

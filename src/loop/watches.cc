@@ -90,7 +90,7 @@ void Watches::start() {
   bursts_.clear();
   for (size_t i = 0; i < cfg_.services.size(); ++i) {
     auto id = static_cast<engine::Id>(i);
-    for (const auto& r : cfg_.services[i].watch) {
+    for (const auto& r : *cfg_.services[i].watch) {
       const auto* rule = rules_.emplace_back(std::make_unique<config::WatchRule>(r)).get();
       auto watch = runtime::FileWatch::start(
           io_, rule->path, [rule](const std::string& rel) { return skipped_dir(*rule, rel); },

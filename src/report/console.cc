@@ -92,7 +92,7 @@ std::vector<std::string> result_lines(const ConsoleStyle& style, const config::C
     // A URL only where something speaks HTTP: a PostgreSQL port is no web page.
     bool http = speaks_http(s.ready) || speaks_http(s.live);
     std::string ports;
-    for (const auto& p : s.ports)
+    for (const auto& p : *s.ports)
       ports += fmt::format("{}{}127.0.0.1:{}", ports.empty() ? "" : " ", http ? "http://" : "", p.port);
     out.push_back(fmt::format("  {:<{}} {:<9} {}", s.name, style.width, engine::name_of(v.state), ports));
   }

@@ -1,8 +1,8 @@
 // A section of a value that most instances leave unset, kept out of line.
 //
-// A config::Service carries a few hundred bytes of sections that few
-// services use (limits, a schedule, fail_on_log, Kubernetes hints); inline,
-// a stack of 10,000 services paid for them 10,000 times. Rare<T> is one
+// A config::Service carries over half a kilobyte of sections that few
+// services use (limits, a schedule, hooks, ports, an image, profiles...);
+// inline, a stack of 10,000 services paid for them 10,000 times. Rare<T> is one
 // pointer when unset and reads as a default T, so code that only reads it
 // needs no test first; it copies deeply, so a Service stays a value (reload
 // and replicas copy services).

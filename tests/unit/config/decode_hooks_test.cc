@@ -35,7 +35,7 @@ services:
   EXPECT_TRUE(second.when.empty()) << "no `when`: every event";
   EXPECT_EQ(second.url, "https://hooks.example/T1/B2");
   EXPECT_EQ(second.headers, (std::vector<std::pair<std::string, std::string>>{{"X-Team", "ops"}}));
-  const auto& api = p.config.services[0].on_state;
+  const auto& api = *p.config.services[0].on_state;
   ASSERT_EQ(api.size(), 1u);
   EXPECT_EQ(api[0].when, std::vector<HookEvent>{HookEvent::recovered});
   EXPECT_EQ(api[0].exec->argv, (std::vector<std::string>{"notify", "api"}));

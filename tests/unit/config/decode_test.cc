@@ -378,15 +378,15 @@ TEST(Decode, HooksPostStartAndPreStop) {
                      "      - command: ./flush\n");
   EXPECT_FALSE(p.diags.has_errors()) << dump(p.diags);
   const Service& a = service(p, "a");
-  ASSERT_EQ(a.post_start.size(), 1u);
-  EXPECT_EQ(a.post_start[0].argv, (std::vector<std::string>{"/bin/sh", "-c", "./warm-cache"}));
+  ASSERT_EQ(a.post_start->size(), 1u);
+  EXPECT_EQ((*a.post_start)[0].argv, (std::vector<std::string>{"/bin/sh", "-c", "./warm-cache"}));
   ASSERT_TRUE(a.stop_command);
   EXPECT_EQ(a.stop_command->argv, (std::vector<std::string>{"./flush", "--now"}));
   const Service& b = service(p, "b");
-  ASSERT_EQ(b.post_start.size(), 3u);
-  EXPECT_EQ(b.post_start[0].argv, (std::vector<std::string>{"/bin/sh", "-c", "echo one"}));
-  EXPECT_EQ(b.post_start[1].argv, (std::vector<std::string>{"./two", "--x"}));
-  EXPECT_EQ(b.post_start[2].argv, (std::vector<std::string>{"/bin/sh", "-c", "./three"}));
+  ASSERT_EQ(b.post_start->size(), 3u);
+  EXPECT_EQ((*b.post_start)[0].argv, (std::vector<std::string>{"/bin/sh", "-c", "echo one"}));
+  EXPECT_EQ((*b.post_start)[1].argv, (std::vector<std::string>{"./two", "--x"}));
+  EXPECT_EQ((*b.post_start)[2].argv, (std::vector<std::string>{"/bin/sh", "-c", "./three"}));
   ASSERT_TRUE(b.stop_command);
   EXPECT_EQ(b.stop_command->argv, (std::vector<std::string>{"/bin/sh", "-c", "./flush"}));
 
@@ -803,7 +803,7 @@ TEST(Decode, PortsShortAndLongSyntax) {
                      "      - {target: 80, published: 8003}\n");
   EXPECT_FALSE(p.diags.has_errors()) << dump(p.diags);
   std::vector<std::pair<int, std::string>> got;
-  for (const auto& port : service(p, "web").ports) got.emplace_back(port.port, port.protocol);
+  for (const auto& port : *service(p, "web").ports) got.emplace_back(port.port, port.protocol);
   EXPECT_EQ(got, (std::vector<std::pair<int, std::string>>{{8000, "tcp"},
                                                            {8001, "tcp"},
                                                            {8002, "tcp"},
@@ -1002,8 +1002,8 @@ TEST(Decode, LaterFileWins) {
   EXPECT_EQ(names, (std::vector<std::string>{"api", "db", "worker"}));
   const Service& api = service(p, "api");
   EXPECT_EQ(api.command->argv[2], "./api --debug");
-  ASSERT_EQ(api.ports.size(), 3u);  // compose appends the ports of an override file
-  EXPECT_EQ(api.ports[2].port, 9000);
+  ASSERT_EQ(api.ports->size(), 3u);  // compose appends the ports of an override file
+  EXPECT_EQ((*api.ports)[2].port, 9000);
   EXPECT_EQ(api.environment, (std::vector<std::pair<std::string, std::string>>{{"A", "a"}, {"B", "b2"}}));
   // A diagnostic from the second file names the second file.
   const Diagnostic* d = find_diag(p.diags, Severity::error, "priority: \"urgent\"");
@@ -1029,8 +1029,8 @@ TEST(Decode, DotEnvInterpolatesAndProcessEnvironmentWins) {
   EXPECT_TRUE(p.diags.items().empty()) << dump(p.diags);
   const Service& web = service(p, "web");
   EXPECT_EQ(web.command->argv[2], "echo from_process bar_file");
-  ASSERT_EQ(web.ports.size(), 1u);
-  EXPECT_EQ(web.ports[0].port, 8000);
+  ASSERT_EQ(web.ports->size(), 1u);
+  EXPECT_EQ((*web.ports)[0].port, 8000);
   EXPECT_EQ(*p.variables.get("FOO"), "from_process");
   EXPECT_EQ(*p.variables.get("BAR"), "bar_file");
   // .env values are exported to every service, and there too the process

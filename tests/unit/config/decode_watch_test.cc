@@ -25,7 +25,7 @@ TEST(DecodeWatch, RulesWithPathsMadeAbsolute) {
       - {path: templates, action: restart}
 )");
   ASSERT_FALSE(p.diags.has_errors()) << dump(p.diags);
-  const auto& w = p.config.services[0].watch;
+  const auto& w = *p.config.services[0].watch;
   ASSERT_EQ(w.size(), 2u);
   EXPECT_EQ(w[0].path, (tmp.dir() / "src").string());
   EXPECT_EQ(w[0].include, std::vector<std::string>{"*.py"});
@@ -48,7 +48,7 @@ TEST(DecodeWatch, ComposeDevelopWatch) {
         - {path: package.json, action: rebuild}
 )");
   ASSERT_FALSE(p.diags.has_errors()) << dump(p.diags);
-  const auto& w = p.config.services[0].watch;
+  const auto& w = *p.config.services[0].watch;
   ASSERT_EQ(w.size(), 1u);
   EXPECT_EQ(w[0].path, (tmp.dir() / "src").string());
   EXPECT_EQ(w[0].exclude, std::vector<std::string>{"node_modules/"});

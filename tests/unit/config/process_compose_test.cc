@@ -100,9 +100,9 @@ TEST(ProcessCompose, ProcessCompletedAndExitOn) {
   const Service* tests = p.config.find("tests");
   const Service* report = p.config.find("report");
   EXPECT_EQ(tests->type, ServiceType::oneshot) << "awaited to its end: run to completion";
-  EXPECT_EQ(tests->stop_stack_on, std::vector<StackStop>{StackStop::end});
+  EXPECT_EQ(*tests->stop_stack_on, std::vector<StackStop>{StackStop::end});
   EXPECT_EQ(report->depends_on[0].condition, Condition::exited);
-  EXPECT_EQ(report->stop_stack_on, (std::vector<StackStop>{StackStop::failure, StackStop::skipped}));
+  EXPECT_EQ(*report->stop_stack_on, (std::vector<StackStop>{StackStop::failure, StackStop::skipped}));
   EXPECT_EQ(report->restart.policy, RestartPolicy::no);
   EXPECT_EQ(count_diags(p.diags, Severity::warning, "exit_on"), 0u) << dump(p.diags);
 }

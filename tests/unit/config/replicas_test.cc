@@ -42,7 +42,7 @@ TEST(Replicas, ExpandsAndDependentsWaitForEvery) {
   EXPECT_EQ(names(p.config), (std::vector<std::string>{"db", "worker-1", "worker-2", "worker-3", "web"}));
   for (int i = 1; i <= 3; ++i) {
     const Service& w = p.config.services[static_cast<size_t>(i)];
-    EXPECT_EQ(w.replica_of, "worker");
+    EXPECT_EQ(*w.replica_of, "worker");
     EXPECT_EQ(w.replica, i);
     EXPECT_EQ(env_value(w, "LINEUP_REPLICA"), std::to_string(i)) << "lineup's number wins over the file's";
     EXPECT_EQ(env_value(w, "PC_REPLICA_NUM"), std::to_string(i - 1)) << "process-compose counts from 0";
@@ -80,7 +80,9 @@ TEST(Replicas, EachReplicaHasItsOwnLogLocation) {
   d: {command: x, replicas: 2, log_location: logs/d}
 )");
   ASSERT_FALSE(p.diags.has_errors()) << dump(p.diags);
-  auto at = [&](size_t i) { return p.config.services[i].log_location.substr(tmp.dir().string().size() + 1); };
+  auto at = [&](size_t i) {
+    return p.config.services[i].log_location->substr(tmp.dir().string().size() + 1);
+  };
   EXPECT_EQ(at(0), "logs/a-0.log");
   EXPECT_EQ(at(1), "logs/a-1.log");
   EXPECT_EQ(at(2), "logs/b.1");

@@ -93,7 +93,7 @@ struct Svc {
     return *this;
   }
   Svc& post_start(std::string command) {
-    s.post_start.push_back(config::Command{{"/bin/sh", "-c", std::move(command)}, true});
+    s.post_start.emplace().push_back(config::Command{{"/bin/sh", "-c", std::move(command)}, true});
     return *this;
   }
   Svc& policy(RestartPolicy p) {

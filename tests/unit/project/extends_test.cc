@@ -81,8 +81,8 @@ TEST(Extends, ResetAndOverrideTags) {
   ASSERT_FALSE(p.diags.has_errors()) << dump(p.diags);
   const auto& web = service(p, "web");
   EXPECT_EQ(web.environment, (std::vector<std::pair<std::string, std::string>>{{"C", "3"}}));
-  EXPECT_TRUE(web.ports.empty());
-  EXPECT_EQ(service(p, "base").ports.size(), 1u);
+  EXPECT_TRUE(web.ports->empty());
+  EXPECT_EQ(service(p, "base").ports->size(), 1u);
 }
 
 TEST(Extends, ResetInAnOverrideFile) {

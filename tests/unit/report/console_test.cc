@@ -41,14 +41,14 @@ TEST(ResultLines, UpWithAddressesThenReasons) {
   config::Config cfg;
   cfg.services.resize(3);
   cfg.services[0].name = "web";
-  cfg.services[0].ports.push_back(config::Port{8080, "tcp", 0, {}});
+  cfg.services[0].ports.emplace().push_back(config::Port{8080, "tcp", 0, {}});
   config::HttpProbe http;
   http.url = "http://127.0.0.1:8080/";
   config::Probe probe;
   probe.kind = http;
   cfg.services[0].ready.push_back(probe);
   cfg.services[1].name = "db";
-  cfg.services[1].ports.push_back(config::Port{5432, "tcp", 0, {}});
+  cfg.services[1].ports.emplace().push_back(config::Port{5432, "tcp", 0, {}});
   cfg.services[2].name = "worker";
   engine::Snapshot snap{engine::Phase::degraded, {}};
   snap.services.resize(3);
