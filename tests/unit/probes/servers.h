@@ -59,19 +59,20 @@ inline int free_port() {
 // nothing is ever answered, so a probe can only time out.
 class SilentListener {
  public:
-  SilentListener() {
+  explicit SilentListener(int backlog = 16) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(fd_, 16);
+    ::listen(fd_, backlog);
     socklen_t len = sizeof a;
     ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
     port_ = ntohs(a.sin_port);
   }
   ~SilentListener() { ::close(fd_); }
   int port() const { return port_; }
+  int fd() const { return fd_; }  // to accept what waits in the backlog
 
  private:
   int fd_ = -1;
