@@ -223,7 +223,12 @@ struct Supervisor::Impl : probes::Host {
     exit_code = engine::exit_code_of(phase);
     write_last_run(phase);
     screen.result(cfg, phase, seconds_since(started), redacted_snapshot());
-    if (options.on_result) options.on_result(phase);
+    if (options.on_result) {
+      // `up -d` returns on this: its log must hold the result lines by then
+      // (the writer thread writes them; on a busy machine it came second).
+      screen.drain(2000);
+      options.on_result(phase);
+    }
   }
 
   void write_last_run(engine::Phase phase) {
