@@ -296,8 +296,8 @@ struct Service {
   Location where;
   std::optional<Command> command;
   Rare<std::string> image;  // compose: set with no command = a container service
-  Rare<std::string>
-      provider;  // compose `provider: {type}` (a model, a cloud resource): run by a compose plugin
+  // compose `provider: {type}` (a model, a cloud resource): run by a compose plugin.
+  Rare<std::string> provider;
   ServiceType type = ServiceType::service;
   std::string working_dir;  // absolute once normalised (the project directory when not set)
   std::vector<std::pair<std::string, std::string>> environment;  // service env files, then `environment`

@@ -1,5 +1,4 @@
 // `tcp: host:port`: passes when a TCP connection opens within the timeout.
-#include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
