@@ -13,8 +13,10 @@ std::string absolute_in(const std::string& dir, const std::string& path) {
 
 void normalize(Config& cfg, Diagnostics& diags) {
   if (!cfg.log_location.empty()) cfg.log_location = absolute_in(cfg.project_dir, cfg.log_location);
+  // Most services name no directory: the project's, made absolute once.
+  const std::string project = absolute_in(cfg.project_dir, "");
   for (auto& s : cfg.services) {
-    s.working_dir = absolute_in(cfg.project_dir, s.working_dir);
+    s.working_dir = s.working_dir.empty() ? project : absolute_in(cfg.project_dir, s.working_dir);
     if (!s.log_location->empty()) s.log_location = absolute_in(cfg.project_dir, *s.log_location);
     if (auto* watch = s.watch.get())
       for (auto& w : *watch) w.path = absolute_in(cfg.project_dir, w.path);

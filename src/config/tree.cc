@@ -7,9 +7,9 @@
 #include <yaml.h>
 
 #include <algorithm>
-#include <memory>
 #include <span>
 #include <unordered_map>
+#include <utility>
 
 namespace lineup::config {
 
@@ -102,6 +102,54 @@ bool is_null_scalar(const yaml_event_t& ev) {
   return v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL";
 }
 
+// An index of a large mapping's keys by position: open addressing over
+// (hash, position) pairs, so that neither the keys nor their strings are
+// copied (the entries move while the mapping is read; their positions stay).
+class KeyIndex {
+ public:
+  size_t size() const { return count_; }
+
+  template <typename KeyOf>
+  void insert(uint32_t pos, KeyOf key_of) {
+    if ((count_ + 1) * 2 > slots_.size()) grow();
+    place({hash(key_of(pos)), pos + 1});
+    ++count_;
+  }
+
+  template <typename KeyOf>
+  std::optional<uint32_t> find(std::string_view key, KeyOf key_of) const {
+    if (slots_.empty()) return std::nullopt;
+    size_t h = hash(key);
+    for (size_t i = h & mask(); slots_[i].pos; i = (i + 1) & mask())
+      if (slots_[i].hash == h && key_of(slots_[i].pos - 1) == key) return slots_[i].pos - 1;
+    return std::nullopt;
+  }
+
+ private:
+  struct Slot {
+    size_t hash = 0;
+    uint32_t pos = 0;  // position + 1; 0 is an empty slot
+  };
+
+  static size_t hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+  size_t mask() const { return slots_.size() - 1; }
+
+  void place(Slot s) {
+    size_t i = s.hash & mask();
+    while (slots_[i].pos) i = (i + 1) & mask();
+    slots_[i] = s;
+  }
+
+  void grow() {
+    std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(std::max<size_t>(64, slots_.size() * 2)));
+    for (const Slot& s : old)
+      if (s.pos) place(s);
+  }
+
+  std::vector<Slot> slots_;
+  size_t count_ = 0;
+};
+
 // Builds the tree from libyaml's event stream. libyaml is a state machine
 // with its own stacks, so no input can make it recurse; our own stack is
 // bounded by kMaxNesting.
@@ -137,11 +185,20 @@ class Builder {
     if (documents_ > 1)
       diags_.warning({file_, 0, 0},
                      fmt::format("{} YAML documents in one file: only the first is used", documents_));
-    if (!root_ || root_->is_null()) return Node{Node::Kind::map, {}, false, {}, {}, {file_, 1, 1}};
+    if (!root_ || root_->is_null()) {
+      Node empty;
+      empty.kind = Node::Kind::map;
+      empty.where = {file_, 1, 1};
+      return empty;
+    }
     return std::move(*root_);
   }
 
  private:
+  // What a mapping expects next: a key, or the value of the key just read
+  // (its entry is already on entries_, last), or a value to set aside.
+  enum class Expect : uint8_t { key, value, merge_source, nothing };
+
   // A container's items (or entries) collect on the shared stacks below
   // while it is open and move into it, in one allocation of the exact size,
   // when it closes: growing every small vector one push at a time cost more
@@ -150,25 +207,24 @@ class Builder {
     Node node;
     size_t first = 0;  // where its items or entries start on items_ / entries_
     std::string anchor;
-    // mappings: the key waiting for its value, `<<` sources, keys seen
-    std::optional<Node> key;
-    std::vector<Node> merges;
-    std::unique_ptr<std::unordered_map<std::string, size_t>> index;  // key -> entry, large mappings only
+    Expect expect = Expect::key;  // mappings only
+    std::vector<Node> merges;     // `<<` sources
+    KeyIndex index;               // large mappings only
   };
 
   // Linear search: config mappings have a handful of keys. The one large
   // mapping (`services:`) gets an index once it grows.
-  const Node::Entry* find_entry(Frame& f, const std::string& key) {
+  const Node::Entry* find_entry(Frame& f, std::string_view key) {
     std::span<const Node::Entry> entries(entries_.begin() + static_cast<ptrdiff_t>(f.first), entries_.end());
     if (entries.size() < 32) {
       for (const auto& e : entries)
         if (e.key == key) return &e;
       return nullptr;
     }
-    if (!f.index) f.index = std::make_unique<std::unordered_map<std::string, size_t>>();
-    for (size_t i = f.index->size(); i < entries.size(); ++i) f.index->emplace(entries[i].key, i);
-    auto it = f.index->find(key);
-    return it == f.index->end() ? nullptr : &entries[it->second];
+    auto key_of = [&](uint32_t i) -> std::string_view { return entries[i].key; };
+    for (size_t i = f.index.size(); i < entries.size(); ++i) f.index.insert(static_cast<uint32_t>(i), key_of);
+    auto i = f.index.find(key, key_of);
+    return i ? &entries[*i] : nullptr;
   }
 
   // Moves what collected on `from` since `first` into `to`, exactly sized.
@@ -203,7 +259,11 @@ class Builder {
         return true;
       case YAML_SCALAR_EVENT: {
         if (!count(1, at(ev.start_mark))) return false;
-        Node n;
+        // Most scalars are written where they belong at once; keys and
+        // set-aside values go through add().
+        Node local;
+        Node* place = value_slot();
+        Node& n = place ? *place : local;
         n.where = at(ev.start_mark);
         if (is_null_scalar(ev)) {
           n.kind = Node::Kind::null;
@@ -217,7 +277,7 @@ class Builder {
         if (n.tag != Node::Tag::none && n.is_scalar() && n.text.empty() && !n.quoted)
           n.kind = Node::Kind::null;
         if (ev.data.scalar.anchor) anchors_[reinterpret_cast<const char*>(ev.data.scalar.anchor)] = n;
-        return add(std::move(n));
+        return place ? true : add(std::move(local));
       }
       case YAML_SEQUENCE_START_EVENT:
       case YAML_MAPPING_START_EVENT: {
@@ -266,6 +326,17 @@ class Builder {
     }
   }
 
+  // Where the next value goes when that is a list's item or a key's value
+  // (the node is made there); null for a key, a root or a value set aside.
+  Node* value_slot() {
+    if (stack_.empty()) return nullptr;
+    Frame& top = stack_.back();
+    if (top.node.is_sequence()) return &items_.emplace_back();
+    if (top.expect != Expect::value) return nullptr;
+    top.expect = Expect::key;
+    return &entries_.back().value;
+  }
+
   bool add(Node n) {
     if (stack_.empty()) {
       if (documents_ == 1) root_ = std::move(n);
@@ -276,33 +347,49 @@ class Builder {
       items_.push_back(std::move(n));
       return true;
     }
-    if (!top.key) {
-      if (!n.is_scalar() && !n.is_null()) {
-        diags_.error(n.where, "mapping keys must be plain strings");
-        return false;
-      }
-      top.key = std::move(n);
-      return true;
+    Expect expect = std::exchange(top.expect, Expect::key);
+    switch (expect) {
+      case Expect::key:
+        return add_key(top, std::move(n));
+      case Expect::value:
+        entries_.back().value = std::move(n);
+        return true;
+      case Expect::merge_source:
+        top.merges.push_back(std::move(n));
+        return true;
+      case Expect::nothing:
+        return true;
     }
-    Node key = std::move(*top.key);
-    top.key.reset();
+    return true;
+  }
+
+  // A key goes on entries_ at once, with its value to come (Expect::value);
+  // a key that cannot be used has its value dropped (Expect::nothing).
+  bool add_key(Frame& top, Node key) {
+    if (!key.is_scalar() && !key.is_null()) {
+      diags_.error(key.where, "mapping keys must be plain strings");
+      return false;
+    }
     // As compose: `123:` or `true:` is a number or a boolean, not a name.
     if (!key.quoted && key.is_scalar() && !plain_scalar_is_string(key.text)) {
       diags_.error(key.where,
                    fmt::format("the key {} is not a string (write \"{}\" in quotes if it is a name)",
                                key.text, key.text));
+      top.expect = Expect::nothing;
       return true;
     }
     if (key.text == "<<" && !key.quoted) {
-      top.merges.push_back(std::move(n));
+      top.expect = Expect::merge_source;
       return true;
     }
     if (const Node::Entry* first = find_entry(top, key.text)) {
       diags_.error(key.where, fmt::format("duplicate key \"{}\" (first defined at line {})", key.text,
                                           first->key_at.line));
+      top.expect = Expect::nothing;
       return true;
     }
-    entries_.push_back({std::move(key.text), key.where, std::move(n)});
+    entries_.push_back({std::move(key.text), key.where, Node{}});
+    top.expect = Expect::value;
     return true;
   }
 

@@ -18,15 +18,16 @@
 namespace lineup::config {
 
 struct Node {
-  enum class Kind { null, scalar, sequence, map };
+  enum class Kind : uint8_t { null, scalar, sequence, map };
   struct Entry;
 
-  Kind kind = Kind::null;
+  // Fields ordered largest first: a 10,000-service file is ~300,000 nodes.
   std::string text;            // scalar: its text
-  bool quoted = false;         // scalar: written in quotes ("no" is a string, no is a bool)
   std::vector<Node> items;     // sequence
   std::vector<Entry> entries;  // map, in document order
   Location where;
+  Kind kind = Kind::null;
+  bool quoted = false;           // scalar: written in quotes ("no" is a string, no is a bool)
   bool supplied = false;         // put in by a rewrite as a dialect's default, not written by the user
   bool from_entrypoint = false;  // a command rewritten from compose's `entrypoint` (+ `command`)
   // compose's merge tags: `!reset` drops what the value would merge into

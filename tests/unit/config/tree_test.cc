@@ -3,6 +3,7 @@
 // input (deep nesting, alias bombs, binary data) may crash or hang lineup.
 #include "config/tree.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "load_fixture.h"
@@ -128,6 +129,59 @@ TEST(ParseYaml, DuplicateKeyIsAnErrorNamingTheFirstLine) {
   ASSERT_TRUE(api);
   EXPECT_EQ(api->find("command")->text, "a");
   EXPECT_EQ(keys(*n->find("services")), (std::vector<std::string>{"api", "web"}));
+}
+
+// A mapping past a few dozen keys (`services:`) is searched through an
+// index: every duplicate is still found, wherever it falls, and the first
+// definition kept.
+TEST(ParseYaml, LargeMappingFindsEveryDuplicate) {
+  std::string text = "services:\n";
+  for (int i = 0; i < 100; ++i) text += fmt::format("  k{}: first\n", i);
+  for (int i : {0, 50, 99}) text += fmt::format("  k{}: again\n", i);
+  text += "  k100: new\n";
+  Diagnostics diags;
+  auto n = parse_yaml(text, test_file(), diags);
+  ASSERT_TRUE(n) << dump(diags);
+  ASSERT_EQ(diags.count(Severity::error), 3u) << dump(diags);
+  int line = 102;
+  for (int i : {0, 50, 99}) {
+    const Diagnostic& d = diags.items()[static_cast<size_t>(line - 102)];
+    EXPECT_EQ(d.where.line, line++) << d.message;
+    EXPECT_NE(d.message.find(fmt::format("duplicate key \"k{}\" (first defined at line {})", i, i + 2)),
+              std::string::npos)
+        << d.message;
+  }
+  const Node& services = *n->find("services");
+  ASSERT_EQ(services.entries.size(), 101u);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(services.entries[static_cast<size_t>(i)].value.text, "first") << i;
+  EXPECT_EQ(services.entries.back().key, "k100");
+  EXPECT_EQ(services.entries.back().value.text, "new");
+}
+
+// A key that cannot be used loses its value, and only its value: the keys
+// after it still get their own.
+TEST(ParseYaml, AnUnusableKeyDropsItsValueOnly) {
+  Diagnostics diags;
+  auto n =
+      parse_yaml("svc:\n  123: [a, b]\n  x: 1\n  true: {c: d}\n  y: 2\n  x: 3\n  z: 4\n", test_file(), diags);
+  ASSERT_TRUE(n) << dump(diags);
+  EXPECT_EQ(diags.count(Severity::error), 3u) << dump(diags);
+  std::vector<std::pair<std::string, std::string>> got;
+  for (const auto& e : n->find("svc")->entries) got.emplace_back(e.key, e.value.text);
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, std::string>>{{"x", "1"}, {"y", "2"}, {"z", "4"}}));
+}
+
+// Merge keys into a large mapping: the explicit keys still win.
+TEST(ParseYaml, MergeKeyIntoALargeMapping) {
+  std::string text = "base: &b {k1: merged, extra: merged}\nsvc:\n";
+  for (int i = 0; i < 40; ++i) text += fmt::format("  k{}: own\n", i);
+  text += "  <<: *b\n";
+  Node root = parse_ok(text);
+  const Node& svc = *root.find("svc");
+  ASSERT_EQ(svc.entries.size(), 41u);
+  EXPECT_EQ(svc.find("k1")->text, "own");
+  ASSERT_TRUE(svc.find("extra"));
+  EXPECT_EQ(svc.find("extra")->text, "merged");
 }
 
 TEST(ParseYaml, MergeKeys) {
