@@ -94,9 +94,9 @@ std::string mysql_reason(const Mariadb& db, MYSQL* conn) {
   return message.empty() ? fmt::format("error {}", code) : message;
 }
 
-struct Check : std::enable_shared_from_this<Check> {
-  Check(asio::io_context& io, const Mariadb& db) : io(io), db(db), timer(io), pause(io) {}
-  ~Check() { close(); }
+struct MysqlCheck : std::enable_shared_from_this<MysqlCheck> {
+  MysqlCheck(asio::io_context& io, const Mariadb& db) : io(io), db(db), timer(io), pause(io) {}
+  ~MysqlCheck() { close(); }
 
   asio::io_context& io;
   const Mariadb& db;
@@ -304,7 +304,7 @@ void check_mysql(asio::io_context& io, const config::MysqlProbe& p, Millis timeo
   std::string why;
   const Mariadb* db = mariadb(&why);
   if (!db) return done({false, why});
-  auto c = std::make_shared<Check>(io, *db);
+  auto c = std::make_shared<MysqlCheck>(io, *db);
   c->done = std::move(done);
   c->url = std::move(std::get<MysqlUrl>(parsed));
   c->query = p.query.empty() ? "SELECT 1" : p.query;

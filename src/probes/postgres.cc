@@ -83,9 +83,9 @@ std::string raw_url_password(std::string_view url) {
   return colon == std::string_view::npos ? std::string() : std::string(url.substr(colon + 1));
 }
 
-struct Check : std::enable_shared_from_this<Check> {
-  Check(asio::io_context& io) : io(io), timer(io) {}
-  ~Check() {
+struct PostgresCheck : std::enable_shared_from_this<PostgresCheck> {
+  PostgresCheck(asio::io_context& io) : io(io), timer(io) {}
+  ~PostgresCheck() {
     if (conn) PQfinish(conn);
   }
 
@@ -232,7 +232,7 @@ void check_postgres(asio::io_context& io, const config::PostgresProbe& p, Millis
     done({false, why});
     return;
   }
-  auto c = std::make_shared<Check>(io);
+  auto c = std::make_shared<PostgresCheck>(io);
   c->done = std::move(done);
   c->query = p.query.empty() ? "SELECT 1" : p.query;
   c->expect_rows = p.expect_rows;
