@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace lineup::runtime {
@@ -87,8 +88,11 @@ int SafeDir::open_file(std::string_view name, int flags) const {
 
 bool SafeDir::write_atomically(std::string_view name, std::string_view content) const {
   std::string tmp = std::string(name) + ".tmp";
-  ::unlinkat(fd_, tmp.c_str(), 0);  // left by a lineup that died while writing it
   int fd = open_file(tmp, O_WRONLY | O_CREAT | O_EXCL);
+  if (fd < 0 && errno == EEXIST) {  // left by a lineup that died while writing it
+    ::unlinkat(fd_, tmp.c_str(), 0);
+    fd = open_file(tmp, O_WRONLY | O_CREAT | O_EXCL);
+  }
   if (fd < 0) return false;
   while (!content.empty()) {
     ssize_t n = ::write(fd, content.data(), content.size());
@@ -104,6 +108,18 @@ bool SafeDir::write_atomically(std::string_view name, std::string_view content) 
     errno = saved;
     return false;
   }
+  // Replacing a file by rename makes ext4 (auto_da_alloc) write the new
+  // file's data out before the rename returns: 0.1-0.5 ms each time, on the
+  // loop's thread, for state.json's every write. Exchanging the two names is
+  // as atomic for a reader, and ext4 does not flush for it; the old content
+  // goes with the temporary. (A machine's crash may then leave an empty
+  // file where rename would have left the new one: the state directory
+  // describes a stack that the crash ended.)
+  if (::renameat2(fd_, tmp.c_str(), fd_, std::string(name).c_str(), RENAME_EXCHANGE) == 0) {
+    ::unlinkat(fd_, tmp.c_str(), 0);
+    return true;
+  }
+  // No file to exchange with yet, or a filesystem that cannot exchange.
   return rename(tmp, name);
 }
 
