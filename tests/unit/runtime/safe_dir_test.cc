@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -79,24 +80,31 @@ TEST_F(StateDirFixture, APlantedSymlinkIsReplacedNotFollowed) {
   fs::remove(victim);
 }
 
-// A reader polling the file while it is rewritten a few hundred times sees
-// one of the versions, whole, every time (the file always exists).
+// A reader polling the file while it is rewritten hundreds of times sees
+// one of the versions, whole, every time (the file always exists). The
+// writer goes on until the reader has read a hundred times: on a busy
+// machine the reader's thread may start late.
 TEST_F(StateDirFixture, AReaderNeverSeesAPartOrNoFile) {
   const std::string a(20000, 'a'), b(30000, 'b');
   ASSERT_TRUE(dir.write_atomically("state.json", a));
   std::atomic<bool> done{false};
-  int bad = 0, reads = 0;
+  std::atomic<int> reads{0}, bad{0};
   std::thread reader([&] {
     while (!done) {
       std::string got = contents("state.json");
-      ++reads;
       if (got != a && got != b) ++bad;
+      ++reads;
     }
   });
-  for (int i = 0; i < 300; ++i) ASSERT_TRUE(dir.write_atomically("state.json", i % 2 ? a : b));
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (int i = 0; (i < 300 || reads < 100) && std::chrono::steady_clock::now() < give_up; ++i)
+    if (!dir.write_atomically("state.json", i % 2 ? a : b)) {
+      ADD_FAILURE() << "write " << i << " failed";
+      break;
+    }
   done = true;
   reader.join();
-  EXPECT_GT(reads, 0);
+  EXPECT_GE(reads, 100);
   EXPECT_EQ(bad, 0) << "of " << reads << " reads";
 }
 
