@@ -44,7 +44,8 @@ class SafeDir {
   // and one it finds with a wider mode is narrowed to 0600. -1 and errno on failure.
   int open_file(std::string_view name, int flags) const;
   // Readers never see a half-written file: a fresh temporary (O_EXCL), then
-  // rename. false (errno says why) when it could not be written; the old file then stays.
+  // swapped in for the old file (renamed, when there is none). false (errno
+  // says why) when it could not be written; the old file then stays.
   bool write_atomically(std::string_view name, std::string_view content) const;
   bool rename(std::string_view from, std::string_view to) const;
 
