@@ -124,19 +124,20 @@ for p, ts in stamps.items():
     late += [(b - a - 1.0) * 1000 for a, b in zip(ts, ts[1:])]
 late.sort()
 probes_run = len(late) + n
+cpu_us_per_probe = (c1 - c0) / 1e3 / probes_run
 print(json.dumps({"services": n, "window_s": round(t1 - t0, 1), "probes_in_window": probes_run,
                   "lineup_cpu_pct_of_one_core": round(cpu_pct, 2),
                   "late_ms_median": round(statistics.median(late), 2),
                   "late_ms_p99": round(late[int(0.99 * (len(late) - 1))], 2),
                   "late_ms_max": round(late[-1], 2),
                   "probe_kind": kind,
-                  "lineup_cpu_us_per_probe": round((c1 - c0) / 1e3 / probes_run, 1),
+                  "lineup_cpu_us_per_probe": round(cpu_us_per_probe, 1),
                   "probe_duration_p50_ms_at_most": quantile_bound(0.5),
                   "probe_duration_p99_ms_at_most": quantile_bound(0.99),
                   "bare_connect_ms_p50": round(bare_lat[len(bare_lat) // 2], 3),
                   "bare_connect_ms_p99": round(bare_lat[int(0.99 * (len(bare_lat) - 1))], 3),
                   "bare_connect_kernel_cpu_us": round(bare_kernel_us, 1),
                   "bare_connect_c_cpu_us": floor["bare_connect_cpu_us"],
-                  "lineup_per_probe_over_bare_c": round((c1 - c0) / 1e3 / probes_run / floor["bare_connect_cpu_us"], 2),
+                  "lineup_per_probe_over_bare_c": round(cpu_us_per_probe / floor["bare_connect_cpu_us"], 2),
                   "paced_connect_c_cpu_us": paced["bare_connect_cpu_us"],
-                  "lineup_per_probe_over_paced_c": round((c1 - c0) / 1e3 / probes_run / paced["bare_connect_cpu_us"], 2)}))
+                  "lineup_per_probe_over_paced_c": round(cpu_us_per_probe / paced["bare_connect_cpu_us"], 2)}))

@@ -342,21 +342,18 @@ class Builder {
       if (documents_ == 1) root_ = std::move(n);
       return true;
     }
-    Frame& top = stack_.back();
-    if (top.node.is_sequence()) {
-      items_.push_back(std::move(n));
+    if (Node* place = value_slot()) {
+      *place = std::move(n);
       return true;
     }
-    Expect expect = std::exchange(top.expect, Expect::key);
-    switch (expect) {
+    Frame& top = stack_.back();
+    switch (std::exchange(top.expect, Expect::key)) {
       case Expect::key:
         return add_key(top, std::move(n));
-      case Expect::value:
-        entries_.back().value = std::move(n);
-        return true;
       case Expect::merge_source:
         top.merges.push_back(std::move(n));
         return true;
+      case Expect::value:  // taken by value_slot()
       case Expect::nothing:
         return true;
     }
