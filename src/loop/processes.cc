@@ -16,6 +16,7 @@
 #include <tuple>
 
 #include "config/environment.h"
+#include "runtime/exec_watch.h"
 #include "runtime/notify.h"
 #include "runtime/output.h"
 #include "runtime/output_pipes.h"
@@ -48,6 +49,7 @@ struct Processes::Proc {
   std::unique_ptr<SafeDir> copy_dir;
   LogFile copy;
   std::unique_ptr<ReadyPipe> ready_fd;   // notify_fd read end
+  std::unique_ptr<ExecWatch> exec;       // until the attempt's program is known to run (or not)
   std::unique_ptr<NotifySocket> notify;  // NOTIFY_SOCKET, kept across attempts
   std::vector<std::string> env;
   bool env_built = false;
@@ -170,15 +172,15 @@ void Processes::spawn(Id id) {
     if (*limit)
       req.rlimits.push_back(
           {resource, static_cast<rlim_t>((*limit)->soft), static_cast<rlim_t>((*limit)->hard), key});
-  auto pid = runtime::spawn(req);
+  auto started = runtime::start(req);
   cgroups_.spawned(s.name);
   output->write.reset();  // the child has its copies; the read ends see EOF when it is gone
   if (readiness) readiness->write.reset();
-  if (!pid) {
-    feed_(engine::SpawnFailed{id, pid.error().message()});
+  if (!started) {
+    feed_(engine::SpawnFailed{id, started.error().message()});
     return;
   }
-  p.pid = *pid;
+  p.pid = started->pid;
   p.left_group = 0;  // what an earlier attempt left was killed at its exit
   p.daemon = p.daemon_unseen = false;
   p.starting = true;
@@ -199,13 +201,38 @@ void Processes::spawn(Id id) {
       procs_[static_cast<size_t>(id)].ready_fd.reset();
     });
   runner_.spawned(id);
-  feed_(engine::Spawned{id, p.pid});
+  if (!started->exec) {
+    feed_(engine::Spawned{id, p.pid});
+    return;
+  }
+  // The engine hears of the attempt once its program runs: a failed exec is
+  // a failed spawn, with its reason, not an exit 127.
+  p.exec = std::make_unique<ExecWatch>(
+      io_, std::move(*started),
+      [this, id](std::optional<SpawnError> failed) { exec_known(id, std::move(failed)); });
+}
+
+void Processes::exec_known(Id id, std::optional<SpawnError> failed) {
+  Proc& p = procs_[static_cast<size_t>(id)];
+  p.exec.reset();
+  if (!failed) {
+    feed_(engine::Spawned{id, p.pid});
+    return;
+  }
+  // It never ran: its exit (127) is not the service's.
+  pid_to_service_.erase(p.pid);
+  p.pid = 0;
+  p.starting = false;
+  p.ready_fd.reset();
+  if (p.output) p.output->attempt_ended();
+  feed_(engine::SpawnFailed{id, failed->message()});
 }
 
 // `current`: the line comes from the running attempt's pipe, so it may prove
 // readiness or fail the attempt; leftovers of an earlier attempt only go to the log.
 void Processes::on_line(Id id, std::string_view line, bool current) {
   Proc& p = procs_[static_cast<size_t>(id)];
+  if (current && p.exec) p.exec->check(/*past_exec=*/true);  // "it runs" before what the line causes
   const auto& spec = cfg_.services[static_cast<size_t>(id)];
   // What is kept and shown has the secrets masked; probes and fail_on_log see the line as written.
   std::string_view shown = spec.mask_output && redact_.mask_values(line, masked_) ? masked_ : line;
@@ -405,6 +432,11 @@ void Processes::main_exited(pid_t pid, int status) {
   auto it = pid_to_service_.find(pid);
   if (it == pid_to_service_.end()) return;  // an orphan that came to us: reaped, nothing to do
   Id id = it->second;
+  if (auto& exec = procs_[static_cast<size_t>(id)].exec) {
+    exec->check(/*past_exec=*/true);
+    if (!pid_to_service_.contains(pid)) return;  // it never ran: said as a failed spawn
+    it = pid_to_service_.find(pid);
+  }
   pid_to_service_.erase(it);
   // What it wrote before it exited is read (and may still prove readiness) first.
   drain_output(id);

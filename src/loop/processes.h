@@ -19,6 +19,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -34,6 +35,7 @@
 #include "runtime/output.h"
 #include "runtime/reaper.h"
 #include "runtime/safe_dir.h"
+#include "runtime/spawn.h"
 
 namespace lineup::loop {
 
@@ -95,6 +97,7 @@ class Processes {
   void open_copy(const std::string& where, std::unique_ptr<runtime::SafeDir>& dir, runtime::LogFile& file,
                  std::string_view who);
   void drain_output(engine::Id id);
+  void exec_known(engine::Id id, std::optional<runtime::SpawnError> failed);
   void main_exited(pid_t pid, int status);
   void groups_drained();
 

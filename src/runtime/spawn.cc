@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <linux/futex.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
@@ -15,6 +17,8 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -51,162 +55,325 @@ struct Attributes {
   ~Attributes() { posix_spawnattr_destroy(&attr); }
 };
 
+// The child's system calls. The memory-sharing child runs with the loop
+// thread's thread-local storage: glibc's wrappers would write errno there,
+// under the loop's feet (the loop goes on while the child runs). So the
+// child goes to the kernel directly; each call returns -errno on failure.
+#if defined(__x86_64__)
+long raw_syscall(long n, long a = 0, long b = 0, long c = 0, long d = 0) {
+  long ret;
+  register long r10 asm("r10") = d;
+  asm volatile("syscall" : "=a"(ret) : "0"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
+  return ret;
+}
+#else
+long raw_syscall(long n, long a = 0, long b = 0, long c = 0,
+                 long d = 0) {  // a fork-style child: its own errno
+  long ret = ::syscall(n, a, b, c, d);
+  return ret < 0 ? -errno : ret;
+}
+#endif
+template <class T>
+long as_arg(T v) {
+  if constexpr (std::is_pointer_v<T>)
+    return reinterpret_cast<long>(v);
+  else
+    return static_cast<long>(v);
+}
+template <class... A>
+long sys(long n, A... args) {
+  return raw_syscall(n, as_arg(args)...);
+}
+
 // A spawn's descriptors, staged at low numbers so that the child can keep
 // only those. A child born with a copy of lineup's descriptor table pays for
 // each entry twice, the copy and exec closing it, and lineup holds one per
 // service (its output pipe): at 1,000 services that was most of a spawn's
 // cost, growing with the stack. So the child shares the table (CLONE_FILES)
 // and takes a private copy of its first `keep_below()` entries only
-// (close_range with CLOSE_RANGE_UNSHARE); what it needs is dup'd into slots
-// reserved there once, and the slots go back to /dev/null after the spawn (a
-// slot holding a pipe's write end would keep its reader from seeing EOF).
-// One spawner at a time, as the child's stack below: the loop's thread. And
-// nothing in lineup closes descriptors it did not open, so the slots stay ours.
+// (close_range with CLOSE_RANGE_UNSHARE); what it needs is dup'd into a set
+// of slots reserved there once. A set goes back to /dev/null once its child
+// has its own table (a slot holding a pipe's write end would keep its
+// reader from seeing EOF). Several sets: the loop starts the next child
+// before the last one has been scheduled. The loop's thread is the one
+// spawner, and nothing in lineup closes descriptors it did not open, so the
+// slots stay ours.
 class Slots {
  public:
-  static constexpr size_t kCount = 8;
+  // A set: the output, the exec's report, a readiness fd, two cgroup v1
+  // files (a request with more takes the whole copy). Few sets: a child's
+  // table stays at the kernel's smallest (64 entries), and 16 sets started
+  // 1,000 services no faster than 6 (bench/README.md).
+  static constexpr size_t kSets = 4, kPerSet = 5;
 
   static Slots& get() {
     static Slots slots;
     return slots;
   }
-  // The slot now holding a copy of `fd`, or -1 (no slot free or reserved).
-  int stage(int fd) {
-    if (fd < 0 || used_ == kCount || null_ < 0) return -1;
-    int slot = fds_[used_];
+  // 0 when nothing is reserved: each child then copies the whole table.
+  int keep_below() const { return null_ < 0 ? 0 : keep_below_; }
+  // A set no child holds, or -1.
+  int take_set() {
+    if (null_ < 0) return -1;
+    for (size_t i = 0; i < kSets; ++i)
+      if (!held_[i]) {
+        held_[i] = true;
+        return static_cast<int>(i);
+      }
+    return -1;
+  }
+  // The slot of `set` now holding a copy of `fd`, or -1 (the set is full).
+  int stage(int set, int fd) {
+    auto i = static_cast<size_t>(set);
+    if (used_[i] == kPerSet) return -1;
+    int slot = fds_[i][used_[i]];
     if (::dup3(fd, slot, O_CLOEXEC) < 0) return -1;
-    ++used_;
+    ++used_[i];
     return slot;
   }
-  void release() {
-    for (; used_ > 0; --used_) ::dup3(null_, fds_[used_ - 1], O_CLOEXEC);
+  void release(int set) {
+    auto i = static_cast<size_t>(set);
+    for (; used_[i] > 0; --used_[i]) ::dup3(null_, fds_[i][used_[i] - 1], O_CLOEXEC);
+    held_[i] = false;
   }
-  // 0 when nothing is reserved: the child then copies the whole table.
-  int keep_below() const { return null_ < 0 ? 0 : keep_below_; }
 
  private:
   // The lowest free numbers, taken before the stack's pipes crowd the table.
   Slots() {
     null_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    for (int& slot : fds_) {
-      slot = null_ < 0 ? -1 : ::fcntl(null_, F_DUPFD_CLOEXEC, 3);
-      if (slot < 0) {  // out of descriptors: no staging, a whole copy each time
-        for (int taken : fds_)
-          if (taken >= 0) ::close(taken);
-        if (null_ >= 0) ::close(null_);
-        null_ = -1;
-        return;
+    for (auto& set : fds_)
+      for (int& slot : set) {
+        slot = null_ < 0 ? -1 : ::fcntl(null_, F_DUPFD_CLOEXEC, 3);
+        if (slot < 0) {  // out of descriptors: no staging, a whole copy each time
+          for (auto& taken_set : fds_)
+            for (int taken : taken_set)
+              if (taken > 0) ::close(taken);
+          if (null_ >= 0) ::close(null_);
+          null_ = -1;
+          return;
+        }
+        keep_below_ = std::max(keep_below_, slot + 1);
       }
-      keep_below_ = std::max(keep_below_, slot + 1);
-    }
   }
   int null_ = -1;
-  std::array<int, kCount> fds_;
-  size_t used_ = 0;
+  std::array<std::array<int, kPerSet>, kSets> fds_{};
+  std::array<size_t, kSets> used_{};
+  std::array<bool, kSets> held_{};
   int keep_below_ = 0;
 };
 
-// What the child needs, prepared by the parent: the child may not allocate.
-struct ChildContext {
-  const SpawnRequest* request;
-  const char* program;
-  char* const* argv;
-  char* const* envp;
+// What a child that could not run its program reports through its pipe.
+struct ChildReport {
+  SpawnError::Stage stage;
+  int index;  // the limit or cgroup v1 file that failed
+  int err;
+};
+
+// One child between its clone and its exec, with everything it reads
+// meanwhile: a memory-sharing child runs on lineup's memory, so its
+// arguments, environment and stack must outlive the start() that made it.
+// A record is used again once the kernel says its child is past the exec or
+// gone (CLONE_CHILD_CLEARTID clears `stage`). The child may not allocate.
+struct Child {
+  // 1: cloned, on lineup's descriptor table; 2: on a table of its own;
+  // 0: exec'd or exited (written by the kernel). A futex word.
+  int stage = 0;
+  int set = -1;  // the slot set it holds while on lineup's table
+  std::unique_ptr<char[]> stack;
+  std::string text;  // program, working directory, arguments, environment; each ends in a NUL
+  std::vector<char*> argv, envp;
+  const char* program = nullptr;
+  const char* working_dir = nullptr;  // nullptr: lineup's own
   // The request's descriptors as the child finds them (their slots when
   // staged), in this order: output, each extra fd's source, each cgroup v1
-  // file; then the fork-style path's error pipe. The child may renumber them.
+  // file. The child may renumber them.
   std::vector<int> fds;
-  int keep_below = 0;      // > 0: the child keeps descriptors below it only
-  int above_targets = 3;   // no fd to be placed is at or above this
-  int exec_errno = 0;      // set by a child that could not exec (shared memory, or the pipe below)
-  int failed_limit = -1;   // or could not set r.rlimits[failed_limit]
-  int failed_cgroup = -1;  // or could not join join_cgroups[failed_cgroup]
-  int error_fd = -1;       // the fork-style path's way back
-};
+  std::vector<int> targets;  // where each extra fd goes
+  std::vector<std::pair<int, struct rlimit>> limits;
+  size_t joins = 0;             // cgroup v1 files at the end of `fds`
+  int report_fd = -1;           // the pipe's write end: closed by the exec, or a ChildReport then closed
+  int keep_below = 0;           // > 0: the child keeps descriptors below it only
+  int above_targets = 3;        // no fd to be placed is at or above this
+  std::vector<size_t> offsets;  // into `text` while it grows: the pointers are taken after
 
-// What the child sends back on the fork-style path.
-struct ChildError {
-  int err;
-  int limit;
-  int cgroup;
-};
-
-// The child's way out before exec: errno to the parent, exit 127.
-int fail_in_child(ChildContext& c) {
-  c.exec_errno = errno;
-  if (c.error_fd >= 0) {
-    ChildError e{c.exec_errno, c.failed_limit, c.failed_cgroup};
-    [[maybe_unused]] auto n = ::write(c.error_fd, &e, sizeof e);
+  // Copies what the child reads, reusing this record's buffers.
+  void fill(const SpawnRequest& r, const std::string& resolved) {
+    text.clear();
+    offsets.clear();
+    auto add = [&](const std::string& s) {
+      offsets.push_back(text.size());
+      text.append(s.c_str(), s.size() + 1);
+    };
+    add(resolved);
+    add(r.working_dir);
+    for (const auto& a : r.argv) add(a);
+    for (const auto& e : r.env) add(e);
+    program = text.data() + offsets[0];
+    working_dir = r.working_dir.empty() ? nullptr : text.data() + offsets[1];
+    argv.clear();
+    envp.clear();
+    for (size_t i = 0; i < r.argv.size(); ++i) argv.push_back(text.data() + offsets[2 + i]);
+    for (size_t i = 0; i < r.env.size(); ++i) envp.push_back(text.data() + offsets[2 + r.argv.size() + i]);
+    argv.push_back(nullptr);
+    envp.push_back(nullptr);
+    fds.assign(1, r.output_fd);
+    targets.clear();
+    above_targets = 3;
+    for (auto [from, to] : r.extra_fds) {
+      fds.push_back(from);
+      targets.push_back(to);
+      above_targets = std::max(above_targets, to + 1);
+    }
+    for (const auto& join : r.join_cgroups) fds.push_back(join.first);
+    joins = r.join_cgroups.size();
+    limits.clear();
+    for (const auto& l : r.rlimits) limits.push_back({l.resource, {l.soft, l.hard}});
   }
+};
+
+// The child's way out before its program: the report, then exit 127.
+int fail_in_child(Child& c, SpawnError::Stage stage, long err, int index = -1) {
+  ChildReport report{stage, index, static_cast<int>(-err)};
+  sys(SYS_write, c.report_fd, &report, sizeof report);
   return 127;
 }
 
-// The posix_spawn setup done by hand, for clone3: what runs in the child
-// between clone and exec. Only async-signal-safe calls (lineup has threads),
-// and no allocation. Returns (127) only if the exec failed.
-int child_main(void* context) {
-  auto& c = *static_cast<ChildContext*>(context);
-  const SpawnRequest& r = *c.request;
-  // A table of its own before anything else: until then the parent's is shared.
-  bool own_table =
-      c.keep_below > 0 && ::close_range(static_cast<unsigned>(c.keep_below), ~0U, CLOSE_RANGE_UNSHARE) == 0;
-  if (!own_table && ::unshare(CLONE_FILES) != 0) return fail_in_child(c);
-  // lineup's own descriptors (Asio does not open sockets close-on-exec: the
-  // API's listening socket, probe connections) must not reach the service.
-  ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-  // Out of the way of the numbers the extra fds go to, so that placing one
-  // cannot close another that is still to be placed.
-  if (!r.extra_fds.empty()) {
-    for (int& fd : c.fds)
-      if (fd >= 0 && fd < c.above_targets && (fd = ::fcntl(fd, F_DUPFD_CLOEXEC, c.above_targets)) < 0)
-        return fail_in_child(c);
-    if (c.error_fd >= 0 && c.error_fd < c.above_targets)
-      c.error_fd = ::fcntl(c.error_fd, F_DUPFD_CLOEXEC, c.above_targets);
-  }
-  ::setpgid(0, 0);
+void reset_signals() {
+#if defined(__x86_64__)
+  struct {  // the kernel's struct sigaction on x86-64
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)();
+    unsigned long mask;
+  } dfl{SIG_DFL, 0, nullptr, 0};
+  for (int s : kResetSignals) sys(SYS_rt_sigaction, s, &dfl, 0, sizeof dfl.mask);
+  unsigned long none = 0;
+  sys(SYS_rt_sigprocmask, SIG_SETMASK, &none, 0, sizeof none);
+#else  // a fork-style child: glibc's wrappers touch nothing shared
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   for (int s : kResetSignals) ::sigaction(s, &dfl, nullptr);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  int in = ::open("/dev/null", O_RDONLY);
-  if (in > 0) {
-    ::dup2(in, 0);
-    ::close(in);
+#endif
+}
+
+// The posix_spawn setup done by hand, for clone3: what runs in the child
+// between clone and exec. Raw system calls only, no allocation. Returns
+// (127) only if the program could not be run.
+int child_main(void* context) {
+  using Stage = SpawnError::Stage;
+  auto& c = *static_cast<Child*>(context);
+  // A table of its own before anything else: until then lineup's is shared.
+  long r = c.keep_below > 0 ? sys(SYS_close_range, c.keep_below, ~0U, CLOSE_RANGE_UNSHARE) : -1;
+  if (r != 0 && (r = sys(SYS_unshare, CLONE_FILES)) != 0) return fail_in_child(c, Stage::start, r);
+  // lineup may now reuse this child's slots.
+  __atomic_store_n(&c.stage, 2, __ATOMIC_RELEASE);
+  sys(SYS_futex, &c.stage, FUTEX_WAKE, 1, 0);
+  // lineup's own descriptors (Asio does not open sockets close-on-exec: the
+  // API's listening socket, probe connections) must not reach the service.
+  sys(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+  // Its descriptors above the slots, and out of the way of the numbers the
+  // extra fds go to (placing one cannot close another still to be placed);
+  // then the slots go. Its table was copied with every set's slots, and
+  // another child's pipes must not wait for this one's exec to end.
+  if (c.keep_below > 0 || !c.targets.empty()) {
+    auto move_up = [&c](int& fd) {
+      long moved = fd < c.above_targets ? sys(SYS_fcntl, fd, F_DUPFD_CLOEXEC, c.above_targets) : fd;
+      if (moved >= 0) fd = static_cast<int>(moved);
+      return moved;
+    };
+    if (move_up(c.report_fd) < 0) return 127;  // no way left to say why
+    for (int& fd : c.fds)
+      if (fd >= 0 && (r = move_up(fd)) < 0) return fail_in_child(c, Stage::start, r);
+    if (c.keep_below > 0) sys(SYS_close_range, 3, c.keep_below - 1, 0);
+  }
+  sys(SYS_setpgid, 0, 0);
+  reset_signals();
+  if (long in = sys(SYS_openat, AT_FDCWD, "/dev/null", O_RDONLY); in > 0) {
+    sys(SYS_dup3, in, 0, 0);
+    sys(SYS_close, in);
   }
   auto place = [](int from, int to) {
     if (from == to)
-      ::fcntl(to, F_SETFD, 0);  // dup2 onto itself would keep close-on-exec
+      sys(SYS_fcntl, to, F_SETFD, 0);  // dup3 onto itself is refused, and would keep close-on-exec
     else
-      ::dup2(from, to);
+      sys(SYS_dup3, from, to, 0);
   };
   size_t next = 0;
   if (int output = c.fds[next++]; output >= 0) {
     place(output, 1);
     place(output, 2);
   }
-  for (auto [from, to] : r.extra_fds) place(c.fds[next++], to);
-  for (size_t i = 0; i < r.rlimits.size() && c.failed_limit < 0; ++i) {
-    struct rlimit l {
-      r.rlimits[i].soft, r.rlimits[i].hard
-    };
-    if (::setrlimit(r.rlimits[i].resource, &l) != 0) c.failed_limit = static_cast<int>(i);
-  }
+  for (int to : c.targets) place(c.fds[next++], to);
+  for (size_t i = 0; i < c.limits.size(); ++i)
+    if ((r = sys(SYS_prlimit64, 0, c.limits[i].first, &c.limits[i].second, 0)) != 0)
+      return fail_in_child(c, Stage::limit, r, static_cast<int>(i));
   // "0": the writer itself. In before exec, so the limits hold from its first instruction.
-  for (size_t i = 0; i < r.join_cgroups.size() && c.failed_limit < 0 && c.failed_cgroup < 0; ++i)
-    if (::write(c.fds[next + i], "0", 1) != 1) c.failed_cgroup = static_cast<int>(i);
-  if (c.failed_limit < 0 && c.failed_cgroup < 0 &&
-      (r.working_dir.empty() || ::chdir(r.working_dir.c_str()) == 0))
-    ::execve(c.program, c.argv, c.envp);
-  return fail_in_child(c);
+  for (size_t i = 0; i < c.joins; ++i)
+    if ((r = sys(SYS_write, c.fds[next + i], "0", 1)) != 1)
+      return fail_in_child(c, Stage::cgroup, r < 0 ? r : -EIO, static_cast<int>(i));
+  if (c.working_dir && (r = sys(SYS_chdir, c.working_dir)) != 0) return fail_in_child(c, Stage::chdir, r);
+  r = sys(SYS_execve, c.program, c.argv.data(), c.envp.data());
+  return fail_in_child(c, Stage::exec, r);
 }
+
+void wait_while(int& word, int value) {
+  while (__atomic_load_n(&word, __ATOMIC_ACQUIRE) == value)
+    ::syscall(SYS_futex, &word, FUTEX_WAIT, value, nullptr, nullptr, 0);
+}
+
+// The records of the children started so far. The kernel's write of 0 at a
+// child's exec or exit wakes a shared futex, so the waits here are shared too.
+class Children {
+ public:
+  static Children& get() {
+    static Children children;
+    return children;
+  }
+  // A record whose child is past its exec (or gone), or a new one.
+  Child& take() {
+    for (auto& c : all_)
+      if (__atomic_load_n(&c->stage, __ATOMIC_ACQUIRE) == 0 && c->set < 0) return *c;
+    if (all_.size() >= kMost) {  // that many in flight: one of them is waited for, in turn
+      Child& next = *all_[next_to_wait_++ % all_.size()];
+      settle(next);
+      wait_while(next.stage, 2);
+      return next;
+    }
+    all_.push_back(std::make_unique<Child>());
+    all_.back()->stack.reset(new char[kStackSize]);  // not zeroed: only the pages the child touches are made
+    return *all_.back();
+  }
+  // The slots of each child on a table of its own go back; with `wait`, after
+  // waiting for those still on lineup's.
+  void release_slots(bool wait) {
+    if (held_ == 0) return;
+    for (auto& c : all_)
+      if (c->set >= 0 && (wait || __atomic_load_n(&c->stage, __ATOMIC_ACQUIRE) != 1)) settle(*c);
+  }
+  void held() { ++held_; }
+
+  static constexpr size_t kStackSize = 16 * 1024;  // the child calls the kernel only: a few hundred bytes
+
+ private:
+  static constexpr size_t kMost = 256;
+  void settle(Child& c) {
+    if (c.set < 0) return;
+    wait_while(c.stage, 1);
+    Slots::get().release(c.set);
+    c.set = -1;
+    --held_;
+  }
+  std::vector<std::unique_ptr<Child>> all_;
+  size_t held_ = 0;  // records holding a slot set
+  size_t next_to_wait_ = 0;
+};
 
 #if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
 // clone3 with CLONE_VM, like glibc's clone() (which cannot pass a cgroup):
-// the child calls fn(arg) on its own stack and exits with its result. With
-// CLONE_VFORK the parent sleeps until the child has exec'd or exited, so
-// the one stack is never used by two children at once.
+// the child calls fn(arg) on its own stack and exits with its result.
 long clone3_call(clone_args* args, int (*fn)(void*), void* arg) {
   long ret;
   register long fn_reg asm("r12") = reinterpret_cast<long>(fn);
@@ -229,23 +396,27 @@ long clone3_call(clone_args* args, int (*fn)(void*), void* arg) {
   return ret;
 }
 
-// Shares memory (no page-table copy: as cheap as posix_spawn's vfork).
-pid_t clone_into_cgroup(ChildContext& c, int cgroup_fd) {
-  alignas(16) static char stack[64 * 1024];  // one spawner (the loop), one child at a time
+// Shares memory (no page-table copy) and does not wait: the child runs on
+// its record's stack while lineup goes on. The kernel clears the record's
+// word at the child's exec or exit.
+pid_t clone_child(Child& c, int cgroup_fd) {
   clone_args args{};
-  args.flags = CLONE_VM | CLONE_VFORK | CLONE_FILES | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);
+  args.flags = CLONE_VM | CLONE_FILES | CLONE_CHILD_CLEARTID | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);
   args.exit_signal = SIGCHLD;
   args.cgroup = cgroup_fd >= 0 ? static_cast<uint64_t>(cgroup_fd) : 0;
-  args.stack = reinterpret_cast<uint64_t>(stack);
-  args.stack_size = sizeof stack;
+  args.child_tid = reinterpret_cast<uint64_t>(&c.stage);
+  args.stack = reinterpret_cast<uint64_t>(c.stack.get());
+  args.stack_size = Children::kStackSize;
   // No handler of the parent may run in the child on shared memory: all
   // signals blocked until the child has reset them (child_main).
   sigset_t all, old;
   sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &old);
+  c.stage = 1;
   long pid = clone3_call(&args, child_main, &c);
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
   if (pid < 0) {
+    c.stage = 0;
     errno = static_cast<int>(-pid);
     return -1;
   }
@@ -253,35 +424,15 @@ pid_t clone_into_cgroup(ChildContext& c, int cgroup_fd) {
 }
 #else
 // Elsewhere (and under ASan, which must not see a stack switch it did not
-// make): a fork-style clone3, copying page tables, errors through a pipe.
-pid_t clone_into_cgroup(ChildContext& c, int cgroup_fd) {
-  int errors[2];
-  if (::pipe2(errors, O_CLOEXEC) != 0) return -1;
+// make): a fork-style clone3, copying page tables, waiting for the exec.
+pid_t clone_child(Child& c, int cgroup_fd) {
   clone_args args{};
   args.flags = CLONE_VFORK | CLONE_FILES | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);
   args.exit_signal = SIGCHLD;
   args.cgroup = cgroup_fd >= 0 ? static_cast<uint64_t>(cgroup_fd) : 0;
-  c.error_fd = errors[1];
-  if (c.keep_below > 0) {
-    int slot = Slots::get().stage(errors[1]);
-    if (slot >= 0)
-      c.error_fd = slot;
-    else
-      c.keep_below = 0;  // the slots are still in a whole copy of the table
-  }
   long pid = ::syscall(SYS_clone3, &args, sizeof args);
   if (pid == 0) ::_exit(child_main(&c));
-  int saved = errno;
-  Slots::get().release();  // the slot's copy of the write end too, or the read below never sees EOF
-  ::close(errors[1]);
-  ChildError e{0, -1, -1};
-  if (pid > 0 && ::read(errors[0], &e, sizeof e) == sizeof e) {
-    c.exec_errno = e.err;
-    c.failed_limit = e.limit;
-    c.failed_cgroup = e.cgroup;
-  }
-  ::close(errors[0]);
-  errno = saved;
+  c.stage = 0;  // past its exec or gone: its memory was its own
   return static_cast<pid_t>(pid);
 }
 #endif
@@ -303,6 +454,9 @@ std::string SpawnError::message() const {
       return fmt::format("limits.{}: {}", subject, std::strerror(err));
     case Stage::cgroup:
       return fmt::format("joining its {} cgroup: {}", subject, std::strerror(err));
+    case Stage::start:
+      if (subject.empty()) return fmt::format("cannot start a process: {}", std::strerror(err));
+      return fmt::format("cannot start a process: {}: {}", subject, std::strerror(err));
   }
   return "spawn failed";
 }
@@ -327,7 +481,7 @@ Result<std::string, SpawnError> resolve_executable(const std::string& name,
   return unexpected(SpawnError{SpawnError::Stage::exec, name, 0});
 }
 
-Result<pid_t, SpawnError> spawn(const SpawnRequest& r) {
+Result<Started, SpawnError> start(const SpawnRequest& r) {
   using Stage = SpawnError::Stage;
   if (r.argv.empty()) return unexpected(SpawnError{Stage::command, "", 0});
   if (!r.working_dir.empty()) {
@@ -348,47 +502,54 @@ Result<pid_t, SpawnError> spawn(const SpawnRequest& r) {
                             : fmt::format("{}/{}", r.working_dir, program);
     if (::access(check.c_str(), X_OK) != 0) return unexpected(SpawnError{Stage::exec, program, errno});
   }
+  Started started;
+  started.program = r.argv[0];
+  for (const auto& l : r.rlimits) started.limits.emplace_back(l.name);
+  for (const auto& join : r.join_cgroups) started.cgroups.push_back(join.second);
 
-  std::vector<char*> argv, envp;
-  argv.reserve(r.argv.size() + 1);
-  for (const auto& a : r.argv) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  envp.reserve(r.env.size() + 1);
-  for (const auto& e : r.env) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
-
-  ChildContext c{&r, program.c_str(), argv.data(), envp.data(), {}};
-  std::vector<int> given{r.output_fd};
-  for (auto [from, to] : r.extra_fds) {
-    given.push_back(from);
-    c.above_targets = std::max(c.above_targets, to + 1);
-  }
-  for (const auto& join : r.join_cgroups) given.push_back(join.first);
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC | O_NONBLOCK) != 0)
+    return unexpected(SpawnError{Stage::start, "pipe", errno});
+  started.exec = Fd(report[0]);
+  Fd report_write(report[1]);
+  Children& children = Children::get();
+  children.release_slots(/*wait=*/false);
+  Child& c = children.take();
+  c.fill(r, program);
   Slots& slots = Slots::get();
-  c.keep_below = slots.keep_below();
-  c.fds = given;
-  for (int& fd : c.fds)
-    if (c.keep_below > 0 && fd >= 0 && (fd = slots.stage(fd)) < 0) c.keep_below = 0;
-  if (c.keep_below == 0) {  // not all of them fit: the parent's own numbers, a whole copy
-    slots.release();
-    c.fds = std::move(given);
+  int set = slots.take_set();
+  if (set < 0 && slots.keep_below() > 0) {  // every set held: until their children have tables of their own
+    children.release_slots(/*wait=*/true);
+    set = slots.take_set();
+  }
+  c.keep_below = set < 0 ? 0 : slots.keep_below();
+  c.report_fd = report[1];
+  auto stage = [&](int& fd) {
+    if (c.keep_below > 0 && fd >= 0 && (fd = slots.stage(set, fd)) < 0) c.keep_below = 0;
+  };
+  for (int& fd : c.fds) stage(fd);
+  stage(c.report_fd);
+  if (c.keep_below == 0 && set >= 0) {  // not all of them fit: the parent's own numbers, a whole copy
+    slots.release(set);
+    set = -1;
+    c.fill(r, program);
+    c.report_fd = report[1];
   }
   c.above_targets = std::max(c.above_targets, c.keep_below);
-  pid_t cloned = clone_into_cgroup(c, r.cgroup_fd);
-  slots.release();
-  if (cloned > 0) {
-    int exec_errno = c.exec_errno;
-    if (exec_errno == 0) return cloned;
-    ::waitpid(cloned, nullptr, 0);  // it has exited with 127: reap it here, it never ran
-    if (c.failed_limit >= 0)
-      return unexpected(
-          SpawnError{Stage::limit, r.rlimits[static_cast<size_t>(c.failed_limit)].name, exec_errno});
-    if (c.failed_cgroup >= 0)
-      return unexpected(
-          SpawnError{Stage::cgroup, r.join_cgroups[static_cast<size_t>(c.failed_cgroup)].second, exec_errno});
-    return unexpected(SpawnError{Stage::exec, r.argv[0], exec_errno});
+  if (set >= 0) {
+    c.set = set;
+    children.held();
   }
+  pid_t cloned = clone_child(c, r.cgroup_fd);
+  if (cloned > 0) {
+    // A child copying the whole table needs the originals until it has its copy.
+    if (set < 0) wait_while(c.stage, 1);
+    started.pid = cloned;
+    return started;
+  }
+  if (set >= 0) children.release_slots(/*wait=*/false);
   // No clone3 (kernel < 5.3) or no CLONE_INTO_CGROUP (< 5.7): posix_spawn below.
+  started.exec.reset();
   ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);  // as the child above does in its own table
   // Built only here: glibc checks every fd of a file action against
   // RLIMIT_NOFILE, a getrlimit call each, which the clone3 path never needs.
@@ -403,7 +564,7 @@ Result<pid_t, SpawnError> spawn(const SpawnRequest& r) {
   for (auto [from, to] : r.extra_fds) posix_spawn_file_actions_adddup2(&fa, from, to);
   if (!r.working_dir.empty()) posix_spawn_file_actions_addchdir_np(&fa, r.working_dir.c_str());
   pid_t pid = 0;
-  int err = ::posix_spawn(&pid, program.c_str(), &fa, &attributes.attr, argv.data(), envp.data());
+  int err = ::posix_spawn(&pid, c.program, &fa, &attributes.attr, c.argv.data(), c.envp.data());
   posix_spawn_file_actions_destroy(&fa);
   if (err != 0) return unexpected(SpawnError{Stage::exec, r.argv[0], err});
   // No clone3 here: the limits are set at once, from outside (the program may already run).
@@ -425,7 +586,50 @@ Result<pid_t, SpawnError> spawn(const SpawnRequest& r) {
     std::string text = std::to_string(pid);
     [[maybe_unused]] auto n = ::write(procs, text.data(), text.size());
   }
-  return pid;
+  started.pid = pid;
+  return started;
+}
+
+void settle_starts() {
+  Children::get().release_slots(/*wait=*/true);
+}
+
+Result<bool, SpawnError> exec_outcome(const Started& s, bool past_exec) {
+  using Stage = SpawnError::Stage;
+  if (!s.exec) return true;
+  Children::get().release_slots(/*wait=*/false);  // an exited child's slots, or its pipe never ends
+  ChildReport report;
+  ssize_t n = ::read(s.exec.get(), &report, sizeof report);
+  if (n == 0) return true;  // closed by the exec
+  // No report from a child past its exec or gone: the program ran. (The end
+  // of the pipe may still wait for a child cloned meanwhile, which holds a
+  // copy of it until it has dropped its slots.)
+  if (n != sizeof report) return past_exec;
+  auto index = static_cast<size_t>(report.index);
+  std::string subject = report.stage == Stage::limit && index < s.limits.size()     ? s.limits[index]
+                        : report.stage == Stage::cgroup && index < s.cgroups.size() ? s.cgroups[index]
+                        : report.stage == Stage::start                              ? ""
+                                                                                    : s.program;
+  return unexpected(SpawnError{report.stage, std::move(subject), report.err});
+}
+
+Result<pid_t, SpawnError> spawn(const SpawnRequest& r) {
+  auto started = start(r);
+  if (!started) return unexpected(started.error());
+  settle_starts();
+  for (;;) {
+    struct pollfd ready {
+      started->exec.get(), POLLIN, 0
+    };
+    if (started->exec && ::poll(&ready, 1, -1) < 0 && errno != EINTR) break;
+    auto outcome = exec_outcome(*started, /*past_exec=*/false);
+    if (!outcome) {
+      ::waitpid(started->pid, nullptr, 0);  // it has exited with 127: reap it here, it never ran
+      return unexpected(outcome.error());
+    }
+    if (*outcome) break;
+  }
+  return started->pid;
 }
 
 Result<pid_t, SpawnError> spawn_silent(std::vector<std::string> argv, std::span<const std::string> env,

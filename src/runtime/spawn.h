@@ -1,7 +1,7 @@
 // Starting one service process.
 //
-// posix_spawn (glibc: clone(CLONE_VM|CLONE_VFORK), no page-table copy) with
-// the child in its own process group, the signal mask cleared and the
+// clone3(CLONE_VM) (no page-table copy, as posix_spawn's vfork) with the
+// child in its own process group, the signal mask cleared and the
 // signals lineup handles reset to their defaults, stdin from /dev/null,
 // stdout and stderr into one pipe (so their lines interleave as written),
 // and any readiness fds placed at the numbers the service expects.
@@ -9,6 +9,11 @@
 // With a cgroup, the child is created inside it by clone3(CLONE_INTO_CGROUP)
 // rather than moved there after the spawn: a service that forks at once
 // (`sh -c 'daemon & exec server'`) cannot leave a process outside it.
+//
+// start() does not wait for the program: the loop starts the next service
+// while this one's exec runs on the other core (a vfork parent sleeps until
+// the exec). Whether the program runs, or why it could not, comes later
+// through a pipe (Started::exec). spawn() is start() and that wait.
 //
 // Failures carry the stage and the errno ("chdir ./api: No such file or
 // directory"), found by checking the directory and resolving the executable
@@ -23,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "util/fd.h"
 #include "util/result.h"
 
 namespace lineup::runtime {
@@ -58,6 +64,7 @@ struct SpawnError {
     output,   // /dev/null for a silent command's output could not be opened
     limit,    // a resource limit could not be set (a hard limit above lineup's own, without privilege)
     cgroup,   // the child could not join its cgroup v1 (subject: the controller)
+    start,    // no process could be made (clone: out of memory or processes), or no pipe for its report
   };
   Stage stage;
   std::string subject;  // the directory or the program, as the user wrote it
@@ -66,7 +73,34 @@ struct SpawnError {
   std::string message() const;
 };
 
-// The pid of the new process (also its process group id).
+// A process whose program may still be to come.
+struct Started {
+  pid_t pid = 0;  // also its process group id
+  // Readable once the outcome is in: end of file when the program runs, a
+  // failure's report when it cannot (exec_outcome() reads either). Not open
+  // when the outcome was known at the start (the program runs).
+  Fd exec;
+  // What a failure's message names: argv[0], each limit, each cgroup v1 controller.
+  std::string program;
+  std::vector<std::string> limits, cgroups;
+};
+
+// Starts the process without waiting for its program. Before anyone waits
+// on Started::exec, settle_starts() must have run (a start holds a copy of
+// the pipe's write end until its child has a descriptor table of its own).
+Result<Started, SpawnError> start(const SpawnRequest& r);
+
+// Waits until every child started so far has its own descriptor table (at
+// most the time a child takes to be scheduled), and gives back their slots.
+void settle_starts();
+
+// What Started::exec says, without waiting: true the program runs, false
+// not known yet, or why it could not run (the process then exits with 127).
+// Known once the pipe is readable, or when the caller knows the process is
+// `past_exec` (it has exited, or its program wrote a line).
+Result<bool, SpawnError> exec_outcome(const Started& s, bool past_exec);
+
+// start(), then the wait for the exec: the pid of a process whose program runs.
 Result<pid_t, SpawnError> spawn(const SpawnRequest& r);
 
 // A command whose output nobody reads (an exec probe, a stop_command):

@@ -5,6 +5,8 @@
 // a pipe to EOF or waits for the child's exit.
 #include "runtime/spawn.h"
 
+#include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -58,6 +60,9 @@ TEST(Spawn, FailuresNameTheStepAndTheErrno) {
   std::string file = (tmp.path / "plain.txt").string();
   std::ofstream(file) << "not a program\n";
   ::chmod(file.c_str(), 0644);
+  std::string garbage = (tmp.path / "garbage").string();  // executable, but no program: the exec says so
+  std::ofstream(garbage) << "no interpreter line, no ELF header\n";
+  ::chmod(garbage.c_str(), 0755);
   struct Case {
     const char* name;
     SpawnRequest req;
@@ -75,6 +80,7 @@ TEST(Spawn, FailuresNameTheStepAndTheErrno) {
       {"not executable", request({file}), Stage::exec, EACCES, "exec " + file + ": Permission denied"},
       {"relative to the working directory", request({"./plain.txt"}, tmp.path.string()), Stage::exec, EACCES,
        "exec ./plain.txt: Permission denied"},
+      {"not a program", request({garbage}), Stage::exec, ENOEXEC, "exec " + garbage + ": Exec format error"},
   };
   for (auto& c : cases) {
     auto pid = spawn(c.req);
@@ -224,6 +230,123 @@ TEST(Spawn, ALimitThatCannotBeSetNamesItself) {
   ASSERT_FALSE(pid);
   EXPECT_EQ(pid.error().stage, SpawnError::Stage::limit);
   EXPECT_EQ(pid.error().message(), "limits.nofile: Invalid argument");
+}
+
+// start() does not wait for the exec: what the exec says comes through
+// Started::exec, readable once the program runs (end of file) or cannot.
+Result<bool, SpawnError> outcome_when_readable(const Started& s) {
+  struct pollfd ready {
+    s.exec.get(), POLLIN, 0
+  };
+  EXPECT_EQ(::poll(&ready, 1, 60'000), 1);
+  return exec_outcome(s, /*past_exec=*/false);
+}
+
+TEST(Start, AnExecFailureComesThroughThePipe) {
+  TempDir tmp;
+  std::string garbage = (tmp.path / "garbage").string();
+  std::ofstream(garbage) << "no interpreter line, no ELF header\n";
+  ::chmod(garbage.c_str(), 0755);
+  auto started = start(request({garbage}));
+  ASSERT_TRUE(started) << started.error().message();
+  settle_starts();
+  auto outcome = outcome_when_readable(*started);
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().message(), "exec " + garbage + ": Exec format error");
+  EXPECT_EQ(exit_code(started->pid), 127);
+
+  SpawnRequest limited = request({"/bin/true"});
+  limited.rlimits.push_back({RLIMIT_NPROC, 300, 200, "nproc"});  // soft above hard: EINVAL
+  started = start(limited);
+  ASSERT_TRUE(started);
+  settle_starts();
+  outcome = outcome_when_readable(*started);
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().message(), "limits.nproc: Invalid argument");
+  EXPECT_EQ(exit_code(started->pid), 127);
+}
+
+// Once the process has exited (the loop reaped it), the outcome is in without
+// waiting on the pipe: the exit closed it, or the report is there.
+TEST(Start, TheOutcomeIsInOnceTheProcessHasExited) {
+  auto runs = start(request({"/bin/true"}));
+  ASSERT_TRUE(runs) << runs.error().message();
+  auto readonly = Pipe::open();
+  ASSERT_TRUE(readonly);
+  SpawnRequest req = request({"/bin/true"});
+  req.join_cgroups.emplace_back(readonly->read.get(), "memory");  // not writable: joining fails in the child
+  auto fails = start(req);
+  ASSERT_TRUE(fails) << fails.error().message();
+  EXPECT_EQ(exit_code(runs->pid), 0);
+  EXPECT_EQ(exit_code(fails->pid), 127);
+  auto outcome = exec_outcome(*runs, /*past_exec=*/true);
+  ASSERT_TRUE(outcome) << outcome.error().message();
+  EXPECT_TRUE(*outcome);
+  outcome = exec_outcome(*fails, /*past_exec=*/true);
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().message(), "joining its memory cgroup: Bad file descriptor");
+}
+
+// Children in flight at once, more than there are slot sets to hand their
+// descriptors over: each gets its own pipes, and each pipe ends (no slot
+// keeps a write end open once its child has a table of its own).
+TEST(Start, ManyChildrenInFlightEachGetTheirOwnPipes) {
+  constexpr int kChildren = 40;
+  std::vector<Pipe> outputs, readiness;
+  std::vector<Started> started;
+  for (int i = 0; i < kChildren; ++i) {
+    auto out = Pipe::open();
+    auto ready = Pipe::open();
+    ASSERT_TRUE(out && ready);
+    SpawnRequest req;
+    req.argv = {"/bin/sh", "-c", fmt::format("echo out{0}; echo ready{0} >&3", i)};
+    req.output_fd = out->write.get();
+    req.extra_fds.emplace_back(ready->write.get(), 3);
+    auto one = start(req);
+    ASSERT_TRUE(one) << one.error().message();
+    out->write.reset();
+    ready->write.reset();
+    outputs.push_back(std::move(*out));
+    readiness.push_back(std::move(*ready));
+    started.push_back(std::move(*one));
+  }
+  settle_starts();
+  for (int i = 0; i < kChildren; ++i) {
+    auto at = static_cast<size_t>(i);
+    EXPECT_EQ(read_all(outputs[at].read), fmt::format("out{}\n", i));
+    EXPECT_EQ(read_all(readiness[at].read), fmt::format("ready{}\n", i));
+    auto outcome = outcome_when_readable(started[at]);
+    ASSERT_TRUE(outcome) << outcome.error().message();
+    EXPECT_TRUE(*outcome);
+    EXPECT_EQ(exit_code(started[at].pid), 0);
+  }
+}
+
+// The end of a child's pipe can wait: a child cloned meanwhile holds a copy
+// of it until it drops its slots. Once the child has exited, no report in
+// the pipe means that its program ran. Here a process forked by the test
+// holds the copy.
+TEST(Start, AnExitedChildsOutcomeNeedsNoEndOfItsPipe) {
+  auto started = start(request({"/bin/true"}));
+  ASSERT_TRUE(started) << started.error().message();
+  auto hold = Pipe::open();
+  ASSERT_TRUE(hold);
+  pid_t holder = ::fork();  // a copy of every descriptor, the child's slots included
+  ASSERT_GE(holder, 0);
+  if (holder == 0) {
+    char c;
+    [[maybe_unused]] auto n = ::read(hold->read.get(), &c, 1);
+    ::_exit(0);
+  }
+  EXPECT_EQ(exit_code(started->pid), 0);
+  auto unknown = exec_outcome(*started, /*past_exec=*/false);
+  ASSERT_TRUE(unknown);
+  EXPECT_FALSE(*unknown);  // no end of file yet: the holder has the write end
+  auto outcome = exec_outcome(*started, /*past_exec=*/true);
+  ASSERT_TRUE(outcome) << outcome.error().message();
+  EXPECT_TRUE(*outcome);
+  ::kill(holder, SIGKILL);
+  ::waitpid(holder, nullptr, 0);
 }
 
 }  // namespace
