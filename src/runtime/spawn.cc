@@ -504,6 +504,7 @@ Result<Started, SpawnError> start(const SpawnRequest& r) {
   }
   Started started;
   started.program = r.argv[0];
+  started.working_dir = r.working_dir;
   for (const auto& l : r.rlimits) started.limits.emplace_back(l.name);
   for (const auto& join : r.join_cgroups) started.cgroups.push_back(join.second);
 
@@ -608,6 +609,7 @@ Result<bool, SpawnError> exec_outcome(const Started& s, bool past_exec) {
   auto index = static_cast<size_t>(report.index);
   std::string subject = report.stage == Stage::limit && index < s.limits.size()     ? s.limits[index]
                         : report.stage == Stage::cgroup && index < s.cgroups.size() ? s.cgroups[index]
+                        : report.stage == Stage::chdir                              ? s.working_dir
                         : report.stage == Stage::start                              ? ""
                                                                                     : s.program;
   return unexpected(SpawnError{report.stage, std::move(subject), report.err});

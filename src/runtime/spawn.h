@@ -80,8 +80,9 @@ struct Started {
   // failure's report when it cannot (exec_outcome() reads either). Not open
   // when the outcome was known at the start (the program runs).
   Fd exec;
-  // What a failure's message names: argv[0], each limit, each cgroup v1 controller.
-  std::string program;
+  // What a failure's message names: argv[0], the working directory, each
+  // limit, each cgroup v1 controller.
+  std::string program, working_dir;
   std::vector<std::string> limits, cgroups;
 };
 

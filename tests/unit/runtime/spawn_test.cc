@@ -266,6 +266,24 @@ TEST(Start, AnExecFailureComesThroughThePipe) {
   EXPECT_EQ(exit_code(started->pid), 127);
 }
 
+// A directory that passed the check before the clone but cannot be entered
+// by the child is named as the directory, not as the program. Here it is
+// one of lineup's descriptors, above those a child keeps.
+TEST(Start, AWorkingDirectoryRefusedInTheChildNamesItself) {
+  Fd tmp(::open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  ASSERT_TRUE(tmp);
+  Fd high(::fcntl(tmp.get(), F_DUPFD_CLOEXEC, 200));
+  ASSERT_GE(high.get(), 200);
+  std::string dir = fmt::format("/proc/self/fd/{}", high.get());
+  auto started = start(request({"/bin/true"}, dir));
+  ASSERT_TRUE(started) << started.error().message();
+  settle_starts();
+  auto outcome = outcome_when_readable(*started);
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().message(), "chdir " + dir + ": No such file or directory");
+  EXPECT_EQ(exit_code(started->pid), 127);
+}
+
 // Once the process has exited (the loop reaped it), the outcome is in without
 // waiting on the pipe: the exit closed it, or the report is there.
 TEST(Start, TheOutcomeIsInOnceTheProcessHasExited) {
