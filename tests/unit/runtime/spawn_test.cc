@@ -242,28 +242,27 @@ Result<bool, SpawnError> outcome_when_readable(const Started& s) {
   return exec_outcome(s, /*past_exec=*/false);
 }
 
+// What start() makes of a request whose program cannot run: the failure's
+// message, read from the pipe; the child has exited with 127.
+std::string exec_failure(const SpawnRequest& r) {
+  auto started = start(r);
+  if (!started) return "start() itself failed: " + started.error().message();
+  settle_starts();
+  auto outcome = outcome_when_readable(*started);
+  EXPECT_EQ(exit_code(started->pid), outcome ? 0 : 127);
+  return outcome ? "it ran" : outcome.error().message();
+}
+
 TEST(Start, AnExecFailureComesThroughThePipe) {
   TempDir tmp;
   std::string garbage = (tmp.path / "garbage").string();
   std::ofstream(garbage) << "no interpreter line, no ELF header\n";
   ::chmod(garbage.c_str(), 0755);
-  auto started = start(request({garbage}));
-  ASSERT_TRUE(started) << started.error().message();
-  settle_starts();
-  auto outcome = outcome_when_readable(*started);
-  ASSERT_FALSE(outcome);
-  EXPECT_EQ(outcome.error().message(), "exec " + garbage + ": Exec format error");
-  EXPECT_EQ(exit_code(started->pid), 127);
+  EXPECT_EQ(exec_failure(request({garbage})), "exec " + garbage + ": Exec format error");
 
   SpawnRequest limited = request({"/bin/true"});
   limited.rlimits.push_back({RLIMIT_NPROC, 300, 200, "nproc"});  // soft above hard: EINVAL
-  started = start(limited);
-  ASSERT_TRUE(started);
-  settle_starts();
-  outcome = outcome_when_readable(*started);
-  ASSERT_FALSE(outcome);
-  EXPECT_EQ(outcome.error().message(), "limits.nproc: Invalid argument");
-  EXPECT_EQ(exit_code(started->pid), 127);
+  EXPECT_EQ(exec_failure(limited), "limits.nproc: Invalid argument");
 }
 
 // A directory that passed the check before the clone but cannot be entered
@@ -275,13 +274,7 @@ TEST(Start, AWorkingDirectoryRefusedInTheChildNamesItself) {
   Fd high(::fcntl(tmp.get(), F_DUPFD_CLOEXEC, 200));
   ASSERT_GE(high.get(), 200);
   std::string dir = fmt::format("/proc/self/fd/{}", high.get());
-  auto started = start(request({"/bin/true"}, dir));
-  ASSERT_TRUE(started) << started.error().message();
-  settle_starts();
-  auto outcome = outcome_when_readable(*started);
-  ASSERT_FALSE(outcome);
-  EXPECT_EQ(outcome.error().message(), "chdir " + dir + ": No such file or directory");
-  EXPECT_EQ(exit_code(started->pid), 127);
+  EXPECT_EQ(exec_failure(request({"/bin/true"}, dir)), "chdir " + dir + ": No such file or directory");
 }
 
 // Once the process has exited (the loop reaped it), the outcome is in without
