@@ -26,9 +26,9 @@ class ExecWatch {
   ExecWatch& operator=(const ExecWatch&) = delete;
 
   // Says the outcome now if it is in: always once the process is
-  // `past_exec` (it has exited, or its program wrote a line). The owner may
-  // destroy the watch in `done`.
-  void check(bool past_exec = false);
+  // `past_exec` (it has exited, or its program wrote a line). True once it
+  // has been said; the owner may have destroyed the watch in `done` then.
+  bool check(bool past_exec = false);
 
  private:
   void wait();
