@@ -349,11 +349,9 @@ class Children {
   // The slots of each child on a table of its own go back; with `wait`, after
   // waiting for those still on lineup's.
   void release_slots(bool wait) {
-    if (held_ == 0) return;
     for (auto& c : all_)
       if (c->set >= 0 && (wait || __atomic_load_n(&c->stage, __ATOMIC_ACQUIRE) != 1)) settle(*c);
   }
-  void held() { ++held_; }
 
   static constexpr size_t kStackSize = 16 * 1024;  // the child calls the kernel only: a few hundred bytes
 
@@ -364,10 +362,8 @@ class Children {
     wait_while(c.stage, 1);
     Slots::get().release(c.set);
     c.set = -1;
-    --held_;
   }
   std::vector<std::unique_ptr<Child>> all_;
-  size_t held_ = 0;  // records holding a slot set
   size_t next_to_wait_ = 0;
 };
 
@@ -537,10 +533,7 @@ Result<Started, SpawnError> start(const SpawnRequest& r) {
     c.report_fd = report[1];
   }
   c.above_targets = std::max(c.above_targets, c.keep_below);
-  if (set >= 0) {
-    c.set = set;
-    children.held();
-  }
+  c.set = set;
   pid_t cloned = clone_child(c, r.cgroup_fd);
   if (cloned > 0) {
     // A child copying the whole table needs the originals until it has its copy.

@@ -30,7 +30,9 @@ TEST(ExecWatch, SaysWhetherTheProgramRunsAndWhyNot) {
   pid_t pids[] = {first->pid, second->pid};
   boost::asio::io_context io;
   std::set<std::string> said;
-  auto record = [&said](std::optional<SpawnError> failed) { said.insert(failed ? failed->message() : "runs"); };
+  auto record = [&said](std::optional<SpawnError> failed) {
+    said.insert(failed ? failed->message() : "runs");
+  };
   ExecWatch one(io, std::move(*first), record), other(io, std::move(*second), record);
   io.run();  // ends once both have been said: nothing else is waited for
   EXPECT_EQ(said, (std::set<std::string>{"runs", "exec " + garbage.string() + ": Exec format error"}));
